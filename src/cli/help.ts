@@ -1,0 +1,121 @@
+// Help texts: usher's own, and the two it stands in for.
+import type { PersonalityName } from './personality.js';
+
+export function helpText(name: PersonalityName, usherVersion: string): string {
+  if (name === 'dumb-init') return DUMB_INIT_HELP(usherVersion);
+  if (name === 'tini') return TINI_HELP(usherVersion);
+  return USHER_HELP(usherVersion);
+}
+
+const USHER_HELP = (v: string) => `usher ${v}: an init (PID 1) for containers
+
+Usage: usher [options] [--] command [args...]
+
+usher starts the command as its child, passes on every signal it receives,
+reaps every zombie (including orphans re-parented to it), and exits with the
+command's exit status (128+N if it was killed by signal N). Use it as the
+image's entrypoint:
+
+    ENTRYPOINT ["usher", "--"]
+    CMD ["node", "server.js"]
+
+Signals:
+  (default)                 The command gets its own session and process group;
+                            signals go to the whole group, so a shell script
+                            that does not pass SIGTERM on still stops cleanly.
+  -c, --single-child        Signals go to the direct child only (tini's default).
+                            Same as DUMB_INIT_SETSID=0.
+  -r, --rewrite FROM:TO     Send TO when FROM arrives; TO=0 drops FROM.
+                            Names or numbers: -r TERM:QUIT, -r 15:3, -r HUP:0.
+                            Repeatable. In group mode TSTP, TTIN and TTOU become
+                            STOP (job control), unless rewritten.
+
+Stopping (docker stop, kubectl delete pod):
+  --stop-delay SECONDS      Hold SIGTERM this long before passing it on, so a
+                            Kubernetes endpoint is removed before the app stops
+                            accepting (replaces a preStop sleep). Default 0.
+  --stop-timeout SECONDS    After passing SIGTERM on, SIGKILL whatever still runs
+                            after this long and name it. Set it below the
+                            runtime's grace period (Docker 10s, Kubernetes 30s),
+                            e.g. 8 or 25. Default: off.
+  --drain-timeout SECONDS   When the command exits, the processes it left get
+                            SIGTERM and this long to end; then SIGKILL, each
+                            one named on stderr. Default 5; 0 exits at once.
+  --stop-signal SIGNAL      Signals that start the stop sequence. Repeatable.
+                            Default TERM and INT.
+
+Exit status and reaping:
+  -e, --expect-exit CODE    Report exit code CODE as 0. Repeatable.
+  -w, --warn-on-reap        Warn for every orphan reaped.
+  -s, --subreaper           Accepted for tini compatibility: usher always
+                            registers as a child subreaper when not PID 1.
+  -p, --pdeath-signal SIG   Send usher SIG when its parent dies.
+
+Output:
+  -v, --verbose             Log every signal received, forwarded, rewritten and
+                            every process reaped (-vv for more).
+  -q, --quiet               Only errors.
+  -h, --help                This help.      -V, --version   Version.
+
+Environment (flags win): USHER_STOP_TIMEOUT, USHER_STOP_DELAY,
+USHER_DRAIN_TIMEOUT (seconds); DUMB_INIT_SETSID=0, DUMB_INIT_DEBUG=1,
+TINI_SUBREAPER, TINI_KILL_PROCESS_GROUP, TINI_VERBOSITY are understood too.
+Installed as (or linked to) a file named dumb-init or tini, usher behaves as
+that tool: same defaults, messages and exit codes.
+
+Exit codes: the command's own; 127 command not found; 126 not executable;
+2 bad usage; 70 internal error (after stopping every child).
+`;
+
+const DUMB_INIT_HELP = (v: string) => `dumb-init v1.2.5 (usher ${v})
+Usage: dumb-init [option] command [[arg] ...]
+
+dumb-init is a simple process supervisor that forwards signals to children.
+It is designed to run as PID1 in minimal container environments.
+
+Optional arguments:
+   -c, --single-child   Run in single-child mode.
+                        In this mode, signals are only proxied to the
+                        direct child and not any of its descendants.
+   -r, --rewrite s:r    Rewrite received signal s to new signal r before proxying.
+                        To ignore (not proxy) a signal, rewrite it to 0.
+                        This option can be specified multiple times.
+   -v, --verbose        Print debugging information to stderr.
+   -h, --help           Print this help message and exit.
+   -V, --version        Print the current version and exit.
+
+This is usher standing in for dumb-init; usher's own options (see usher --help)
+work here too.
+`;
+
+const TINI_HELP = (v: string) => `tini (tini version 0.19.0, usher ${v})
+Usage: tini [OPTIONS] PROGRAM -- [ARGS] | --version
+
+Execute a program under the supervision of a valid init process (tini)
+
+Command line options:
+
+  --version: Show version and exit.
+  -h: Show this help message and exit.
+  -s: Register as a process subreaper (requires Linux >= 3.4).
+  -p SIGNAL: Trigger SIGNAL when parent dies, e.g. "-p SIGKILL".
+  -v: Generate more verbose output. Repeat up to 3 times.
+  -w: Print a warning when processes are getting reaped.
+  -g: Send signals to the child's process group.
+  -e EXIT_CODE: Remap EXIT_CODE (from 0 to 255) to 0.
+  -l: Show license and exit.
+
+Environment variables:
+
+  TINI_SUBREAPER: Register as a process subreaper (requires Linux >= 3.4).
+  TINI_VERBOSITY: Set the verbosity level (default: 1).
+  TINI_KILL_PROCESS_GROUP: Send signals to the child's process group.
+
+This is usher standing in for tini; usher's own options (see usher --help)
+work here too.
+`;
+
+export const LICENSE = `usher is released under the MIT License.
+dumb-init (MIT, Yelp) and tini (MIT, Thomas Orozco) inspired its behaviour;
+no code of theirs is included.
+`;

@@ -1,0 +1,92 @@
+// Command-line entry: decide the personality from the name usher was invoked
+// by, parse, then load only what the chosen mode needs.
+import { readFileSync, writeSync } from 'node:fs';
+import { buildRequest, RewriteError } from './config.js';
+import { UsageError } from './args.js';
+import { personalityFor, type Personality } from './personality.js';
+
+function usherVersion(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version?: string };
+    return pkg.version ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
+function print(fd: number, text: string): void {
+  try {
+    writeSync(fd, text);
+  } catch {
+    // nowhere left to report to
+  }
+}
+
+function usageFailure(personality: Personality, err: UsageError, invokedAs: string): number {
+  switch (personality.name) {
+    case 'dumb-init':
+      if (err instanceof RewriteError) {
+        print(2, 'Usage: -r option takes <signum>:<signum>, where <signum> is between 1 and 31.\n' +
+          'This option can be specified multiple times.\nUse --help for full usage.\n');
+      } else if (err.option) {
+        print(2, `dumb-init: ${err.message}\n`);
+      } else {
+        print(2, `Usage: ${invokedAs} [option] program [args]\nTry ${invokedAs} --help for full usage.\n`);
+      }
+      break;
+    default:
+      print(2, `usher: ${err.message}\nTry 'usher --help' for more information.\n`);
+  }
+  return personality.usageExitCode;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const invokedAs = argv[1] ?? 'usher';
+  const personality = personalityFor(invokedAs);
+  const args = argv.slice(2);
+
+  // tini answers --version only when it is the sole argument.
+  if (personality.name === 'tini' && args.length === 1 && args[0] === '--version') {
+    print(1, personality.version(usherVersion()) + '\n');
+    process.exit(0);
+  }
+
+  let request;
+  try {
+    request = buildRequest(args, process.env, personality);
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    if (personality.name === 'tini') {
+      // tini's getopt names the bad option, then prints its usage.
+      if (err.option) print(2, `tini: ${err.message}\n`);
+      const { helpText } = await import('./help.js');
+      print(2, helpText('tini', usherVersion()));
+      process.exit(personality.usageExitCode);
+    }
+    process.exit(usageFailure(personality, err, invokedAs));
+  }
+
+  if (request.kind === 'help') {
+    const { helpText } = await import('./help.js');
+    print(1, helpText(personality.name, usherVersion()));
+    process.exit(0);
+  }
+  if (request.kind === 'version') {
+    print(1, personality.version(usherVersion()) + '\n');
+    process.exit(0);
+  }
+  if (request.kind === 'license') {
+    const { LICENSE } = await import('./help.js');
+    print(1, LICENSE);
+    process.exit(0);
+  }
+
+  const [{ runInit, installCrashGuard }, { createLogger }] = await Promise.all([
+    import('../init/init.js'),
+    import('../init/log.js'),
+  ]);
+  const log = createLogger(request.verbosity, personality.prefix, personality.fdFor);
+  installCrashGuard(log);
+  const code = await runInit({ ...request.config, log, messages: personality.messages });
+  process.exit(code);
+}

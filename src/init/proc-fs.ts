@@ -1,0 +1,84 @@
+// What /proc says about processes. Used to find what is left of a process tree,
+// and to name processes in messages. /proc/PID/task/TID/children is often
+// compiled out (CONFIG_PROC_CHILDREN), so children are found by their ppid.
+import { readdirSync, readFileSync } from 'node:fs';
+
+export interface ProcessInfo {
+  pid: number;
+  ppid: number;
+  pgrp: number;
+  session: number;
+  /** One-letter state from /proc/PID/stat: R, S, D, Z (zombie), T (stopped)... */
+  state: string;
+  comm: string;
+}
+
+export function readProcessInfo(pid: number): ProcessInfo | undefined {
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+  } catch {
+    return undefined;
+  }
+  // comm may itself contain spaces and parentheses: it ends at the last ')'.
+  const open = stat.indexOf('(');
+  const close = stat.lastIndexOf(')');
+  if (open < 0 || close < open) return undefined;
+  const rest = stat.slice(close + 2).split(' ');
+  return {
+    pid,
+    comm: stat.slice(open + 1, close),
+    state: rest[0] ?? '?',
+    ppid: Number(rest[1]),
+    pgrp: Number(rest[2]),
+    session: Number(rest[3]),
+  };
+}
+
+export function listProcesses(): ProcessInfo[] {
+  const out: ProcessInfo[] = [];
+  let names: string[];
+  try {
+    names = readdirSync('/proc');
+  } catch {
+    return out;
+  }
+  for (const name of names) {
+    const code = name.charCodeAt(0);
+    if (code < 48 || code > 57) continue;
+    const info = readProcessInfo(Number(name));
+    if (info) out.push(info);
+  }
+  return out;
+}
+
+/** All processes below root (not root itself), parents before children. */
+export function descendantsOf(root: number, processes: ProcessInfo[] = listProcesses()): ProcessInfo[] {
+  const byParent = new Map<number, ProcessInfo[]>();
+  for (const p of processes) {
+    const siblings = byParent.get(p.ppid);
+    if (siblings) siblings.push(p);
+    else byParent.set(p.ppid, [p]);
+  }
+  const out: ProcessInfo[] = [];
+  const queue = [root];
+  for (let pid = queue.shift(); pid !== undefined; pid = queue.shift()) {
+    for (const child of byParent.get(pid) ?? []) {
+      out.push(child);
+      queue.push(child.pid);
+    }
+  }
+  return out;
+}
+
+/** The command line of pid as one string, or its comm in brackets when there is none. */
+export function commandLineOf(pid: number, fallback?: string): string {
+  try {
+    const raw = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    const args = raw.split('\0').filter((a, i, all) => a !== '' || i < all.length - 1);
+    if (args.length > 0) return args.join(' ');
+  } catch {
+    // gone already
+  }
+  return `[${fallback ?? readProcessInfo(pid)?.comm ?? '?'}]`;
+}

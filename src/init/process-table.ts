@@ -1,0 +1,200 @@
+// The one place that spawns children, knows them, and reaps every process that
+// ends up parented to usher. The supervisor and the doctor use this same table.
+//
+// Reaping is waitpid(-1, WNOHANG) in a loop on every SIGCHLD: the only way to
+// collect orphans that were re-parented to us. Because waitpid(-1) takes any
+// child, nothing else in the process may wait for children: never use
+// node:child_process next to a ProcessTable (libuv would race us for its own
+// children and lose their exit statuses, or we would steal them from it).
+import { EventEmitter } from 'node:events';
+import { fstatSync } from 'node:fs';
+import {
+  ERRNO,
+  processGroupOf,
+  reapOne,
+  sendSignal,
+  spawnProcess,
+  SystemCallError,
+  type SessionMode,
+} from './libc.js';
+import { decodeWaitStatus, type ExitStatus } from './wait-status.js';
+
+export interface SpawnOptions {
+  argv: readonly string[];
+  /** Defaults to usher's own environment. */
+  env?: NodeJS.ProcessEnv;
+  session: SessionMode;
+  foregroundTerminalFd?: number;
+}
+
+/**
+ * Descriptors every child inherits: stdio, plus systemd-style socket-activation
+ * descriptors (LISTEN_FDS, starting at 3) when usher was given some.
+ */
+function inheritedDescriptors(env: NodeJS.ProcessEnv): number[] {
+  const fds = [0, 1, 2];
+  const listen = Number.parseInt(env.LISTEN_FDS ?? '', 10);
+  if (listen > 0 && listen < 1024) {
+    for (let fd = 3; fd < 3 + listen; fd++) if (isOpen(fd)) fds.push(fd);
+  }
+  return fds;
+}
+
+/** A spawn that failed before the program ran: the program is missing or not executable. */
+export class SpawnError extends Error {
+  constructor(
+    readonly file: string,
+    readonly errno: number,
+    readonly reason: string,
+  ) {
+    super(`${file}: ${reason}`);
+    this.name = 'SpawnError';
+  }
+  /** The shell's exit codes: 127 not found, 126 found but not executable. */
+  get exitCode(): number {
+    return this.errno === ERRNO.ENOENT || this.errno === ERRNO.ENOTDIR ? 127 : 126;
+  }
+}
+
+export class ChildProcess {
+  #status: ExitStatus | undefined;
+  #resolve!: (status: ExitStatus) => void;
+  /** Settles when the child has been reaped. */
+  readonly exited: Promise<ExitStatus>;
+
+  constructor(
+    readonly pid: number,
+    /** Process group the child leads, or usher's own group when it shares it. */
+    readonly pgid: number,
+    readonly argv: readonly string[],
+  ) {
+    this.exited = new Promise((resolve) => (this.#resolve = resolve));
+  }
+
+  get running(): boolean {
+    return this.#status === undefined;
+  }
+
+  get status(): ExitStatus | undefined {
+    return this.#status;
+  }
+
+  /** Signals the child alone. False if it is already gone. */
+  signal(signal: number): boolean {
+    return this.running && sendSignal(this.pid, signal);
+  }
+
+  /** Signals the child's whole process group. False if the group is empty. */
+  signalGroup(signal: number): boolean {
+    return sendSignal(-this.pgid, signal);
+  }
+
+  /** @internal called by the table when waitpid returned this pid. */
+  settle(status: ExitStatus): void {
+    this.#status = status;
+    this.#resolve(status);
+  }
+}
+
+export interface ProcessTableEvents {
+  /** A child spawned through this table ended. */
+  exit: [child: ChildProcess, status: ExitStatus];
+  /** A process usher did not spawn (an orphan re-parented to it) was reaped. */
+  orphan: [pid: number, status: ExitStatus];
+}
+
+let existing: ProcessTable | undefined;
+
+export class ProcessTable extends EventEmitter<ProcessTableEvents> {
+  readonly #children = new Map<number, ChildProcess>();
+  readonly #onSigchld = () => this.reap();
+  // Signal listeners do not keep Node's event loop alive; while children run this
+  // timer does, and it fires once every 24.8 days, so an idle usher stays idle.
+  #keepAlive: NodeJS.Timeout | undefined;
+
+  /** There is one reaper per process: a second table would steal exit statuses. */
+  static open(): ProcessTable {
+    existing ??= new ProcessTable();
+    return existing;
+  }
+
+  private constructor() {
+    super();
+    process.on('SIGCHLD', this.#onSigchld);
+  }
+
+  spawn(options: SpawnOptions): ChildProcess {
+    const [file] = options.argv;
+    if (file === undefined) throw new Error('spawn: empty argv');
+    const env = Object.entries(options.env ?? process.env)
+      .filter((entry): entry is [string, string] => entry[1] !== undefined)
+      .map(([k, v]) => `${k}=${v}`);
+    let pid: number;
+    try {
+      pid = spawnProcess({
+        file,
+        argv: options.argv,
+        env,
+        session: options.session,
+        inheritFds: inheritedDescriptors(options.env ?? process.env),
+        ...(options.foregroundTerminalFd !== undefined ? { foregroundTerminalFd: options.foregroundTerminalFd } : {}),
+      });
+    } catch (err) {
+      if (err instanceof SystemCallError) throw new SpawnError(file, err.errno, err.message.replace(/^[^:]*: /, ''));
+      throw err;
+    }
+    const pgid = options.session === 'inherit' ? processGroupOf(0) : pid;
+    const child = new ChildProcess(pid, pgid, options.argv);
+    this.#children.set(pid, child);
+    this.#keepAlive ??= setInterval(() => {}, 0x7fffffff);
+    return child;
+  }
+
+  get(pid: number): ChildProcess | undefined {
+    return this.#children.get(pid);
+  }
+
+  /** Children spawned through this table that have not been reaped yet. */
+  running(): ChildProcess[] {
+    return [...this.#children.values()];
+  }
+
+  /**
+   * Collects every child that has ended. Runs on SIGCHLD; safe to call at any
+   * time (a signal may have been coalesced with another).
+   */
+  reap(): void {
+    for (let reaped = reapOne(); reaped; reaped = reapOne()) {
+      const status = decodeWaitStatus(reaped.status);
+      const child = this.#children.get(reaped.pid);
+      if (child) {
+        this.#children.delete(reaped.pid);
+        child.settle(status);
+        this.emit('exit', child, status);
+      } else {
+        this.emit('orphan', reaped.pid, status);
+      }
+    }
+    if (this.#children.size === 0 && this.#keepAlive) {
+      clearInterval(this.#keepAlive);
+      this.#keepAlive = undefined;
+    }
+  }
+
+  /** Stops listening for SIGCHLD; for tests and for a clean exit. */
+  close(): void {
+    process.off('SIGCHLD', this.#onSigchld);
+    if (this.#keepAlive) clearInterval(this.#keepAlive);
+    this.#keepAlive = undefined;
+    if (existing === this) existing = undefined;
+  }
+}
+
+function isOpen(fd: number): boolean {
+  try {
+    fstatSync(fd);
+    return true;
+  } catch {
+    return false;
+  }
+}

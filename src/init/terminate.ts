@@ -1,0 +1,68 @@
+// Ending what is left of a process tree: wait for it within a deadline, then
+// SIGKILL the stragglers and say which ones they were. dumb-init and tini leave
+// this to the kernel (everything dies with PID 1, without a word); usher names
+// the processes so the user learns which part of the app ignores SIGTERM.
+import { sendSignal } from './libc.js';
+import { commandLineOf, descendantsOf, type ProcessInfo } from './proc-fs.js';
+import type { ProcessTable } from './process-table.js';
+import { SIG } from './signals.js';
+
+export interface Straggler {
+  pid: number;
+  command: string;
+}
+
+/** Live (non-zombie) processes below root: zombies are already dead and will be reaped. */
+export function liveDescendants(root: number): ProcessInfo[] {
+  return descendantsOf(root).filter((p) => p.state !== 'Z' && p.state !== 'X');
+}
+
+/** SIGTERM (or another signal) to every live process below root; returns how many were signalled. */
+export function signalDescendants(root: number, signal: number): number {
+  let count = 0;
+  for (const p of liveDescendants(root)) if (sendSignal(p.pid, signal)) count++;
+  return count;
+}
+
+/**
+ * Resolves once nothing lives below root, or at the deadline. Wakes on every
+ * reap; between reaps it re-reads /proc on a short back-off, because a
+ * grandchild whose parent is still alive ends without telling us.
+ */
+export function waitForDescendants(root: number, table: ProcessTable, deadline: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    let timer: NodeJS.Timeout | undefined;
+    let backoff = 10;
+    const finish = (empty: boolean) => {
+      if (timer) clearTimeout(timer);
+      table.off('exit', check);
+      table.off('orphan', check);
+      resolve(empty);
+    };
+    function check(): void {
+      if (liveDescendants(root).length === 0) return finish(true);
+      const left = deadline - Date.now();
+      if (left <= 0) return finish(false);
+      if (timer) clearTimeout(timer);
+      timer = setTimeout(check, Math.min(backoff, left));
+      backoff = Math.min(backoff * 2, 250);
+    }
+    table.on('exit', check);
+    table.on('orphan', check);
+    check();
+  });
+}
+
+/**
+ * Gives every process below root until the deadline to end, then SIGKILLs each
+ * one still alive and returns them, so the caller can name them.
+ */
+export async function drainDescendants(root: number, table: ProcessTable, deadline: number): Promise<Straggler[]> {
+  if (await waitForDescendants(root, table, deadline)) return [];
+  const stragglers = liveDescendants(root).map((p) => ({ pid: p.pid, command: commandLineOf(p.pid, p.comm) }));
+  for (const s of stragglers) sendSignal(s.pid, SIG.KILL);
+  // SIGKILL is not instant (a process in uninterruptible sleep finishes its I/O
+  // first); give the kernel a moment so usher does not exit before them.
+  await waitForDescendants(root, table, Date.now() + 2000);
+  return stragglers;
+}
