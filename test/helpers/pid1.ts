@@ -1,0 +1,195 @@
+// Puts a command in a container's position for tests: PID 1 of a new PID
+// namespace (`unshare --pid --fork --mount-proc`), with real signals sent from
+// outside exactly as `docker stop` sends them. Every namespace is torn down with
+// SIGKILL to its PID 1 at the end, which takes every process in it along.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync, readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { after } from 'node:test';
+
+export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+export const USHER = `${ROOT}bin/usher`;
+export const FIXTURES = `${ROOT}test/fixtures/`;
+export const fixture = (name: string) => FIXTURES + name;
+
+export interface Exit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+const live = new Set<Namespace>();
+after(() => {
+  for (const ns of live) ns.destroy();
+});
+
+/** Lines of a stream, with a way to wait for the first line matching a pattern. */
+export class Lines {
+  readonly all: string[] = [];
+  #partial = '';
+  #waiters: { test: (l: string) => boolean; resolve: (l: string) => void }[] = [];
+
+  constructor(stream: NodeJS.ReadableStream | null) {
+    stream?.setEncoding?.('utf8');
+    stream?.on('data', (chunk: string) => {
+      const parts = (this.#partial + chunk).split('\n');
+      this.#partial = parts.pop() ?? '';
+      for (const line of parts) this.#push(line);
+    });
+    stream?.on('end', () => {
+      if (this.#partial) this.#push(this.#partial);
+      this.#partial = '';
+    });
+  }
+
+  #push(line: string): void {
+    this.all.push(line);
+    this.#waiters = this.#waiters.filter((w) => {
+      if (!w.test(line)) return true;
+      w.resolve(line);
+      return false;
+    });
+  }
+
+  get text(): string {
+    return this.all.join('\n') + (this.#partial ? '\n' + this.#partial : '');
+  }
+
+  /** The first line (already seen or still to come) matching pattern. */
+  waitFor(pattern: RegExp | string, timeoutMs = 15000): Promise<string> {
+    const test = (l: string) => (typeof pattern === 'string' ? l.includes(pattern) : pattern.test(l));
+    const seen = this.all.find(test);
+    if (seen !== undefined) return Promise.resolve(seen);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.#waiters = this.#waiters.filter((w) => w.resolve !== done);
+        reject(new Error(`timed out after ${timeoutMs} ms waiting for ${pattern}; lines so far:\n${this.text}`));
+      }, timeoutMs);
+      const done = (l: string) => {
+        clearTimeout(timer);
+        resolve(l);
+      };
+      this.#waiters.push({ test, resolve: done });
+    });
+  }
+
+  /** Resolves once `count` lines match. */
+  async waitForCount(pattern: RegExp, count: number, timeoutMs = 30000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.all.filter((l) => pattern.test(l)).length < count) {
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`timed out waiting for ${count} lines matching ${pattern}; got ${this.all.filter((l) => pattern.test(l)).length}`);
+      // Wake on the next matching line.
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`timed out waiting for ${count} x ${pattern}`)), left);
+        this.#waiters.push({
+          test: (l) => pattern.test(l),
+          resolve: () => {
+            clearTimeout(timer);
+            resolve();
+          },
+        });
+      });
+    }
+  }
+}
+
+export interface StartOptions {
+  env?: NodeJS.ProcessEnv;
+  /** Run the command directly as PID 1 instead of under usher. */
+  bare?: boolean;
+  /** Name usher is invoked by (a link named dumb-init or tini), or the path of a real binary. */
+  argv0?: string;
+}
+
+export class Namespace {
+  readonly stdout: Lines;
+  readonly stderr: Lines;
+  readonly exited: Promise<Exit>;
+  #exit: Exit | undefined;
+  readonly #proc: ChildProcess;
+
+  constructor(readonly command: string[], options: StartOptions = {}) {
+    const argv = options.bare ? command : [options.argv0 ?? USHER, ...command];
+    this.#proc = spawn('unshare', ['--pid', '--fork', '--mount-proc', '--kill-child', ...argv], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, ...options.env },
+    });
+    this.stdout = new Lines(this.#proc.stdout);
+    this.stderr = new Lines(this.#proc.stderr);
+    this.exited = new Promise((resolve) => {
+      this.#proc.on('close', (code, signal) => {
+        this.#exit = { code, signal };
+        live.delete(this);
+        resolve(this.#exit);
+      });
+    });
+    live.add(this);
+  }
+
+  /** Host pid of the namespace's PID 1 (usher, or the bare command). */
+  get pid1(): number {
+    const unsharePid = this.#proc.pid as number;
+    for (const name of readdirSync('/proc')) {
+      if (!/^\d+$/.test(name)) continue;
+      if (parentOf(Number(name)) === unsharePid) return Number(name);
+    }
+    throw new Error('the namespace has no PID 1 (has it exited?)');
+  }
+
+  /** Sends a signal to PID 1 from outside, as a container runtime does. */
+  signal(signal: NodeJS.Signals | number): void {
+    process.kill(this.pid1, signal);
+  }
+
+  /** Host pids of every live process in the namespace below PID 1. */
+  descendants(): { pid: number; state: string; comm: string }[] {
+    const all = readdirSync('/proc').filter((n) => /^\d+$/.test(n)).map(Number);
+    const info = all.map((pid) => statOf(pid)).filter((s): s is NonNullable<typeof s> => s !== undefined);
+    const out: typeof info = [];
+    const queue = [this.pid1];
+    for (let p = queue.shift(); p !== undefined; p = queue.shift()) {
+      for (const s of info) if (s.ppid === p) (out.push(s), queue.push(s.pid));
+    }
+    return out;
+  }
+
+  destroy(): void {
+    if (this.#exit) return;
+    try {
+      process.kill(this.pid1, 'SIGKILL');
+    } catch {
+      this.#proc.kill('SIGKILL');
+    }
+  }
+}
+
+export function statOf(pid: number): { pid: number; ppid: number; pgrp: number; state: string; comm: string } | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    const close = stat.lastIndexOf(')');
+    const rest = stat.slice(close + 2).split(' ');
+    return { pid, comm: stat.slice(stat.indexOf('(') + 1, close), state: rest[0] ?? '?', ppid: Number(rest[1]), pgrp: Number(rest[2]) };
+  } catch {
+    return undefined;
+  }
+}
+
+function parentOf(pid: number): number | undefined {
+  return statOf(pid)?.ppid;
+}
+
+/** Starts `command` as PID 1 under usher (or bare) in a fresh PID namespace. */
+export function startPid1(command: string[], options: StartOptions = {}): Namespace {
+  return new Namespace(command, options);
+}
+
+/** Waits until /proc shows `pid` in one of the given states (R, S, T, Z...). */
+export async function waitForState(pid: number, states: string, timeoutMs = 10000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  for (let delay = 5; ; delay = Math.min(delay * 2, 100)) {
+    const state = statOf(pid)?.state ?? 'gone';
+    if (states.includes(state)) return state;
+    if (Date.now() > deadline) throw new Error(`pid ${pid} is in state ${state}, expected one of ${states}`);
+    await new Promise((r) => setTimeout(r, delay));
+  }
+}
