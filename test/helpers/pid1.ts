@@ -153,6 +153,20 @@ export class Namespace {
     return out;
   }
 
+  /** Host pid of the process that calls itself `nsPid` inside the namespace. */
+  hostPid(nsPid: number): number {
+    for (const p of this.descendants()) {
+      try {
+        const line = readFileSync(`/proc/${p.pid}/status`, 'utf8').match(/^NSpid:\s+(.*)$/m)?.[1];
+        const ids = line?.trim().split(/\s+/).map(Number) ?? [];
+        if (ids[ids.length - 1] === nsPid) return p.pid;
+      } catch {
+        // exited meanwhile
+      }
+    }
+    throw new Error(`no process with pid ${nsPid} in the namespace`);
+  }
+
   destroy(): void {
     if (this.#exit) return;
     try {
