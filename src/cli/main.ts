@@ -81,12 +81,12 @@ export async function main(argv: string[]): Promise<void> {
     process.exit(0);
   }
 
-  const [{ runInit, installCrashGuard }, { createLogger }] = await Promise.all([
+  const [{ runInit, installCrashGuard, isCrashing }, { createLogger }] = await Promise.all([
     import('../init/init.js'),
     import('../init/log.js'),
   ]);
   const log = createLogger(request.verbosity, personality.prefix, personality.fdFor);
   installCrashGuard(log);
   const code = await runInit({ ...request.config, log, messages: personality.messages });
-  process.exit(code);
+  if (!isCrashing()) process.exit(code);
 }

@@ -102,6 +102,10 @@ export async function runInit(config: InitConfig): Promise<number> {
 
   const onSignal = (received: number) => {
     log.info(`received ${signalName(received)}`);
+    if (received === SIG.USR2 && process.env.USHER_FAULT_INJECTION === 'crash-on-sigusr2') {
+      // Lets the tests prove that an internal error never strands the children.
+      throw new Error('fault injected by USHER_FAULT_INJECTION');
+    }
     if (config.ignored.has(received)) return;
     if (config.stopSignals.has(received)) {
       if (stopping === 'no' && config.stopDelayMs > 0) {
@@ -189,8 +193,14 @@ function reportStragglers(log: Logger, stragglers: Straggler[], drainMs: number)
  * what happened, asks every process below it to stop, kills what does not, and
  * exits with INTERNAL_ERROR_EXIT.
  */
+let crashing = false;
+
+/** True once the crash guard has taken over; the normal exit path must then stand aside. */
+export function isCrashing(): boolean {
+  return crashing;
+}
+
 export function installCrashGuard(log: Logger, graceMs = 3000): void {
-  let crashing = false;
   process.on('uncaughtException', (err) => {
     if (crashing) process.exit(INTERNAL_ERROR_EXIT);
     crashing = true;

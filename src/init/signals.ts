@@ -9,6 +9,7 @@ export const SIG = {
   QUIT: 3,
   KILL: 9,
   USR1: 10,
+  USR2: 12,
   PIPE: 13,
   ALRM: 14,
   TERM: 15,

@@ -1,0 +1,115 @@
+// What happens around the main child's end: leftovers are drained and named,
+// --stop-timeout ends a hung shutdown, --stop-delay holds SIGTERM, and usher
+// never strands children when it fails itself.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { fixture, startPid1 } from '../helpers/pid1.js';
+
+const T = { timeout: 60_000 };
+const PROBE = fixture('signal-probe.mjs');
+
+test('main child exits: leftovers that honour SIGTERM stop gracefully and nothing is named', T, async () => {
+  // The script starts a background probe and exits at once.
+  // The script exits as soon as its background probe says it is listening.
+  const ns = startPid1(['--', 'sh', '-c', `trap 'exit 7' USR2; node ${PROBE} --notify-parent & wait`]);
+  await ns.stdout.waitFor(/^ready \d+$/);
+  const exit = await ns.exited;
+  assert.equal(exit.code, 7, 'exit status is the main child\'s');
+  assert.match(ns.stdout.text, /^SIGTERM \d+$/m, 'the leftover got SIGTERM');
+  assert.equal(ns.stderr.text, '');
+});
+
+test('main child exits: a leftover that ignores SIGTERM is SIGKILLed after --drain-timeout and named', T, async () => {
+  const started = Date.now();
+  const ns = startPid1(['--drain-timeout', '1', '--', 'sh', '-c', `trap 'exit 3' USR2; node ${PROBE} --ignore SIGTERM --notify-parent & wait`]);
+  await ns.stdout.waitFor(/^ready \d+$/);
+  const exit = await ns.exited;
+  const elapsed = Date.now() - started;
+  assert.equal(exit.code, 3);
+  assert.match(ns.stdout.text, /^ignored SIGTERM \d+$/m);
+  assert.match(
+    ns.stderr.text,
+    /^\[usher\] killed pid \d+ \(node .*signal-probe\.mjs --ignore SIGTERM --notify-parent\): still running 1s after the main process exited \(--drain-timeout\)$/m,
+  );
+  assert.ok(elapsed >= 1000, `usher waited the drain timeout (${elapsed} ms)`);
+});
+
+test('--drain-timeout 0 exits at once, as dumb-init does', T, async () => {
+  const ns = startPid1(['--drain-timeout', '0', '--', 'sh', '-c', `trap 'exit 4' USR2; node ${PROBE} --ignore SIGTERM --notify-parent & wait`]);
+  await ns.stdout.waitFor(/^ready \d+$/);
+  const exit = await ns.exited;
+  assert.equal(exit.code, 4);
+  assert.equal(ns.stderr.text, '');
+});
+
+test('--stop-timeout: processes still running after SIGTERM are SIGKILLed and named; exit 137', T, async () => {
+  const ns = startPid1(['--stop-timeout', '1', '--', 'node', PROBE, '--ignore', 'SIGTERM', '--children', '1']);
+  await ns.stdout.waitForCount(/^ready \d+$/, 2);
+  const sent = Date.now();
+  ns.signal('SIGTERM');
+  const exit = await ns.exited;
+  const elapsed = Date.now() - sent;
+  assert.equal(exit.code, 137, 'main child killed by SIGKILL: 128+9');
+  const named = ns.stderr.all.filter((l) =>
+    /^\[usher\] pid \d+ \((\/usr\/bin\/)?node .*signal-probe\.mjs.*\) did not stop within 1s of SIGTERM \(--stop-timeout\); sending SIGKILL$/.test(l),
+  );
+  assert.equal(named.length, 2, ns.stderr.text);
+  assert.ok(elapsed >= 1000 && elapsed < 8000, `stopped after the timeout, well before a runtime's SIGKILL (${elapsed} ms)`);
+});
+
+test('--stop-timeout does not fire when the app stops in time', T, async () => {
+  const ns = startPid1(['--stop-timeout', '5', '--', 'node', PROBE]);
+  await ns.stdout.waitFor(/^ready \d+$/);
+  ns.signal('SIGTERM');
+  const exit = await ns.exited;
+  assert.equal(exit.code, 0);
+  assert.equal(ns.stderr.text, '');
+});
+
+test('--stop-delay holds SIGTERM before forwarding it; other signals pass at once', T, async () => {
+  const ns = startPid1(['--stop-delay', '1.2', '-v', '--', 'node', PROBE]);
+  const [pid] = (await ns.stdout.waitFor(/^ready \d+$/)).split(' ').slice(1);
+  const sent = Date.now();
+  ns.signal('SIGTERM');
+  await ns.stderr.waitFor('holding SIGTERM for 1.2s (--stop-delay)');
+  ns.signal('SIGUSR1');
+  await ns.stdout.waitFor(`SIGUSR1 ${pid}`);
+  assert.ok(!ns.stdout.all.some((l) => l.startsWith('SIGTERM')), 'SIGTERM still held');
+  await ns.stdout.waitFor(`SIGTERM ${pid}`);
+  const held = Date.now() - sent;
+  assert.ok(held >= 1200, `held for ${held} ms`);
+  assert.equal((await ns.exited).code, 0);
+});
+
+test('--stop-delay: a second SIGTERM forwards at once', T, async () => {
+  const ns = startPid1(['--stop-delay', '30', '--', 'node', PROBE]);
+  await ns.stdout.waitFor(/^ready \d+$/);
+  ns.signal('SIGTERM');
+  ns.signal('SIGTERM');
+  const exit = await ns.exited;
+  assert.equal(exit.code, 0);
+});
+
+test('USHER_STOP_TIMEOUT and USHER_STOP_DELAY configure the same from the environment', T, async () => {
+  const ns = startPid1(['--', 'node', PROBE, '--ignore', 'SIGTERM'], {
+    env: { USHER_STOP_TIMEOUT: '500ms', USHER_STOP_DELAY: '0.2' },
+  });
+  await ns.stdout.waitFor(/^ready \d+$/);
+  ns.signal('SIGTERM');
+  const exit = await ns.exited;
+  assert.equal(exit.code, 137);
+  assert.match(ns.stderr.text, /did not stop within 0\.5s of SIGTERM/);
+});
+
+test('an internal error in usher stops the children gracefully and exits 70', T, async () => {
+  const ns = startPid1(['--', 'node', PROBE, '--children', '1'], {
+    env: { USHER_FAULT_INJECTION: 'crash-on-sigusr2' },
+  });
+  await ns.stdout.waitForCount(/^ready \d+$/, 2);
+  ns.signal('SIGUSR2');
+  const exit = await ns.exited;
+  assert.equal(exit.code, 70);
+  assert.match(ns.stderr.text, /^\[usher\] internal error, stopping all processes: Error: fault injected/m);
+  assert.equal(ns.stdout.all.filter((l) => /^SIGTERM \d+$/.test(l)).length, 2, 'both probes were asked to stop');
+  assert.ok(!ns.stdout.all.some((l) => l.startsWith('SIGUSR2')), 'the failed signal was not half-forwarded');
+});
