@@ -142,7 +142,7 @@ export class Namespace {
   }
 
   /** Host pids of every live process in the namespace below PID 1. */
-  descendants(): { pid: number; state: string; comm: string }[] {
+  descendants(): { pid: number; ppid: number; state: string; comm: string }[] {
     const all = readdirSync('/proc').filter((n) => /^\d+$/.test(n)).map(Number);
     const info = all.map((pid) => statOf(pid)).filter((s): s is NonNullable<typeof s> => s !== undefined);
     const out: typeof info = [];
