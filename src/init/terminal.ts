@@ -12,7 +12,10 @@ const STDIN = 0;
 /** True when stdin is our controlling terminal and our group is in the foreground on it. */
 export function ownsForegroundTerminal(): boolean {
   const foreground = foregroundGroupOf(STDIN);
-  return foreground > 0 && foreground === processGroupOf(0);
+  // -1: not our controlling terminal. Inside a PID namespace a group whose
+  // leader lives outside it reads as 0, for the terminal and for us alike
+  // (unshare --fork puts PID 1 in unshare's group): equal still means "ours".
+  return foreground >= 0 && foreground === processGroupOf(0);
 }
 
 /**
