@@ -19,8 +19,8 @@ function describeFailures(load: KeepAliveLoad): string {
   return load.failures.map((f) => `${f.errorCode ?? `status ${String(f.status)}`} (${f.errorMessage ?? ''}; reused socket: ${f.reusedSocket}; body ${f.body.length} bytes)`).join('\n');
 }
 
-async function drainUnderLoad(t: test.TestContext, protocol: 'http' | 'https', round: number): Promise<void> {
-  const { app, port } = await startFixture({ protocol, deadline: DEADLINE });
+async function drainUnderLoad(t: test.TestContext, protocol: 'http' | 'https', round: number, readinessDelay = 0): Promise<KeepAliveLoad> {
+  const { app, port } = await startFixture({ protocol, deadline: DEADLINE, readinessDelay });
   t.after(() => app.cleanup());
   const agent = protocol === 'http'
     ? keepAliveAgent(CLIENTS)
@@ -36,7 +36,7 @@ async function drainUnderLoad(t: test.TestContext, protocol: 'http' | 'https', r
   await load.finished();
 
   const shutdownMs = exit.at - load.signalSentAt;
-  t.diagnostic(`${protocol} round ${round}: ${servedBefore} served before SIGTERM, ${load.servedAfterSignal} served after it ` +
+  t.diagnostic(`${protocol} round ${round}${readinessDelay ? ` (readiness delay ${readinessDelay} ms)` : ''}: ${servedBefore} served before SIGTERM, ${load.servedAfterSignal} served after it ` +
     `(${load.connectionCloseResponses} with Connection: close), ${load.refused} refused after the listener closed, ` +
     `${load.failures.length} failed; shutdown took ${shutdownMs.toFixed(0)} ms`);
 
@@ -51,11 +51,18 @@ async function drainUnderLoad(t: test.TestContext, protocol: 'http' | 'https', r
   assert.equal(load.refused, CLIENTS, 'every client should end on a refused new connection');
   const drained = app.events.find((e) => e.event === 'step-end' && e['kind'] === 'server');
   assert.equal(drained?.['status'], 'ok');
+  return load;
 }
 
 test('keep-alive HTTP clients sending continuously lose no accepted request when SIGTERM arrives', async (t) => {
   // Several rounds: each lands the signal at a different point of the traffic.
   for (let round = 1; round <= 3; round += 1) await drainUnderLoad(t, 'http', round);
+});
+
+test('with a readiness delay, traffic goes on being served during the delay, then drains without loss', async (t) => {
+  const load = await drainUnderLoad(t, 'http', 1, 500);
+  // About half a second of full traffic after the signal, not just the requests in flight.
+  assert.ok(load.servedAfterSignal >= 50, `only ${load.servedAfterSignal} requests served during the delay`);
 });
 
 test('keep-alive HTTPS clients sending continuously lose no accepted request when SIGTERM arrives', async (t) => {
