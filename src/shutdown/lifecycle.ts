@@ -115,7 +115,10 @@ export interface LifecycleOptions {
   readonly deadline?: number;
   /** Signals that start a shutdown; default {@link DEFAULT_SIGNALS}. `[]` handles none (explicit calls only). */
   readonly signals?: readonly NodeJS.Signals[];
-  /** Signals that force an immediate exit when received during a shutdown; default {@link DEFAULT_FORCE_SIGNALS}. */
+  /**
+   * Signals that force an immediate exit when received during a shutdown.
+   * Default: those of {@link DEFAULT_FORCE_SIGNALS} (SIGTERM, SIGINT) that are also in `signals`.
+   */
   readonly forceSignals?: readonly NodeJS.Signals[];
   /**
    * Milliseconds between failing readiness and closing listeners, so that load
@@ -276,7 +279,9 @@ export class Lifecycle {
     this.deadline = choice.deadline;
     this.deadlineSource = choice.source;
     this.#signals = [...new Set(options.signals ?? DEFAULT_SIGNALS)];
-    this.#forceSignals = [...new Set(options.forceSignals ?? DEFAULT_FORCE_SIGNALS)];
+    // By default only signals the app handed to the library can force: with
+    // `signals: []` the app keeps SIGTERM and SIGINT to itself.
+    this.#forceSignals = [...new Set(options.forceSignals ?? DEFAULT_FORCE_SIGNALS.filter((signal) => this.#signals.includes(signal)))];
     this.#readinessDelay = options.readinessDelay ?? 0;
     this.#hookTimeout = options.hookTimeout;
     this.#drainTimeout = options.drainTimeout;

@@ -230,3 +230,22 @@ test('pipelined requests are all answered; only the last response closes the con
   assert.equal(report.completed, true);
   assert.equal(report.requestsFinished, 2);
 });
+
+test('signal listeners: none with signals: [], and all removed after a shutdown that does not exit', async () => {
+  const signals = ['SIGTERM', 'SIGINT', 'SIGHUP'] as const;
+  const counts = (): number[] => signals.map((signal) => process.listenerCount(signal));
+  const before = counts();
+
+  const explicitOnly = quietLifecycle();
+  let duringShutdown: number[] = [];
+  explicitOnly.addHook('look', () => {
+    duringShutdown = counts();
+  });
+  await explicitOnly.shutdown();
+  assert.deepEqual(duringShutdown, before, 'signals: [] must not take over SIGTERM/SIGINT, not even to force');
+
+  const withSignals = createLifecycle({ exit: false, env: {}, log: () => undefined });
+  assert.deepEqual(counts(), before.map((count) => count + 1));
+  await withSignals.shutdown();
+  assert.deepEqual(counts(), before);
+});
