@@ -19,6 +19,7 @@ export {
   Lifecycle,
   DEFAULT_SIGNALS,
   DEFAULT_FORCE_SIGNALS,
+  DUPLICATE_SIGNAL_WINDOW_MS,
   type LifecycleOptions,
   type LifecycleEvent,
   type ShutdownHook,

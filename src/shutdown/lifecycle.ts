@@ -200,6 +200,15 @@ interface Run {
 
 const TIMED_OUT = Symbol('timed out');
 
+/**
+ * The same signal again within this many milliseconds of the one that started
+ * the shutdown is taken as one signal delivered twice, not as a request to
+ * force: a terminal's Ctrl-C reaches the whole foreground process group, and a
+ * supervisor in that group (usher, dumb-init) forwards it to the app again a
+ * moment later. A person pressing Ctrl-C twice is slower than that.
+ */
+export const DUPLICATE_SIGNAL_WINDOW_MS = 200;
+
 function assertDuration(name: string, value: number | undefined): void {
   if (value !== undefined && !(Number.isFinite(value) && value >= 0)) {
     throw new RangeError(`${name} must be a non-negative number of milliseconds, got ${String(value)}`);
@@ -235,7 +244,8 @@ function writeToStderr(message: string): void {
  * 4. health servers close, readiness becomes `stopped`, the process exits
  *    with 0 if every step ended `ok`, 1 otherwise (each failure named on stderr).
  *
- * A second SIGTERM or SIGINT meanwhile exits at once with 128+N.
+ * A second SIGTERM or SIGINT meanwhile exits at once with 128+N (the same
+ * signal repeated within {@link DUPLICATE_SIGNAL_WINDOW_MS} counts as one).
  * Use one per process.
  */
 export class Lifecycle {
@@ -402,7 +412,10 @@ export class Lifecycle {
       void this.#begin({ type: 'signal', signal }, 0);
       return;
     }
-    if (!run.finished && this.#forceSignals.includes(signal)) this.#force(run, signal);
+    if (run.finished || !this.#forceSignals.includes(signal)) return;
+    const sameAsFirst = run.reason.type === 'signal' && run.reason.signal === signal;
+    if (sameAsFirst && performance.now() - run.startedAt < DUPLICATE_SIGNAL_WINDOW_MS) return;
+    this.#force(run, signal);
     // Other signals during a shutdown are swallowed: their default action
     // (terminate) would skip the rest of the shutdown.
   };

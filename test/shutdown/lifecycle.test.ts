@@ -3,7 +3,10 @@
  * receiving real signals.
  */
 import assert from 'node:assert/strict';
+import { performance } from 'node:perf_hooks';
 import { test } from 'node:test';
+import { setTimeout as delay } from 'node:timers/promises';
+import { DUPLICATE_SIGNAL_WINDOW_MS } from '../../src/shutdown/index.js';
 import type { FixtureHook } from './fixtures/app.js';
 import { startFixture, type Fixture } from './helpers.js';
 
@@ -119,8 +122,10 @@ for (const [signal, code] of [['SIGTERM', 143], ['SIGINT', 130]] as const) {
       hooks: [{ name: 'stuck', behaviour: 'hang', timeout: 15_000 }],
     });
     t.after(() => app.cleanup());
-    app.signal(signal);
+    const firstAt = app.signal(signal);
     await app.waitForEvent('step-start', (e) => e['name'] === 'stuck');
+    // Past the window in which a repeat counts as the same signal delivered twice.
+    await delay(Math.max(0, firstAt + DUPLICATE_SIGNAL_WINDOW_MS + 50 - performance.now()));
     const secondAt = app.signal(signal);
     const exit = await app.exited;
     const took = exit.at - secondAt;
@@ -159,4 +164,26 @@ test('the process stays alive until hooks finish, even when nothing else holds t
   assert.deepEqual({ code: exit.code, signal: exit.signal }, { code: 0, signal: null }, app.stderr);
   assert.ok(app.events.some((e) => e.event === 'hook-done' && e['name'] === 'flush'), 'the hook did not get to finish');
   assert.ok(app.events.some((e) => e.event === 'shutdown-end'), 'the shutdown did not get to finish');
+});
+
+test('the same signal delivered twice at once (process group + forwarding supervisor) does not force', async (t) => {
+  const { app } = await startFixture({
+    protocol: 'none',
+    holdUntilShutdown: true,
+    hooks: [{ name: 'flush', behaviour: 'wait-unref', ms: 500 }],
+  });
+  t.after(() => app.cleanup());
+  const firstAt = app.signal('SIGINT');
+  // Sent once the first is known to have been handled, so that the kernel
+  // cannot merge the two into one pending signal.
+  await app.waitForEvent('shutdown-start');
+  const secondAt = app.signal('SIGINT');
+  const exit = await app.exited;
+  if (secondAt - firstAt >= DUPLICATE_SIGNAL_WINDOW_MS) {
+    t.skip(`the machine was too slow to send the repeat within ${DUPLICATE_SIGNAL_WINDOW_MS} ms (${(secondAt - firstAt).toFixed(0)} ms)`);
+    return;
+  }
+  t.diagnostic(`repeat sent ${(secondAt - firstAt).toFixed(1)} ms after the first SIGINT`);
+  assert.deepEqual({ code: exit.code, signal: exit.signal }, { code: 0, signal: null }, app.stderr);
+  assert.ok(app.events.some((e) => e.event === 'hook-done' && e['name'] === 'flush'));
 });
