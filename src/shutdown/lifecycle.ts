@@ -412,12 +412,12 @@ export class Lifecycle {
       void this.#begin({ type: 'signal', signal }, 0);
       return;
     }
+    // Other signals during a shutdown are swallowed: their default action
+    // (terminate) would skip the rest of the shutdown.
     if (run.finished || !this.#forceSignals.includes(signal)) return;
     const sameAsFirst = run.reason.type === 'signal' && run.reason.signal === signal;
     if (sameAsFirst && performance.now() - run.startedAt < DUPLICATE_SIGNAL_WINDOW_MS) return;
     this.#force(run, signal);
-    // Other signals during a shutdown are swallowed: their default action
-    // (terminate) would skip the rest of the shutdown.
   };
 
   #listenTo(signal: NodeJS.Signals): void {
@@ -533,7 +533,7 @@ export class Lifecycle {
     const durationMs = performance.now() - startedAt;
     if (outcome === TIMED_OUT) {
       controller.abort(new Error(`shutdown hook "${step.name}" timed out after ${Math.round(timeout)} ms`));
-      const limitedByDeadline = own === undefined || own >= remaining;
+      const limitedByDeadline = timeout >= remaining;
       if (limitedByDeadline) run.deadlineHit = true;
       this.#log(limitedByDeadline
         ? `hook "${step.name}" was still running at the shutdown deadline (${this.deadline} ms)`
@@ -557,7 +557,7 @@ export class Lifecycle {
     const drain = await step.drainer.drain(timeout);
     const durationMs = performance.now() - startedAt;
     if (drain.destroyedBusy > 0) {
-      if (own === undefined || own >= remaining) run.deadlineHit = true;
+      if (timeout >= remaining) run.deadlineHit = true;
       this.#log(`${name}: drain timed out after ${Math.round(timeout)} ms; destroyed ` +
         `${drain.destroyedBusy} connection(s) with requests in flight`);
       return { name, kind: 'server', status: 'timed-out', durationMs, drain };
