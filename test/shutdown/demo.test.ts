@@ -48,7 +48,7 @@ test('demo: exits 0 even when nobody reads its output any more (EPIPE)', async (
 
 function canUnshare(): boolean {
   if (process.platform !== 'linux') return false;
-  const probe = spawnSync('unshare', ['--pid', '--fork', '--mount-proc', 'true'], { stdio: 'ignore' });
+  const probe = spawnSync('unshare', ['--pid', '--fork', '--kill-child', '--mount-proc', 'true'], { stdio: 'ignore' });
   return probe.status === 0;
 }
 
@@ -72,7 +72,8 @@ function childrenOf(ppid: number): number[] {
 test('demo: as PID 1 of its own PID namespace, like in a container, SIGTERM still shuts it down gracefully', { skip: !canUnshare() && 'needs unshare with PID namespaces (root on Linux)' }, async (t) => {
   // The kernel drops signals to a namespace's PID 1 that has no handler for them:
   // this is the seed's case 1, where Node without handlers would ignore `docker stop`.
-  const unshare = new Child('unshare', ['--pid', '--fork', '--mount-proc', process.execPath, DEMO], childEnv());
+  // --kill-child: if the test gives up and kills unshare, the demo dies with it.
+  const unshare = new Child('unshare', ['--pid', '--fork', '--kill-child', '--mount-proc', process.execPath, DEMO], childEnv());
   t.after(() => unshare.cleanup());
   await unshare.waitForLine((line) => line === 'Start ...', '"Start ..."');
   const [demoPid] = childrenOf(unshare.pid);
