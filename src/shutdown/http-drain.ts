@@ -168,7 +168,11 @@ export class ServerDrainer {
   stopAccepting(): void {
     if (this.#listenerClosed) return;
     this.#listenerClosed = true;
-    if (this.#server.listening) net.Server.prototype.close.call(this.#server);
+    const close = (): void => void net.Server.prototype.close.call(this.#server);
+    if (this.#server.listening) close();
+    // A shutdown during start-up: a listen() still in progress (e.g. resolving
+    // a host name) must not open the doors after they were meant to close.
+    else this.#server.once('listening', close);
   }
 
   /**

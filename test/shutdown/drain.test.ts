@@ -10,7 +10,7 @@ import { performance } from 'node:perf_hooks';
 import { test } from 'node:test';
 import { WORK_BODY } from './fixtures/app.js';
 import { TEST_CERT } from './fixtures/tls-cert.js';
-import { KeepAliveLoad, keepAliveAgent, request, startFixture, type Fixture } from './helpers.js';
+import { KeepAliveLoad, keepAliveAgent, request, startFixture } from './helpers.js';
 
 const CLIENTS = 8;
 const DEADLINE = 5_000;
@@ -228,5 +228,3 @@ test('a connection that just went idle may still send its next request, which is
   const exit: { code: number | null } = await app.exited;
   assert.equal(exit.code, 0, app.stderr);
 });
-
-export type { Fixture };

@@ -16,7 +16,7 @@ import {
   type LifecycleEvent,
   type LifecycleOptions,
 } from '../../src/shutdown/index.js';
-import { keepAliveAgent, request } from './helpers.js';
+import { keepAliveAgent, onceWithin, request } from './helpers.js';
 
 function quietLifecycle(options: LifecycleOptions = {}, logs: string[] = []): ReturnType<typeof createLifecycle> {
   return createLifecycle({ signals: [], exit: false, env: {}, log: (line) => logs.push(line), ...options });
@@ -248,4 +248,17 @@ test('signal listeners: none with signals: [], and all removed after a shutdown 
   assert.deepEqual(counts(), before.map((count) => count + 1));
   await withSignals.shutdown();
   assert.deepEqual(counts(), before);
+});
+
+test('a shutdown during start-up: a server that starts listening afterwards is closed at once', async (t) => {
+  const server = http.createServer((_req, res) => res.end('late'));
+  t.after(() => server.listening && server.close());
+  const lifecycle = quietLifecycle();
+  lifecycle.attachServer(server);
+  const result = await lifecycle.shutdown({ message: 'SIGTERM during boot' });
+  assert.equal(result.exitCode, 0);
+  const closed = onceWithin(server, 'close', 2_000);
+  server.listen(0, '127.0.0.1');
+  await closed;
+  assert.equal(server.listening, false);
 });
