@@ -1,0 +1,58 @@
+/**
+ * `usher/shutdown`: graceful shutdown for Node.js apps, in containers and
+ * under usher.
+ *
+ * - {@link createLifecycle}: signals, ordered hooks with timeouts, an overall
+ *   deadline, the exit code, attached HTTP servers and readiness, together.
+ * - {@link ServerDrainer}: drains one `http`/`https`/`http2` server on its own.
+ * - {@link Readiness} and {@link startHealthServer}: readiness state and
+ *   Kubernetes-style `/live` and `/ready` probes.
+ * - {@link resolveDeadline}: how the deadline follows the budget usher announces.
+ *
+ * See docs/shutdown.md for usage and for how the deadline fits usher's stop
+ * timeout and the container runtime's grace period.
+ *
+ * @packageDocumentation
+ */
+export {
+  createLifecycle,
+  Lifecycle,
+  DEFAULT_SIGNALS,
+  DEFAULT_FORCE_SIGNALS,
+  DUPLICATE_SIGNAL_WINDOW_MS,
+  type LifecycleOptions,
+  type LifecycleEvent,
+  type ShutdownHook,
+  type HookContext,
+  type HookOptions,
+  type AttachServerOptions,
+  type ShutdownReason,
+  type ShutdownRequest,
+  type ShutdownResult,
+  type StepOutcome,
+  type StepStatus,
+  type StepKind,
+} from './lifecycle.js';
+export {
+  ServerDrainer,
+  DEFAULT_IDLE_GRACE_MS,
+  type DrainableServer,
+  type DrainReport,
+  type ServerDrainerOptions,
+} from './http-drain.js';
+export {
+  Readiness,
+  startHealthServer,
+  type ReadinessState,
+  type ReadinessListener,
+  type HealthServer,
+  type HealthServerOptions,
+} from './readiness.js';
+export {
+  resolveDeadline,
+  deadlineForBudget,
+  DEFAULT_DEADLINE_MS,
+  BUDGET_ENV_VAR,
+  type DeadlineChoice,
+  type DeadlineSource,
+} from './budget.js';
