@@ -1,0 +1,38 @@
+// Job-control signals sent to usher, without a terminal (`docker kill -s TSTP`).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { fixture, startPid1, waitForState } from '../helpers/pid1.js';
+
+const T = { timeout: 60_000 };
+const PROBE = fixture('signal-probe.mjs');
+
+test('group mode: SIGTSTP stops the whole group (as SIGSTOP), SIGCONT resumes it', T, async () => {
+  const ns = startPid1(['-v', '--', 'node', PROBE, '--children', '1']);
+  await ns.stdout.waitForCount(/^ready \d+$/, 2);
+  const [child, grandchild] = ns.descendants().map((p) => p.pid);
+  assert.ok(child && grandchild);
+  for (const sig of ['SIGTSTP', 'SIGTTIN', 'SIGTTOU'] as const) {
+    ns.signal(sig);
+    await waitForState(child, 'T');
+    await waitForState(grandchild, 'T');
+    assert.notEqual((await waitForState(ns.pid1, 'SRT')), 'T', 'usher as PID 1 cannot be stopped from inside, as with dumb-init');
+    ns.signal('SIGCONT');
+    await waitForState(child, 'SR');
+    await waitForState(grandchild, 'SR');
+  }
+  assert.match(ns.stderr.text, /rewriting SIGTSTP to SIGSTOP/);
+  ns.signal('SIGTERM');
+  assert.equal((await ns.exited).code, 0);
+});
+
+test('-r TSTP:0 keeps the group running', T, async () => {
+  const ns = startPid1(['-r', 'TSTP:0', '--', 'node', PROBE]);
+  await ns.stdout.waitFor(/^ready \d+$/);
+  const [child] = ns.descendants().map((p) => p.pid);
+  ns.signal('SIGTSTP');
+  ns.signal('SIGUSR1'); // barrier: once the probe reports it, the TSTP was dealt with
+  await ns.stdout.waitFor(/^SIGUSR1 /);
+  assert.notEqual((await waitForState(child as number, 'SRT')), 'T');
+  ns.signal('SIGTERM');
+  assert.equal((await ns.exited).code, 0);
+});
