@@ -159,6 +159,11 @@ export function spawnProcess(request: SpawnRequest): number {
     // command must get, without touching usher's own.
     for (const fd of request.inheritFds) c.posix_spawn_file_actions_adddup2(actions, fd, fd);
     c.sigfillset(allSignals);
+    // sigfillset leaves out glibc's internal signals 32 and 33, and glibc's spawn
+    // then sets them to SIG_IGN in the child, which survives exec. Set their bits
+    // by hand (sigaddset refuses them) so the child starts with all defaults.
+    allSignals[3] = (allSignals[3] as number) | 0x80;
+    allSignals[4] = (allSignals[4] as number) | 0x01;
     c.sigemptyset(noSignals);
     let flags = POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK;
     if (request.session === 'new-session') flags |= POSIX_SPAWN_SETSID;
