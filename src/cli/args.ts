@@ -17,11 +17,15 @@ export interface ParsedArgs {
   command: string[];
 }
 
+export type UsageProblem = 'no-command' | 'unknown-option' | 'missing-value' | 'bad-value';
+
 export class UsageError extends Error {
   constructor(
     message: string,
-    /** The option as the user spelled it, for personalities that quote it their own way. */
+    readonly problem: UsageProblem,
+    /** The option as the user spelled it, for personalities that word errors their own way. */
     readonly option?: string,
+    readonly value?: string,
   ) {
     super(message);
     this.name = 'UsageError';
@@ -43,14 +47,14 @@ export function parseArgs(args: readonly string[], specs: readonly OptionSpec[])
       const eq = arg.indexOf('=');
       const name = arg.slice(2, eq < 0 ? undefined : eq);
       const spec = byLong.get(name);
-      if (!spec) throw new UsageError(`unknown option --${name}`, `--${name}`);
+      if (!spec) throw new UsageError(`unknown option --${name}`, 'unknown-option', `--${name}`);
       let value: string | undefined;
       if (spec.value) {
         if (eq >= 0) value = arg.slice(eq + 1);
         else if (i + 1 < args.length) value = args[++i];
-        else throw new UsageError(`option --${name} needs a value (${spec.value})`, `--${name}`);
+        else throw new UsageError(`option --${name} needs a value (${spec.value})`, 'missing-value', `--${name}`);
       } else if (eq >= 0) {
-        throw new UsageError(`option --${name} takes no value`, `--${name}`);
+        throw new UsageError(`option --${name} takes no value`, 'bad-value', `--${name}`, arg.slice(eq + 1));
       }
       options.push({ key: spec.key, value, spelled: `--${name}` });
       continue;
@@ -59,14 +63,16 @@ export function parseArgs(args: readonly string[], specs: readonly OptionSpec[])
       for (let j = 1; j < arg.length; j++) {
         const letter = arg[j] as string;
         const spec = byShort.get(letter);
-        if (!spec) throw new UsageError(`unknown option -${letter}`, `-${letter}`);
+        if (!spec) throw new UsageError(`unknown option -${letter}`, 'unknown-option', `-${letter}`);
         if (!spec.value) {
           options.push({ key: spec.key, value: undefined, spelled: `-${letter}` });
           continue;
         }
         let value: string | undefined = arg.slice(j + 1);
         if (value === '') {
-          if (i + 1 >= args.length) throw new UsageError(`option -${letter} needs a value (${spec.value})`, `-${letter}`);
+          if (i + 1 >= args.length) {
+            throw new UsageError(`option -${letter} needs a value (${spec.value})`, 'missing-value', `-${letter}`);
+          }
           value = args[++i];
         }
         options.push({ key: spec.key, value, spelled: `-${letter}` });
@@ -82,7 +88,7 @@ export function parseArgs(args: readonly string[], specs: readonly OptionSpec[])
 /** Seconds as `8`, `2.5`, `8s` or `500ms`, returned in milliseconds. */
 export function parseDuration(text: string, option: string): number {
   const m = /^\s*(\d+(?:\.\d+)?|\.\d+)\s*(ms|s)?\s*$/.exec(text);
-  if (!m) throw new UsageError(`${option} expects seconds, like 8, 2.5 or 500ms; got "${text}"`, option);
+  if (!m) throw new UsageError(`${option} expects seconds, like 8, 2.5 or 500ms; got "${text}"`, 'bad-value', option, text);
   const n = Number(m[1]);
   return Math.round(m[2] === 'ms' ? n : n * 1000);
 }

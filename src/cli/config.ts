@@ -41,7 +41,9 @@ function parseRewrite(text: string, spelled: string): [number, number] {
     throw new RewriteError(
       `${spelled} expects FROM:TO, two signal names or numbers from 1 to ${MAX_SIGNAL} ` +
         `(TO may be 0 to drop the signal), e.g. ${spelled} TERM:QUIT; got "${text}"`,
+      'bad-value',
       spelled,
+      text,
     );
   }
   return [from, to];
@@ -49,7 +51,7 @@ function parseRewrite(text: string, spelled: string): [number, number] {
 
 function parseExitCode(text: string, spelled: string): number {
   if (!/^\d+$/.test(text) || Number(text) > 255) {
-    throw new UsageError(`${spelled} expects an exit code from 0 to 255; got "${text}"`, spelled);
+    throw new UsageError(`${spelled} expects an exit code from 0 to 255; got "${text}"`, 'bad-value', spelled, text);
   }
   return Number(text);
 }
@@ -57,7 +59,12 @@ function parseExitCode(text: string, spelled: string): number {
 function requireSignal(text: string, spelled: string): number {
   const n = parseSignal(text);
   if (n === undefined) {
-    throw new UsageError(`${spelled} expects a signal name or number, like TERM, SIGKILL or 9; got "${text}"`, spelled);
+    throw new UsageError(
+      `${spelled} expects a signal name or number, like TERM, SIGKILL or 9; got "${text}"`,
+      'bad-value',
+      spelled,
+      text,
+    );
   }
   return n;
 }
@@ -149,7 +156,7 @@ export function buildRequest(
     }
   }
 
-  if (command.length === 0) throw new UsageError('no command given: say what to run, e.g. usher -- node server.js');
+  if (command.length === 0) throw new UsageError('no command given: say what to run, e.g. usher -- node server.js', 'no-command');
 
   // dumb-init: in group mode job-control stops become SIGSTOP for the whole
   // group (which cannot ignore it), unless the user rewrote them.

@@ -88,7 +88,8 @@ This is usher standing in for dumb-init; usher's own options (see usher --help)
 work here too.
 `;
 
-const TINI_HELP = (v: string) => `tini (tini version 0.19.0, usher ${v})
+/** tini's usage text, exactly: it is also what tini prints on bad usage. */
+export const tiniUsage = () => `tini (tini version 0.19.0)
 Usage: tini [OPTIONS] PROGRAM -- [ARGS] | --version
 
 Execute a program under the supervision of a valid init process (tini)
@@ -111,7 +112,9 @@ Environment variables:
   TINI_VERBOSITY: Set the verbosity level (default: 1).
   TINI_KILL_PROCESS_GROUP: Send signals to the child's process group.
 
-This is usher standing in for tini; usher's own options (see usher --help)
+`;
+
+const TINI_HELP = (v: string) => `${tiniUsage()}This is usher ${v} standing in for tini; usher's own options (see usher --help)
 work here too.
 `;
 

@@ -22,20 +22,41 @@ function print(fd: number, text: string): void {
   }
 }
 
-function usageFailure(personality: Personality, err: UsageError, invokedAs: string): number {
-  switch (personality.name) {
-    case 'dumb-init':
-      if (err instanceof RewriteError) {
-        print(2, 'Usage: -r option takes <signum>:<signum>, where <signum> is between 1 and 31.\n' +
-          'This option can be specified multiple times.\nUse --help for full usage.\n');
-      } else if (err.option) {
-        print(2, `dumb-init: ${err.message}\n`);
-      } else {
-        print(2, `Usage: ${invokedAs} [option] program [args]\nTry ${invokedAs} --help for full usage.\n`);
-      }
-      break;
-    default:
-      print(2, `usher: ${err.message}\nTry 'usher --help' for more information.\n`);
+/** getopt's own wording, which dumb-init and tini users (and their scripts) see. */
+function getoptMessage(program: string, err: UsageError): string {
+  const option = err.option ?? '';
+  const long = option.startsWith('--');
+  if (err.problem === 'unknown-option') {
+    return long ? `${program}: unrecognized option '${option}'` : `${program}: invalid option -- '${option.slice(1)}'`;
+  }
+  return long ? `${program}: option '${option}' requires an argument` : `${program}: option requires an argument -- '${option.slice(1)}'`;
+}
+
+async function usageFailure(personality: Personality, err: UsageError, invokedAs: string): Promise<number> {
+  const getoptProblem = err.problem === 'unknown-option' || err.problem === 'missing-value';
+  if (personality.name === 'dumb-init') {
+    if (err instanceof RewriteError) {
+      print(2, 'Usage: -r option takes <signum>:<signum>, where <signum> is between 1 and 31.\n' +
+        'This option can be specified multiple times.\nUse --help for full usage.\n');
+    } else if (getoptProblem) {
+      print(2, getoptMessage(invokedAs, err) + '\n');
+    } else if (err.problem === 'no-command') {
+      print(2, `Usage: ${invokedAs} [option] program [args]\nTry ${invokedAs} --help for full usage.\n`);
+    } else {
+      print(2, `[dumb-init] ${err.message}\n`);
+    }
+  } else if (personality.name === 'tini') {
+    if (err.problem === 'bad-value' && (err.option === '-e' || err.option === '-p')) {
+      print(2, `[FATAL tini (${process.pid})] Not a valid option for ${err.option}: ${err.value}\n`);
+    } else if (err.problem === 'bad-value') {
+      print(2, `[FATAL tini (${process.pid})] ${err.message}\n`);
+    } else {
+      if (getoptProblem) print(2, getoptMessage(invokedAs, err) + '\n');
+      const { tiniUsage } = await import('./help.js');
+      print(2, tiniUsage());
+    }
+  } else {
+    print(2, `usher: ${err.message}\nTry 'usher --help' for more information.\n`);
   }
   return personality.usageExitCode;
 }
@@ -56,14 +77,7 @@ export async function main(argv: string[]): Promise<void> {
     request = buildRequest(args, process.env, personality);
   } catch (err) {
     if (!(err instanceof UsageError)) throw err;
-    if (personality.name === 'tini') {
-      // tini's getopt names the bad option, then prints its usage.
-      if (err.option) print(2, `tini: ${err.message}\n`);
-      const { helpText } = await import('./help.js');
-      print(2, helpText('tini', usherVersion()));
-      process.exit(personality.usageExitCode);
-    }
-    process.exit(usageFailure(personality, err, invokedAs));
+    process.exit(await usageFailure(personality, err, invokedAs));
   }
 
   if (request.kind === 'help') {

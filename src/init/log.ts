@@ -35,10 +35,7 @@ export function createLogger(
   fdFor: (level: Level) => number = () => 2,
 ): Logger {
   const write = (level: Level, message: string) => {
-    const text = message
-      .split('\n')
-      .map((line) => prefix(level) + line)
-      .join('\n');
+    const text = prefix(level) + message;
     try {
       writeSync(fdFor(level), text + '\n');
     } catch {
