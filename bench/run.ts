@@ -1,0 +1,232 @@
+// `npm run bench`: usher side by side with tini and dumb-init (Debian packages),
+// each as PID 1 of its own PID namespace, measured in the same run so the
+// machine's noise hits all of them alike. Prints a table and usher's ratios.
+// Not a test: nothing here asserts; the targets are printed next to the figures.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { readFileSync, readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const FIX = `${ROOT}bench/fixtures/`;
+const quick = process.argv.includes('--quick');
+
+interface Init {
+  name: string;
+  argv: (command: string[]) => string[];
+}
+
+const which = (bin: string) => spawnSync('sh', ['-c', `command -v ${bin}`], { encoding: 'utf8' }).stdout.trim();
+
+const INITS: Init[] = [
+  { name: 'usher', argv: (c) => [process.execPath, `${ROOT}bin/usher`, '--', ...c] },
+  ...(which('tini') ? [{ name: 'tini', argv: (c: string[]) => ['tini', '--', ...c] }] : []),
+  ...(which('dumb-init') ? [{ name: 'dumb-init', argv: (c: string[]) => ['dumb-init', ...c] }] : []),
+  ...(which('catatonit') ? [{ name: 'catatonit', argv: (c: string[]) => ['catatonit', '--', ...c] }] : []),
+];
+const UNSHARE = ['unshare', '--pid', '--fork', '--mount-proc', '--kill-child'];
+
+const median = (xs: number[]) => percentile(xs, 50);
+function percentile(xs: number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))] ?? NaN;
+}
+const nowMs = () => Number(process.hrtime.bigint()) / 1e6;
+
+function statOf(pid: number): string[] | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  } catch {
+    return undefined;
+  }
+}
+
+/** A running namespace: the unshare process and, once found, its PID 1. */
+class Running {
+  readonly proc: ChildProcess;
+  readonly lines: string[] = [];
+  #waiters: (() => void)[] = [];
+  readonly closed: Promise<void>;
+  constructor(argv: string[]) {
+    this.proc = spawn(UNSHARE[0] as string, [...UNSHARE.slice(1), ...argv], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let partial = '';
+    this.proc.stdout?.setEncoding('utf8').on('data', (d: string) => {
+      const parts = (partial + d).split('\n');
+      partial = parts.pop() ?? '';
+      this.lines.push(...parts);
+      for (const w of this.#waiters.splice(0)) w();
+    });
+    this.closed = new Promise((r) => this.proc.on('close', () => r()));
+  }
+  async line(index: number): Promise<string> {
+    while (this.lines.length <= index) await new Promise<void>((r) => this.#waiters.push(r));
+    return this.lines[index] as string;
+  }
+  get pid1(): number {
+    for (const n of readdirSync('/proc')) {
+      if (/^\d+$/.test(n) && statOf(Number(n))?.[1] === String(this.proc.pid)) return Number(n);
+    }
+    throw new Error('no PID 1');
+  }
+  kill(): void {
+    try {
+      process.kill(this.pid1, 'SIGKILL');
+    } catch {
+      this.proc.kill('SIGKILL');
+    }
+  }
+}
+
+async function startupMs(init: Init | undefined, runs: number): Promise<number> {
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const argv = init ? init.argv(['/bin/true']) : ['/bin/true'];
+    const t0 = nowMs();
+    spawnSync(UNSHARE[0] as string, [...UNSHARE.slice(1), ...argv], { stdio: 'ignore' });
+    times.push(nowMs() - t0);
+  }
+  return median(times);
+}
+
+function threadsSwitches(pid: number): number {
+  let total = 0;
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    const status = readFileSync(`/proc/${pid}/task/${tid}/status`, 'utf8');
+    for (const m of status.matchAll(/^(?:non)?voluntary_ctxt_switches:\s+(\d+)$/gm)) total += Number(m[1]);
+  }
+  return total;
+}
+const cpuTicks = (pid: number) => Number(statOf(pid)?.[11] ?? 0) + Number(statOf(pid)?.[12] ?? 0);
+const rssKb = (pid: number) => Number(/^VmRSS:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN);
+
+async function idle(inits: Init[], seconds: number) {
+  const running = inits.map((i) => new Running(i.argv(['sleep', '1000'])));
+  const bare = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1e9)'], { stdio: 'ignore' });
+  await sleep(1500);
+  const pids = running.map((r) => r.pid1);
+  const before = pids.map((p) => ({ switches: threadsSwitches(p), cpu: cpuTicks(p) }));
+  await sleep(seconds * 1000);
+  const out = pids.map((p, i) => ({
+    rssKb: rssKb(p),
+    wakeups: threadsSwitches(p) - (before[i]?.switches ?? 0),
+    cpuTicks: cpuTicks(p) - (before[i]?.cpu ?? 0),
+  }));
+  const bareRss = rssKb(bare.pid as number);
+  bare.kill('SIGKILL');
+  for (const r of running) r.kill();
+  await Promise.all(running.map((r) => r.closed));
+  return { perInit: out, bareNodeRssKb: bareRss };
+}
+
+async function forwardingLatencyUs(init: Init, signals: number): Promise<{ p50: number; p99: number }> {
+  const r = new Running(init.argv(['python3', `${FIX}signal-timestamper.py`]));
+  await r.line(0);
+  const pid1 = r.pid1;
+  const latencies: number[] = [];
+  const warmup = 20;
+  for (let i = 0; i < signals + warmup; i++) {
+    const t0 = process.hrtime.bigint();
+    process.kill(pid1, 'SIGUSR1');
+    const received = BigInt(await r.line(i + 1));
+    if (i >= warmup) latencies.push(Number(received - t0) / 1000);
+  }
+  r.kill();
+  await r.closed;
+  return { p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
+}
+
+async function orphanReapMs(init: Init, orphans: number, runs: number): Promise<number> {
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const r = new Running(init.argv(['python3', `${FIX}orphan-storm.py`, String(orphans)]));
+    const line = await r.line(0);
+    times.push(Number(/in ([\d.]+) ms/.exec(line)?.[1]));
+    await r.closed;
+  }
+  return median(times);
+}
+
+async function sigtermToExitMs(init: Init, runs: number): Promise<number> {
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const r = new Running(init.argv(['python3', `${FIX}signal-timestamper.py`]));
+    await r.line(0);
+    const t0 = nowMs();
+    process.kill(r.pid1, 'SIGTERM');
+    await r.closed;
+    times.push(nowMs() - t0);
+  }
+  return median(times);
+}
+
+const fmt = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : 'n/a');
+
+async function main(): Promise<void> {
+  const runs = quick ? 5 : 20;
+  const signals = quick ? 100 : 500;
+  const orphans = quick ? 1000 : 5000;
+  console.log(`usher benchmark: ${INITS.map((i) => i.name).join(', ')}; node ${process.version}; ${quick ? 'quick' : 'full'} run`);
+
+  const base = await startupMs(undefined, runs);
+  const rows = new Map<string, Record<string, number>>();
+  for (const init of INITS) rows.set(init.name, { startup: (await startupMs(init, runs)) - base });
+  process.stdout.write('start-up measured\n');
+
+  const idleSeconds = quick ? 3 : 10;
+  const { perInit, bareNodeRssKb } = await idle(INITS, idleSeconds);
+  INITS.forEach((init, i) => Object.assign(rows.get(init.name) as object, {
+    rssMb: (perInit[i]?.rssKb ?? NaN) / 1024,
+    wakeups: perInit[i]?.wakeups ?? NaN,
+    idleCpuTicks: perInit[i]?.cpuTicks ?? NaN,
+  }));
+  process.stdout.write(`idle measured over ${idleSeconds} s\n`);
+
+  for (const init of INITS) {
+    const { p50, p99 } = await forwardingLatencyUs(init, signals);
+    Object.assign(rows.get(init.name) as object, {
+      p50,
+      p99,
+      reapMs: await orphanReapMs(init, orphans, quick ? 1 : 3),
+      termMs: await sigtermToExitMs(init, quick ? 3 : 10),
+    });
+    process.stdout.write(`${init.name}: signals, orphans and SIGTERM measured\n`);
+  }
+
+  const cols: [string, string, (r: Record<string, number>) => string][] = [
+    ['start-up over /bin/true (ms)', 'startup', (r) => fmt(r.startup ?? NaN)],
+    ['RSS idle (MB)', 'rssMb', (r) => fmt(r.rssMb ?? NaN)],
+    ['forwarding p50 (µs)', 'p50', (r) => fmt(r.p50 ?? NaN, 0)],
+    ['forwarding p99 (µs)', 'p99', (r) => fmt(r.p99 ?? NaN, 0)],
+    [`reap ${orphans} orphans (ms)`, 'reapMs', (r) => fmt(r.reapMs ?? NaN, 0)],
+    [`wake-ups in ${idleSeconds} s idle`, 'wakeups', (r) => fmt(r.wakeups ?? NaN, 0)],
+    ['SIGTERM to exit (ms)', 'termMs', (r) => fmt(r.termMs ?? NaN)],
+  ];
+  console.log('');
+  console.log(`| | ${INITS.map((i) => i.name).join(' | ')} |`);
+  console.log(`|---|${INITS.map(() => '---').join('|')}|`);
+  for (const [label, , get] of cols) console.log(`| ${label} | ${INITS.map((i) => get(rows.get(i.name) ?? {})).join(' | ')} |`);
+  console.log('');
+  const usher = rows.get('usher') ?? {};
+  for (const other of INITS.filter((i) => i.name !== 'usher')) {
+    const o = rows.get(other.name) ?? {};
+    const ratio = (k: string) => fmt((usher[k] ?? NaN) / (o[k] ?? NaN), 2);
+    console.log(
+      `usher / ${other.name}: start-up x${ratio('startup')}, RSS x${ratio('rssMb')}, forwarding p50 x${ratio('p50')}, ` +
+        `p99 x${ratio('p99')}, reaping time x${ratio('reapMs')} (below 1 = usher faster), SIGTERM-to-exit x${ratio('termMs')}`,
+    );
+  }
+  console.log('');
+  const rssOverBare = (usher.rssMb ?? NaN) - bareNodeRssKb / 1024;
+  console.log('Targets:');
+  console.log(`  forwarding p50 below 1 ms: ${fmt(usher.p50 ?? NaN, 0)} µs -> ${(usher.p50 ?? Infinity) < 1000 ? 'met' : 'MISSED'}`);
+  const tiniReap = rows.get('tini')?.reapMs;
+  console.log(`  reaping at least as fast as tini: ${fmt(usher.reapMs ?? NaN, 0)} ms vs ${fmt(tiniReap ?? NaN, 0)} ms -> ${tiniReap !== undefined && (usher.reapMs ?? Infinity) <= tiniReap * 1.05 ? 'met' : 'MISSED (or tini absent)'}`);
+  console.log(`  zero idle wake-ups: ${usher.wakeups} -> ${usher.wakeups === 0 ? 'met' : 'MISSED'}`);
+  console.log(`  RSS within 8 MB of a bare node process (${fmt(bareNodeRssKb / 1024)} MB): +${fmt(rssOverBare)} MB -> ${rssOverBare <= 8 ? 'met' : 'MISSED'}`);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
