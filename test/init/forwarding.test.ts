@@ -85,8 +85,8 @@ test('a rewritten stop signal: TERM:QUIT reaches the app as SIGQUIT', T, async (
 });
 
 test('--verbose logs received, forwarded and reaped events with the [usher] prefix', T, async () => {
-  // The inner sh leaves an orphan (sleep 0) that usher must reap.
-  const script = `sh -c 'sleep 0 &'; exec node ${PROBE} --exit-on SIGUSR1`;
+  // The inner sh leaves an orphan (sleep 0.2) that usher must reap.
+  const script = `sh -c 'sleep 0.2 &'; exec node ${PROBE} --exit-on SIGUSR1`;
   const ns = startPid1(['--verbose', '--', 'sh', '-c', script]);
   await readyPids(ns, 1);
   await ns.stderr.waitFor(/reaped pid \d+, which exited with code 0/);

@@ -11,7 +11,7 @@ test('1000 orphans re-parented to usher leave no zombie', T, async () => {
   // unless usher reaps it. The script then waits to be told to finish.
   const script = [
     'i=0',
-    'while [ $i -lt 1000 ]; do sh -c "sleep 0.01 &"; i=$((i+1)); done',
+    'while [ $i -lt 1000 ]; do sh -c "sleep 0.2 &"; i=$((i+1)); done',
     'echo spawned',
     'trap "exit 0" USR1',
     'while :; do sleep 1 & wait $!; done',
@@ -31,7 +31,7 @@ test('1000 orphans re-parented to usher leave no zombie', T, async () => {
 });
 
 test('a double-forked daemon is reaped when it exits, with -w warning about it', T, async () => {
-  const ns = startPid1(['-w', '--', 'sh', '-c', '(sh -c "echo daemon; exit 5" &); echo main; trap "exit 0" USR1; while :; do sleep 1 & wait $!; done']);
+  const ns = startPid1(['-w', '--', 'sh', '-c', '(sh -c "sleep 0.2; echo daemon; exit 5" &); echo main; trap "exit 0" USR1; while :; do sleep 1 & wait $!; done']);
   await ns.stdout.waitFor('daemon');
   await ns.stderr.waitFor(/^\[usher\] reaped zombie process \d+$/);
   ns.signal('SIGUSR1');

@@ -1,0 +1,57 @@
+// usher outside PID 1's place: as a child subreaper it still reaps orphans; -p
+// hands it a signal when its parent dies; and an idle usher does not wake up.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fixture, Lines, startPid1, USHER } from '../helpers/pid1.js';
+
+const T = { timeout: 60_000 };
+const PROBE = fixture('signal-probe.mjs');
+
+test('not PID 1: usher registers as a child subreaper and reaps orphans', T, async () => {
+  const child = spawn(USHER, ['-v', '--', 'sh', '-c', 'sh -c "sleep 0.2 &"; echo done'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const stderr = new Lines(child.stderr);
+  const stdout = new Lines(child.stdout);
+  await stdout.waitFor('done');
+  // The orphaned sleep is re-parented to usher (not to the machine's init) and reaped.
+  await stderr.waitFor(/^\[usher\] reaped pid \d+, which (exited|was killed)/);
+  const code = await new Promise((r) => child.on('close', r));
+  assert.equal(code, 0);
+});
+
+test('-p SIG: usher gets SIG when its parent dies, and passes it on (usher under usher)', T, async () => {
+  // Inner usher's parent is a shell; when the test kills that shell, the kernel
+  // sends the inner usher SIGTERM, which it forwards to its probe.
+  const ns = startPid1(['--', 'sh', '-c', `${USHER} -p SIGTERM -- node ${PROBE} & wait`]);
+  await ns.stdout.waitFor(/^ready \d+$/);
+  const shell = ns.descendants().find((p) => p.comm === 'sh');
+  assert.ok(shell, 'the shell between the two ushers');
+  process.kill(shell.pid, 'SIGKILL');
+  await ns.stdout.waitFor(/^SIGTERM \d+$/);
+  const exit = await ns.exited;
+  assert.equal(exit.code, 137, 'the outer usher reports its child, the SIGKILLed shell');
+});
+
+function contextSwitches(pid: number): number {
+  let total = 0;
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    const status = readFileSync(`/proc/${pid}/task/${tid}/status`, 'utf8');
+    for (const m of status.matchAll(/^(?:non)?voluntary_ctxt_switches:\s+(\d+)$/gm)) total += Number(m[1]);
+  }
+  return total;
+}
+
+test('an idle usher does not wake up: no polling timers in any of its threads', T, async () => {
+  const ns = startPid1(['--', 'sh', '-c', 'echo ready; exec sleep 1000']);
+  await ns.stdout.waitFor('ready');
+  const pid = ns.pid1;
+  await sleep(1500); // let start-up work settle; this is the quiet period's start, not a synchronisation
+  const before = contextSwitches(pid);
+  await sleep(3000);
+  const after = contextSwitches(pid);
+  ns.destroy();
+  // A 1 Hz poll (tini's sigtimedwait) would show 3 here, libuv timers many more.
+  assert.equal(after - before, 0, 'context switches while idle');
+});
