@@ -6,6 +6,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { contextSwitchesOf } from '../src/init/proc-fs.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const FIX = `${ROOT}bench/fixtures/`;
@@ -89,14 +90,6 @@ async function startupMs(init: Init | undefined, runs: number): Promise<number> 
   return median(times);
 }
 
-function threadsSwitches(pid: number): number {
-  let total = 0;
-  for (const tid of readdirSync(`/proc/${pid}/task`)) {
-    const status = readFileSync(`/proc/${pid}/task/${tid}/status`, 'utf8');
-    for (const m of status.matchAll(/^(?:non)?voluntary_ctxt_switches:\s+(\d+)$/gm)) total += Number(m[1]);
-  }
-  return total;
-}
 const cpuTicks = (pid: number) => Number(statOf(pid)?.[11] ?? 0) + Number(statOf(pid)?.[12] ?? 0);
 const rssKb = (pid: number) => Number(/^VmRSS:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN);
 
@@ -105,11 +98,11 @@ async function idle(inits: Init[], seconds: number) {
   const bare = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1e9)'], { stdio: 'ignore' });
   await sleep(1500);
   const pids = running.map((r) => r.pid1);
-  const before = pids.map((p) => ({ switches: threadsSwitches(p), cpu: cpuTicks(p) }));
+  const before = pids.map((p) => ({ switches: contextSwitchesOf(p), cpu: cpuTicks(p) }));
   await sleep(seconds * 1000);
   const out = pids.map((p, i) => ({
     rssKb: rssKb(p),
-    wakeups: threadsSwitches(p) - (before[i]?.switches ?? 0),
+    wakeups: contextSwitchesOf(p) - (before[i]?.switches ?? 0),
     cpuTicks: cpuTicks(p) - (before[i]?.cpu ?? 0),
   }));
   const bareRss = rssKb(bare.pid as number);

@@ -82,3 +82,16 @@ export function commandLineOf(pid: number, fallback?: string): string {
   }
   return `[${fallback ?? readProcessInfo(pid)?.comm ?? '?'}]`;
 }
+
+/**
+ * Context switches of every thread of pid so far: each one is a wake-up. The
+ * difference over a quiet period tells whether a process really sleeps.
+ */
+export function contextSwitchesOf(pid: number): number {
+  let total = 0;
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    const status = readFileSync(`/proc/${pid}/task/${tid}/status`, 'utf8');
+    for (const m of status.matchAll(/^(?:non)?voluntary_ctxt_switches:\s+(\d+)$/gm)) total += Number(m[1]);
+  }
+  return total;
+}

@@ -3,9 +3,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fixture, Lines, startPid1, USHER } from '../helpers/pid1.js';
+import { contextSwitchesOf } from '../../src/init/proc-fs.js';
 
 const T = { timeout: 60_000 };
 const PROBE = fixture('signal-probe.mjs');
@@ -34,24 +34,16 @@ test('-p SIG: usher gets SIG when its parent dies, and passes it on (usher under
   assert.equal(exit.code, 137, 'the outer usher reports its child, the SIGKILLed shell');
 });
 
-function contextSwitches(pid: number): number {
-  let total = 0;
-  for (const tid of readdirSync(`/proc/${pid}/task`)) {
-    const status = readFileSync(`/proc/${pid}/task/${tid}/status`, 'utf8');
-    for (const m of status.matchAll(/^(?:non)?voluntary_ctxt_switches:\s+(\d+)$/gm)) total += Number(m[1]);
-  }
-  return total;
-}
 
 test('an idle usher does not wake up: no polling timers in any of its threads', T, async () => {
   const ns = startPid1(['--', 'sh', '-c', 'echo ready; exec sleep 1000']);
   await ns.stdout.waitFor('ready');
   const pid = ns.pid1;
   await sleep(1500); // let start-up work settle; this is the quiet period's start, not a synchronisation
-  const before = contextSwitches(pid);
+  const before = contextSwitchesOf(pid);
   // Past the 8 s mark, where V8's memory reducer would wake every thread once.
   await sleep(9000);
-  const after = contextSwitches(pid);
+  const after = contextSwitchesOf(pid);
   ns.destroy();
   // A 1 Hz poll (tini's sigtimedwait) would show 9 here, libuv timers many more.
   assert.equal(after - before, 0, 'context switches while idle');
