@@ -106,3 +106,24 @@ test('as dumb-init: group forwarding, and the group gets SIGTERM when the child 
   // kernel took it down with PID 1. What matters: no drain wait, no messages.
   assert.equal(ns.stderr.text, '');
 });
+
+test('tini environment: TINI_SUBREAPER, TINI_VERBOSITY, TINI_KILL_PROCESS_GROUP', T, async () => {
+  // TINI_SUBREAPER registers usher-as-tini as a subreaper: no warning.
+  assert.equal(run(links.tini, ['true'], { TINI_SUBREAPER: '' }).stderr, '');
+  // TINI_VERBOSITY=0 silences the warning too; 2 adds INFO lines on stdout, as tini does.
+  assert.equal(run(links.tini, ['true'], { TINI_VERBOSITY: '0' }).stderr, '');
+  const verbose = run(links.tini, ['-s', '--', 'true'], { TINI_VERBOSITY: '2' });
+  assert.match(verbose.stdout, /^\[INFO  tini \(\d+\)\] /m);
+  // TINI_KILL_PROCESS_GROUP: signals reach the grandchild too.
+  const probe = fixture('signal-probe.mjs');
+  const ns = startPid1(['--', 'node', probe, '--children', '1'], { argv0: links.tini, env: { TINI_KILL_PROCESS_GROUP: '1' } });
+  await ns.stdout.waitForCount(/^ready \d+$/, 2);
+  ns.signal('SIGUSR1');
+  await ns.stdout.waitForCount(/^SIGUSR1 \d+$/, 2);
+  ns.destroy();
+  await ns.exited;
+});
+
+test('-l prints the license', () => {
+  assert.match(run(USHER, ['-l']).stdout, /MIT License/);
+});
