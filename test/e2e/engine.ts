@@ -1,0 +1,218 @@
+// The container engine, for the end-to-end suite: podman (with runc, see
+// docs/containers.md), driven the way users drive Docker. Every container, pod
+// and manifest a test file starts is named with this run's prefix and removed
+// in an `after` hook, whether the tests pass or not.
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { after } from 'node:test';
+import { Lines } from '../helpers/pid1.js';
+
+/** Set by the runner for every test file; a file started on its own makes its own. */
+export const RUN_ID = process.env.USHER_E2E_RUN_ID ?? `${Date.now().toString(36)}${process.pid.toString(36)}`;
+/** Every container, pod and image of this run is named with it, and only those are ever removed. */
+export const PREFIX = `usher-e2e-${RUN_ID}`;
+
+/** Thrown when the engine itself does not work: the suite must say so, not pass. */
+export class EngineUnavailable extends Error {
+  override name = 'EngineUnavailable';
+}
+
+export const ENGINE_HELP =
+  'The e2e suite needs podman with runc, as root (Debian: apt-get install podman runc uidmap), and on ' +
+  'cgroup v1 hosts lowered ulimits: /etc/containers/containers.conf with\n' +
+  '  [containers]\n  default_ulimits = ["nofile=1024:1024", "nproc=4096:4096"]\n  [engine]\n  runtime = "runc"\n' +
+  '.ci/run sets both up.';
+
+export interface Result {
+  code: number;
+  stdout: string;
+  stderr: string;
+  /** Wall-clock duration of the podman command. */
+  ms: number;
+}
+
+export interface PodmanOptions {
+  /** Reject when podman exits non-zero (default true). */
+  check?: boolean;
+  timeoutMs?: number;
+  input?: NodeJS.ReadableStream;
+}
+
+/** Runs one podman command to completion. */
+export function podman(args: string[], options: PodmanOptions = {}): Promise<Result> {
+  const { check = true, timeoutMs = 120_000 } = options;
+  const started = performance.now();
+  return new Promise((resolve, reject) => {
+    const child = spawn('podman', args, { stdio: [options.input ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout?.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr?.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    if (options.input && child.stdin) options.input.pipe(child.stdin);
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`podman ${args.join(' ')}: no answer after ${timeoutMs} ms\n${stderr}`));
+    }, timeoutMs);
+    child.on('error', (err: NodeJS.ErrnoException) => {
+      clearTimeout(timer);
+      reject(err.code === 'ENOENT' ? new EngineUnavailable(`podman is not installed.\n${ENGINE_HELP}`) : err);
+    });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      const result = { code: code ?? -1, stdout, stderr, ms: performance.now() - started };
+      if (check && result.code !== 0) {
+        reject(new Error(`podman ${args.join(' ')} exited with ${result.code}:\n${stderr.trim()}`));
+      } else {
+        resolve(result);
+      }
+    });
+  });
+}
+
+/** Fails with EngineUnavailable, and podman's own words, when podman cannot run here. */
+export async function checkEngine(): Promise<string> {
+  const info = await podman(['info', '--format', '{{.Host.OCIRuntime.Name}} {{.Host.CgroupsVersion}} {{.Version.Version}}'], {
+    check: false,
+    timeoutMs: 60_000,
+  });
+  if (info.code !== 0) throw new EngineUnavailable(`podman info failed:\n${info.stderr.trim()}\n${ENGINE_HELP}`);
+  return info.stdout.trim();
+}
+
+/** A name no other run and no other test uses. */
+export function uniqueName(label: string): string {
+  return `${PREFIX}-${label}-${randomBytes(3).toString('hex')}`;
+}
+
+// Clean-up, newest first, once every test of the file has run.
+const cleanups: (() => Promise<unknown>)[] = [];
+export function onCleanup(fn: () => Promise<unknown>): void {
+  cleanups.push(fn);
+}
+after(async () => {
+  for (const fn of cleanups.reverse()) await fn().catch(() => undefined);
+});
+
+export interface RunOptions {
+  image: string;
+  /** Part of the container's name, to tell containers apart in `podman ps`. */
+  label: string;
+  /** Like the image's ENTRYPOINT (exec form); [] clears it. Default: the image's. */
+  entrypoint?: string[];
+  /** Like the image's CMD. Default: the image's. */
+  command?: string[];
+  env?: Record<string, string>;
+  /** `podman run --init`: podman's own init (catatonit) as PID 1. */
+  init?: boolean;
+  /** More `podman run` flags. */
+  flags?: string[];
+}
+
+export interface ProcessRow {
+  pid: number;
+  ppid: number;
+  stat: string;
+  comm: string;
+  args: string;
+}
+
+/**
+ * A container started with `podman run` attached (no -d): its stdout and
+ * stderr arrive here line by line as the app writes them, and `exited`
+ * resolves with the container's exit status, which `podman run` returns.
+ */
+export class Container {
+  readonly stdout: Lines;
+  readonly stderr: Lines;
+  readonly exited: Promise<number>;
+
+  private constructor(
+    readonly name: string,
+    runArgs: string[],
+  ) {
+    const child = spawn('podman', runArgs, { stdio: ['ignore', 'pipe', 'pipe'] });
+    this.stdout = new Lines(child.stdout);
+    this.stderr = new Lines(child.stderr);
+    this.exited = new Promise((resolve) => child.on('close', (code) => resolve(code ?? -1)));
+    onCleanup(async () => {
+      await podman(['rm', '--force', '--time', '0', name], { check: false });
+      // podman run returns once the container is gone.
+      await this.exited;
+    });
+  }
+
+  static run(options: RunOptions): Container {
+    const name = uniqueName(options.label);
+    const args = ['run', '--name', name];
+    if (options.init) args.push('--init');
+    if (options.entrypoint) args.push('--entrypoint', JSON.stringify(options.entrypoint));
+    for (const [k, v] of Object.entries(options.env ?? {})) args.push('--env', `${k}=${v}`);
+    args.push(...(options.flags ?? []), options.image, ...(options.command ?? []));
+    return new Container(name, args);
+  }
+
+  /** `podman stop -t SECONDS`: SIGTERM (the image's stop signal), SIGKILL after the timeout. */
+  async stop(timeoutSeconds: number): Promise<Result> {
+    return podman(['stop', '--time', String(timeoutSeconds), this.name]);
+  }
+
+  /** `podman kill --signal SIG`: the signal to PID 1, as `docker kill -s` sends it. */
+  async kill(signal: string): Promise<void> {
+    await podman(['kill', '--signal', signal, this.name]);
+  }
+
+  async exec(command: string[]): Promise<Result> {
+    return podman(['exec', this.name, ...command]);
+  }
+
+  /** `podman inspect` fields, e.g. '{{.State.ExitCode}}'. */
+  async inspect(format: string): Promise<string> {
+    return (await podman(['inspect', '--format', format, this.name])).stdout.trim();
+  }
+
+  /** The exit status recorded by the engine, once the container has stopped. */
+  async exitCode(): Promise<number> {
+    await this.exited;
+    return Number(await this.inspect('{{.State.ExitCode}}'));
+  }
+
+  /** The host's pid of the container's PID 1. */
+  async hostPid(): Promise<number> {
+    return Number(await this.inspect('{{.State.Pid}}'));
+  }
+
+  /** What `podman exec NAME ps` shows, minus the ps itself. */
+  async ps(): Promise<ProcessRow[]> {
+    const out = (await this.exec(['ps', '-o', 'pid,ppid,stat,comm,args'])).stdout;
+    return out
+      .split('\n')
+      .slice(1)
+      .filter((l) => l.trim())
+      .map((line) => {
+        const [pid = '', ppid = '', stat = '', comm = '', ...args] = line.trim().split(/\s+/);
+        return { pid: Number(pid), ppid: Number(ppid), stat, comm, args: args.join(' ') };
+      })
+      .filter((p) => !(p.comm === 'ps' && p.args.startsWith('ps -o')));
+  }
+}
+
+/** Polls `probe` with back-off until it returns a value other than undefined. For states with no event to wait on. */
+export async function waitUntil<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (let delay = 20; ; delay = Math.min(delay * 2, 250)) {
+    try {
+      const value = await probe();
+      if (value !== undefined) return value;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    }
+    await new Promise((r) => setTimeout(r, delay));
+  }
+}
+
+/** Seconds with one decimal, for diagnostics. */
+export const secs = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
