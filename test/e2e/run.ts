@@ -51,10 +51,18 @@ async function sweep(): Promise<void> {
   if (pods.length + ctrs.length > 0) say(`WARNING: removed ${pods.length} pod(s) and ${ctrs.length} container(s) a test file left behind`);
 }
 
-/** podman builds its pod infra image (localhost/podman-pause) on first use: remove it if this run made it. */
-async function pauseImages(): Promise<string[]> {
-  const out = (await podman(['images', '--format', '{{.Repository}}:{{.Tag}}'], { check: false })).stdout;
-  return out.split('\n').filter((n) => n.startsWith('localhost/podman-pause:'));
+/**
+ * What podman makes by itself on first use of `kube play`: its pod infra image
+ * (localhost/podman-pause) and the network kube pods join. Removed at the end
+ * if this run made them.
+ */
+async function engineSideEffects(): Promise<{ images: string[]; networks: string[] }> {
+  const images = (await podman(['images', '--format', '{{.Repository}}:{{.Tag}}'], { check: false })).stdout;
+  const networks = (await podman(['network', 'ls', '--format', '{{.Name}}'], { check: false })).stdout;
+  return {
+    images: images.split('\n').filter((n) => n.startsWith('localhost/podman-pause:')),
+    networks: networks.split('\n').filter((n) => n === 'podman-default-kube-network'),
+  };
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -79,7 +87,7 @@ async function main(argv: string[]): Promise<number> {
     return 1;
   }
 
-  const pauseBefore = await pauseImages();
+  const before = await engineSideEffects();
   let code = 1;
   try {
     say('building images');
@@ -100,9 +108,9 @@ async function main(argv: string[]): Promise<number> {
   } finally {
     await sweep();
     await removeImages();
-    for (const image of await pauseImages()) {
-      if (!pauseBefore.includes(image)) await podman(['rmi', image], { check: false });
-    }
+    const after = await engineSideEffects();
+    for (const image of after.images.filter((i) => !before.images.includes(i))) await podman(['rmi', image], { check: false });
+    for (const net of after.networks.filter((n) => !before.networks.includes(n))) await podman(['network', 'rm', net], { check: false });
     say(`done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   }
   return interrupted && code === 0 ? 130 : code;

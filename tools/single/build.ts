@@ -10,10 +10,10 @@
 //
 //   node build/tools/single/build.js [--sea] [--out DIR]
 import { build, type Plugin } from 'esbuild';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, copyFileSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The repository (this file runs compiled, from build/tools/single/). */
@@ -132,15 +132,18 @@ export async function buildSea(outDir = join(ROOT, 'dist/sea')): Promise<SingleF
   const blob = join(work, 'usher.blob');
   const config = join(work, 'sea-config.json');
   writeFileSync(config, JSON.stringify({ main: script, output: blob, disableExperimentalSEAWarning: true }));
-  execFileSync(process.execPath, ['--experimental-sea-config', config], { stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync(process.execPath, ['--experimental-sea-config', config], { stdio: 'pipe' });
 
   const executable = join(outDir, 'usher');
   copyFileSync(process.execPath, executable);
   chmodSync(executable, 0o755);
-  const { inject } = require('postject') as {
-    inject(file: string, name: string, data: Buffer, options: { sentinelFuse: string }): Promise<void>;
-  };
-  await inject(executable, 'NODE_SEA_BLOB', readFileSync(blob), { sentinelFuse: SEA_FUSE });
+  // postject's CLI, in a child process: its ELF library prints harmless
+  // warnings about node's note sections, which are shown only if it fails.
+  const postject = join(dirname(require.resolve('postject')), 'cli.js');
+  const injected = spawnSync(process.execPath, [postject, executable, 'NODE_SEA_BLOB', blob, '--sentinel-fuse', SEA_FUSE], {
+    encoding: 'utf8',
+  });
+  if (injected.status !== 0) throw new Error(`postject failed (${injected.status}):\n${injected.stderr}${injected.stdout}`);
   rmSync(work, { recursive: true, force: true });
   const addon = join(outDir, 'koffi.node');
   copyFileSync(koffiAddon().path, addon);
