@@ -1,88 +1,16 @@
-// The container engine, for the end-to-end suite: podman (with runc, see
+// The container engine, for the end-to-end test files: podman (with runc, see
 // docs/containers.md), driven the way users drive Docker. Every container, pod
 // and manifest a test file starts is named with this run's prefix and removed
 // in an `after` hook, whether the tests pass or not.
 import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { after } from 'node:test';
-import { Lines } from '../helpers/pid1.js';
+import { buildImages, removeImages, type Manifest } from './images.js';
+import { Lines } from './lines.js';
+import { checkEngine, podman, uniqueName, type Result } from './podman.js';
 
-/** Set by the runner for every test file; a file started on its own makes its own. */
-export const RUN_ID = process.env.USHER_E2E_RUN_ID ?? `${Date.now().toString(36)}${process.pid.toString(36)}`;
-/** Every container, pod and image of this run is named with it, and only those are ever removed. */
-export const PREFIX = `usher-e2e-${RUN_ID}`;
-
-/** Thrown when the engine itself does not work: the suite must say so, not pass. */
-export class EngineUnavailable extends Error {
-  override name = 'EngineUnavailable';
-}
-
-export const ENGINE_HELP =
-  'The e2e suite needs podman with runc, as root (Debian: apt-get install podman runc uidmap), and on ' +
-  'cgroup v1 hosts lowered ulimits: /etc/containers/containers.conf with\n' +
-  '  [containers]\n  default_ulimits = ["nofile=1024:1024", "nproc=4096:4096"]\n  [engine]\n  runtime = "runc"\n' +
-  '.ci/run sets both up.';
-
-export interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-  /** Wall-clock duration of the podman command. */
-  ms: number;
-}
-
-export interface PodmanOptions {
-  /** Reject when podman exits non-zero (default true). */
-  check?: boolean;
-  timeoutMs?: number;
-  input?: NodeJS.ReadableStream;
-}
-
-/** Runs one podman command to completion. */
-export function podman(args: string[], options: PodmanOptions = {}): Promise<Result> {
-  const { check = true, timeoutMs = 120_000 } = options;
-  const started = performance.now();
-  return new Promise((resolve, reject) => {
-    const child = spawn('podman', args, { stdio: [options.input ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout?.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr?.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    if (options.input && child.stdin) options.input.pipe(child.stdin);
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`podman ${args.join(' ')}: no answer after ${timeoutMs} ms\n${stderr}`));
-    }, timeoutMs);
-    child.on('error', (err: NodeJS.ErrnoException) => {
-      clearTimeout(timer);
-      reject(err.code === 'ENOENT' ? new EngineUnavailable(`podman is not installed.\n${ENGINE_HELP}`) : err);
-    });
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      const result = { code: code ?? -1, stdout, stderr, ms: performance.now() - started };
-      if (check && result.code !== 0) {
-        reject(new Error(`podman ${args.join(' ')} exited with ${result.code}:\n${stderr.trim()}`));
-      } else {
-        resolve(result);
-      }
-    });
-  });
-}
-
-/** Fails with EngineUnavailable, and podman's own words, when podman cannot run here. */
-export async function checkEngine(): Promise<string> {
-  const info = await podman(['info', '--format', '{{.Host.OCIRuntime.Name}} {{.Host.CgroupsVersion}} {{.Version.Version}}'], {
-    check: false,
-    timeoutMs: 60_000,
-  });
-  if (info.code !== 0) throw new EngineUnavailable(`podman info failed:\n${info.stderr.trim()}\n${ENGINE_HELP}`);
-  return info.stdout.trim();
-}
-
-/** A name no other run and no other test uses. */
-export function uniqueName(label: string): string {
-  return `${PREFIX}-${label}-${randomBytes(3).toString('hex')}`;
-}
+export * from './podman.js';
+export type { ImageSet, Manifest } from './images.js';
 
 // Clean-up, newest first, once every test of the file has run.
 const cleanups: (() => Promise<unknown>)[] = [];
@@ -90,8 +18,25 @@ export function onCleanup(fn: () => Promise<unknown>): void {
   cleanups.push(fn);
 }
 after(async () => {
-  for (const fn of cleanups.reverse()) await fn().catch(() => undefined);
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => undefined);
 });
+
+let built: Promise<Manifest> | undefined;
+
+/**
+ * The run's images: from the runner's manifest, or, for a test file started
+ * on its own (`node --test build/test/e2e/tty.e2e.js`), built now and removed
+ * when the file's tests are done.
+ */
+export function getImages(): Promise<Manifest> {
+  const fromRunner = process.env.USHER_E2E_IMAGES;
+  if (fromRunner) return Promise.resolve(JSON.parse(readFileSync(fromRunner, 'utf8')) as Manifest);
+  if (!built) {
+    built = checkEngine().then(() => buildImages((l) => process.stderr.write(`${l}\n`)));
+    onCleanup(removeImages);
+  }
+  return built;
+}
 
 export interface RunOptions {
   image: string;

@@ -8,10 +8,8 @@ import http from 'node:http';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT } from '../helpers/pid1.js';
 import { execForm, lastOf, parseDockerfile } from './dockerfile.js';
-import { Container, onCleanup, podman, PREFIX, secs, waitUntil } from './engine.js';
-import { getImages } from './images.js';
+import { getImages, Container, onCleanup, podman, PREFIX, ROOT, secs, waitUntil } from './engine.js';
 
 const { images } = await getImages();
 const T = { timeout: 90_000 };

@@ -6,17 +6,16 @@
 //
 // The runner (run.ts) builds them once per run and hands them to every test
 // file through USHER_E2E_IMAGES; a test file started on its own builds them
-// itself and removes them afterwards. Nothing is reused from an earlier run.
+// itself (getImages in engine.ts). Nothing is reused from an earlier run.
 import { spawn } from 'node:child_process';
 import {
   chmodSync, copyFileSync, cpSync, existsSync, linkSync, lstatSync, mkdirSync, readdirSync, readFileSync,
   realpathSync, rmdirSync, rmSync, symlinkSync, writeFileSync,
 } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { ROOT } from '../helpers/pid1.js';
 import { buildBundle, buildSea, type SingleFileBuild } from '../../tools/single/build.js';
 import { parseDockerfile, translate, type RunEmulation } from './dockerfile.js';
-import { onCleanup, podman, PREFIX, RUN_ID } from './engine.js';
+import { podman, PREFIX, ROOT, RUN_ID } from './podman.js';
 
 /** Where a run builds: .e2e/RUN_ID (ignored by git, removed at the end of the run). */
 export const STAGING = join(ROOT, '.e2e', RUN_ID);
@@ -135,7 +134,8 @@ async function baseRootfs(rootfs: string, binaries: string[]): Promise<{ busybox
   writeFileSync(join(rootfs, 'etc/group'), 'root:x:0:\nnogroup:x:65534:\n');
   let libs = 0;
   const seen = new Set<string>();
-  for (const binary of binaries) {
+  // busybox-static needs none, but a dynamically linked busybox would.
+  for (const binary of [which('busybox'), ...binaries]) {
     for (const lib of await libsOf(binary)) {
       if (seen.has(lib)) continue;
       seen.add(lib);
@@ -224,6 +224,26 @@ async function timed<T>(buildMs: Record<string, number>, step: string, log: Log,
   buildMs[step] = Math.round(performance.now() - t0);
   log(`  ${step}: ${(buildMs[step] / 1000).toFixed(1)} s`);
   return value;
+}
+
+/**
+ * Starts one container from a busybox-only image (imported in about a second)
+ * and removes both: whether this engine can run containers at all, known
+ * before spending time on the real images. Resolves with podman's stderr on failure.
+ */
+export async function probeEngine(): Promise<string | undefined> {
+  const rootfs = join(STAGING, 'rootfs-probe');
+  const image = imageName('probe');
+  try {
+    mkdirSync(join(rootfs, 'bin'), { recursive: true });
+    install(rootfs, which('busybox'), '/bin/busybox');
+    await importRootfs(rootfs, image, []);
+    const run = await podman(['run', '--rm', image, '/bin/busybox', 'true'], { check: false, timeoutMs: 60_000 });
+    return run.code === 0 ? undefined : run.stderr.trim() || `exit status ${run.code}`;
+  } finally {
+    await podman(['rmi', image], { check: false });
+    rmSync(rootfs, { recursive: true, force: true });
+  }
 }
 
 /** Builds every image of the suite, in order, one at a time. Expects `npm run build` to have run. */
@@ -328,20 +348,4 @@ export async function removeImages(): Promise<void> {
   } catch {
     // another run's staging is still there
   }
-}
-
-let built: Promise<Manifest> | undefined;
-
-/**
- * The run's images: from the runner's manifest, or, for a test file started
- * on its own, built now and removed when the file's tests are done.
- */
-export function getImages(): Promise<Manifest> {
-  const fromRunner = process.env.USHER_E2E_IMAGES;
-  if (fromRunner) return Promise.resolve(JSON.parse(readFileSync(fromRunner, 'utf8')) as Manifest);
-  if (!built) {
-    built = buildImages((l) => process.stderr.write(`${l}\n`));
-    onCleanup(removeImages);
-  }
-  return built;
 }

@@ -12,8 +12,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { checkEngine, EngineUnavailable, ENGINE_HELP, podman, PREFIX, RUN_ID } from './engine.js';
-import { buildImages, removeImages, STAGING } from './images.js';
+import { checkEngine, EngineUnavailable, ENGINE_HELP, podman, PREFIX, RUN_ID } from './podman.js';
+import { buildImages, probeEngine, removeImages, STAGING } from './images.js';
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 const say = (line: string) => process.stdout.write(`# usher e2e: ${line}\n`);
@@ -90,16 +90,16 @@ async function main(argv: string[]): Promise<number> {
   const before = await engineSideEffects();
   let code = 1;
   try {
-    say('building images');
-    const manifest = await buildImages(say);
     // A container that cannot even start means the engine is unusable here,
-    // which must read as such, not as twenty failing tests.
-    const smoke = await podman(['run', '--rm', manifest.images.node, 'true'], { check: false, timeoutMs: 60_000 });
-    if (smoke.code !== 0) {
+    // which must read as such, not as thirty failing tests.
+    const failure = await probeEngine();
+    if (failure !== undefined) {
       say('FAILED: podman works but cannot start a container here, so nothing was tested.');
-      process.stderr.write(`${smoke.stderr.trim()}\n${ENGINE_HELP}\n`);
+      process.stderr.write(`${failure}\n${ENGINE_HELP}\n`);
       return 1;
     }
+    say('building images');
+    const manifest = await buildImages(say);
     for (const [what, bytes] of Object.entries(manifest.sizes)) say(`size ${what}: ${(bytes / 1e6).toFixed(2)} MB`);
     if (!interrupted) code = await runTests(files, nodeTestArgs, join(STAGING, 'images.json'));
   } catch (err) {

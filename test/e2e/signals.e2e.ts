@@ -2,8 +2,7 @@
 // (`docker kill --signal`, here `podman kill --signal`), reach the app.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Container } from './engine.js';
-import { getImages } from './images.js';
+import { getImages, Container } from './engine.js';
 
 const { images } = await getImages();
 const T = { timeout: 60_000 };

@@ -4,8 +4,7 @@
 // must handle the seed's case 2 as the npm package does.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Container, podman, secs, waitUntil } from './engine.js';
-import { getImages } from './images.js';
+import { getImages, Container, podman, secs, waitUntil } from './engine.js';
 
 const { images, sizes, usherVersion } = await getImages();
 const T = { timeout: 60_000 };

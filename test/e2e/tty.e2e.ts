@@ -5,8 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import pty from '@lydell/node-pty';
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
-import { onCleanup, podman, uniqueName, waitUntil } from './engine.js';
-import { getImages } from './images.js';
+import { getImages, onCleanup, podman, uniqueName, waitUntil } from './engine.js';
 
 const { images } = await getImages();
 
