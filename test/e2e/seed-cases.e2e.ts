@@ -72,6 +72,14 @@ test('case 2 with usher as ENTRYPOINT: the same unmodified run.sh stops graceful
   assert.doesNotMatch(r.stopStderr, /SIGKILL/);
 });
 
+test('case 2 with usher -c (signals to the child only, tini\'s default): the orphaned app is still stopped gracefully', T, async (t) => {
+  const r = await runAndStop(t, { image: images.usher, label: 'case2-usher-c', entrypoint: ['usher', '-c', '--'], command: ['/fixtures/run.sh'] });
+  // SIGTERM kills the shell alone; the app, now an orphan, gets SIGTERM from usher's drain.
+  assert.deepEqual(r.stdout, GRACEFUL);
+  assert.equal(r.code, 143);
+  assert.ok(r.stopMs < GRACEFUL_MS, `stop took ${secs(r.stopMs)}`);
+});
+
 test('case 3 with usher as ENTRYPOINT instead of dumb-init: graceful, exit 0', T, async (t) => {
   const r = await runAndStop(t, { image: images.usher, label: 'case3-usher', entrypoint: USHER, command: ['/fixtures/trap.sh'] });
   assert.deepEqual(r.stdout, GRACEFUL);
