@@ -4,7 +4,7 @@
 // the seed's case 2 (run.sh, which passes no signal on) must still stop gracefully.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { getImages, Container, secs, waitUntil, type RunOptions } from './engine.js';
+import { Container, getImages, secs, waitUntil, type RunOptions } from './engine.js';
 
 const { images } = await getImages();
 const T = { timeout: 60_000 };

@@ -5,11 +5,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execForm, lastOf, parseDockerfile } from './dockerfile.js';
-import { getImages, Container, onCleanup, podman, PREFIX, ROOT, secs, waitUntil } from './engine.js';
+import { Container, getImages, onCleanup, podman, PREFIX, ROOT, secs, waitUntil } from './engine.js';
 
 const { images } = await getImages();
 const T = { timeout: 90_000 };
@@ -114,9 +114,13 @@ test('examples/kubernetes/deployment.yaml with podman kube play: pods get ready,
   replace(/^(\s+image:\s*).*$/m, `$1${images.nodeApp}`, 'image line');
   replace(/^( {2}name:\s*).*$/m, `$1${name}`, 'metadata name');
   replace(/\n {10}ports:\n(?: {12}.*\n)+/, '\n', 'ports list');
-  const file = join(mkdtempSync(join(tmpdir(), `${PREFIX}-`)), 'deployment.yaml');
+  const dir = mkdtempSync(join(tmpdir(), `${PREFIX}-`));
+  const file = join(dir, 'deployment.yaml');
   writeFileSync(file, played);
-  onCleanup(() => podman(['kube', 'down', file], { check: false }));
+  onCleanup(async () => {
+    await podman(['kube', 'down', file], { check: false });
+    rmSync(dir, { recursive: true, force: true });
+  });
 
   await podman(['kube', 'play', file]);
   const pods = (await podman(['pod', 'ps', '--format', '{{.Name}}'])).stdout.split('\n').filter((p) => p.startsWith(name)).sort();

@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import { getImages, Container, secs } from './engine.js';
+import { Container, getImages, secs } from './engine.js';
 
 const { images } = await getImages();
 

@@ -48,7 +48,10 @@ async function sweep(): Promise<void> {
   for (const pod of pods) await podman(['pod', 'rm', '--force', '--time', '0', pod], { check: false });
   const ctrs = (await podman(['ps', '--all', '--format', '{{.Names}}'], { check: false })).stdout.split('\n').filter((n) => n.startsWith(PREFIX));
   for (const ctr of ctrs) await podman(['rm', '--force', '--time', '0', ctr], { check: false });
-  if (pods.length + ctrs.length > 0) say(`WARNING: removed ${pods.length} pod(s) and ${ctrs.length} container(s) a test file left behind`);
+  if (pods.length + ctrs.length > 0) {
+    const why = interrupted ? 'the interrupted tests left' : 'a test file left behind (a clean-up bug in it)';
+    say(`${interrupted ? '' : 'WARNING: '}removed ${pods.length} pod(s) and ${ctrs.length} container(s) ${why}`);
+  }
 }
 
 /**

@@ -4,7 +4,7 @@
 // Plus the reaping half of an init's job: orphans must not pile up as zombies.
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { getImages, Container, secs, waitUntil, type RunOptions } from './engine.js';
+import { Container, getImages, secs, waitUntil, type RunOptions } from './engine.js';
 
 const { images } = await getImages();
 const T = { timeout: 90_000 };

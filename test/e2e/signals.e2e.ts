@@ -2,7 +2,7 @@
 // (`docker kill --signal`, here `podman kill --signal`), reach the app.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { getImages, Container } from './engine.js';
+import { Container, getImages } from './engine.js';
 
 const { images } = await getImages();
 const T = { timeout: 60_000 };

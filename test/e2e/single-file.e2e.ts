@@ -4,7 +4,7 @@
 // must handle the seed's case 2 as the npm package does.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { getImages, Container, podman, secs, waitUntil } from './engine.js';
+import { Container, getImages, onCleanup, podman, secs, uniqueName, waitUntil } from './engine.js';
 
 const { images, sizes, usherVersion } = await getImages();
 const T = { timeout: 60_000 };
@@ -12,8 +12,12 @@ const GRACEFUL = ['Start ...', 'receive system signal: terminated', 'Shutdown ~'
 
 const mb = (bytes: number | undefined) => `${((bytes ?? NaN) / 1e6).toFixed(2)} MB`;
 
-/** `podman run --rm` to completion. */
-const runOnce = (args: string[]) => podman(['run', '--rm', ...args], { check: false });
+/** `podman run --rm` to completion, named so that a run cut short is still cleaned up. */
+function runOnce(args: string[]) {
+  const name = uniqueName('once');
+  onCleanup(() => podman(['rm', '--force', '--time', '0', name], { check: false }));
+  return podman(['run', '--rm', '--name', name, ...args], { check: false });
+}
 
 test('bundle: usher.mjs in an image with node and no node_modules answers --version', T, async (t) => {
   t.diagnostic(`usher.mjs ${mb(sizes['bundle: usher.mjs'])} + koffi.node ${mb(sizes['bundle: koffi.node'])}; ` +
