@@ -83,6 +83,19 @@ test('examples/shell-script: the seed\'s unmodified run.sh under usher stops gra
   assert.ok(stop.ms < 2_500, `stop took ${secs(stop.ms)}`);
 });
 
+test('examples/seed-demo (the article\'s app on usher/shutdown): graceful as PID 1 and under usher', T, async (t) => {
+  for (const [label, entrypoint] of [['seed-demo', []], ['seed-demo-usher', ['usher', '--']]] as const) {
+    const c = Container.run({ image: images.usher, label, entrypoint: [...entrypoint], command: ['node', '/opt/seed-demo/build/examples/seed-demo/demo.js'] });
+    await c.stdout.waitFor('Start ...', 30_000);
+    const stop = await c.stop(3);
+    const code = await c.exitCode();
+    t.diagnostic(`${entrypoint.length ? 'under usher' : 'as PID 1'}: podman stop -t 3 took ${secs(stop.ms)}; exit ${code}`);
+    assert.deepEqual(c.stdout.all, GRACEFUL);
+    assert.equal(code, 0);
+    assert.ok(stop.ms < 2_500, `stop took ${secs(stop.ms)}`);
+  }
+});
+
 /** A value from the manifest, which the test reads as text: it is ours, and a YAML library is not worth a dependency. */
 function field(text: string, pattern: RegExp, what: string): string {
   const m = pattern.exec(text);

@@ -24,7 +24,7 @@ export const STAGING = join(ROOT, '.e2e', RUN_ID);
 const PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
 export interface ImageSet {
-  /** busybox, node and its libraries, tini, dumb-init, catatonit, the test fixtures in /fixtures. No usher. */
+  /** busybox, node and its libraries, tini, dumb-init, catatonit, the test fixtures in /fixtures, examples/seed-demo in /opt/seed-demo. No usher. */
   node: string;
   /** node plus usher installed globally from `npm pack`; /opt/usher-as/{dumb-init,tini} link to it. */
   usher: string;
@@ -149,6 +149,18 @@ function copyFixtures(rootfs: string): void {
   const dest = join(rootfs, 'fixtures');
   mkdirSync(dest, { recursive: true });
   for (const dir of [join(ROOT, 'test/fixtures'), join(ROOT, 'test/e2e/fixtures')]) cpSync(dir, dest, { recursive: true });
+}
+
+/**
+ * examples/seed-demo as compiled, in /opt/seed-demo with the same layout as
+ * build/ (it imports the library by relative path), marked as ES modules.
+ */
+function copySeedDemo(rootfs: string): void {
+  const dest = join(rootfs, 'opt/seed-demo');
+  for (const dir of ['build/examples/seed-demo', 'build/src/shutdown']) {
+    cpSync(join(ROOT, dir), join(dest, dir), { recursive: true, filter: (src) => !src.endsWith('.d.ts') });
+  }
+  writeFileSync(join(dest, 'package.json'), '{ "type": "module" }\n');
 }
 
 /** `tar -C ROOTFS -c . | podman import - NAME`, with the given Dockerfile-style changes. */
@@ -281,6 +293,7 @@ export async function buildImages(log: Log = () => undefined): Promise<Manifest>
     sizes['node binary'] = install(rootfs, node, '/usr/local/bin/node');
     for (const init of inits) install(rootfs, init, `/usr/bin/${init.split('/').at(-1)}`);
     copyFixtures(rootfs);
+    copySeedDemo(rootfs);
     await importRootfs(rootfs, images.node, [`ENV PATH=${PATH}`, 'CMD ["node"]']);
   });
 
