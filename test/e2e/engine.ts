@@ -121,11 +121,6 @@ export class Container {
     return Number(await this.inspect('{{.State.ExitCode}}'));
   }
 
-  /** The host's pid of the container's PID 1. */
-  async hostPid(): Promise<number> {
-    return Number(await this.inspect('{{.State.Pid}}'));
-  }
-
   /** What `podman exec NAME ps` shows, minus the ps itself. */
   async ps(): Promise<ProcessRow[]> {
     const out = (await this.exec(['ps', '-o', 'pid,ppid,stat,comm,args'])).stdout;
@@ -159,5 +154,5 @@ export async function waitUntil<T>(what: string, probe: () => Promise<T | undefi
   }
 }
 
-/** Seconds with one decimal, for diagnostics. */
+/** Milliseconds as seconds, for diagnostics. */
 export const secs = (ms: number) => `${(ms / 1000).toFixed(2)} s`;

@@ -250,7 +250,7 @@ export async function probeEngine(): Promise<string | undefined> {
     mkdirSync(join(rootfs, 'bin'), { recursive: true });
     install(rootfs, which('busybox'), '/bin/busybox');
     await importRootfs(rootfs, image, []);
-    const run = await podman(['run', '--rm', image, '/bin/busybox', 'true'], { check: false, timeoutMs: 60_000 });
+    const run = await podman(['run', '--rm', '--name', `${PREFIX}-probe`, image, '/bin/busybox', 'true'], { check: false, timeoutMs: 60_000 });
     return run.code === 0 ? undefined : run.stderr.trim() || `exit status ${run.code}`;
   } finally {
     await podman(['rmi', image], { check: false });

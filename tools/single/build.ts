@@ -1,5 +1,6 @@
 // Builds usher as a single file, for images where installing the npm package
-// (with its node_modules) is not wanted:
+// (with its node_modules) is not wanted. Run after `npm run build`: the bundle
+// is made from bin/usher and the compiled build/src, as the package ships them.
 //
 //   dist/single/usher.mjs + koffi.node   one ESM file for images that have node
 //   dist/sea/usher + koffi.node          a Node single executable application
@@ -18,7 +19,8 @@ import { fileURLToPath } from 'node:url';
 
 /** The repository (this file runs compiled, from build/tools/single/). */
 export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const ENTRY = join(ROOT, 'tools/single/entry.ts');
+const RESOLVER = join(ROOT, 'tools/single/koffi-resolver.ts');
+const BIN = join(ROOT, 'bin/usher');
 const require = createRequire(join(ROOT, 'package.json'));
 
 /** Node's documented fuse for SEA blobs. */
@@ -54,22 +56,27 @@ function koffiAddon(): { version: string; path: string } {
 }
 
 /**
+ * The bundle starts from bin/usher itself, so that whatever the real entry
+ * point does first (V8 flags, the error when the CLI cannot load) the single
+ * file does too; bin/usher has no extension, which esbuild needs told.
+ *
  * usher's CLI reads its version from package.json next to build/src/, which a
  * single file does not have: the build writes the version in instead. If the
  * CLI stops reading it that way, the build fails rather than shipping a
  * single-file usher that prints "usher unknown".
  */
-function versionPlugin(version: string): Plugin {
+function usherPlugin(version: string): Plugin {
   const pattern = /readFileSync\(new URL\('\.\.\/\.\.\/\.\.\/package\.json', import\.meta\.url\), 'utf8'\)/;
   return {
-    name: 'usher-version',
+    name: 'usher',
     setup(b) {
-      b.onLoad({ filter: /[\\/]src[\\/]cli[\\/]main\.ts$/ }, (args) => {
+      b.onLoad({ filter: /[\\/]bin[\\/]usher$/ }, (args) => ({ contents: readFileSync(args.path, 'utf8'), loader: 'js' }));
+      b.onLoad({ filter: /[\\/]build[\\/]src[\\/]cli[\\/]main\.js$/ }, (args) => {
         const source = readFileSync(args.path, 'utf8');
         if (!pattern.test(source)) {
-          return { errors: [{ text: `${args.path} no longer reads package.json as tools/single/build.ts expects: update versionPlugin()` }] };
+          return { errors: [{ text: `${args.path} no longer reads package.json as tools/single/build.ts expects: update usherPlugin()` }] };
         }
-        return { contents: source.replace(pattern, JSON.stringify(JSON.stringify({ version }))), loader: 'ts' };
+        return { contents: source.replace(pattern, JSON.stringify(JSON.stringify({ version }))), loader: 'js' };
       });
     },
   };
@@ -84,7 +91,9 @@ async function bundle(outfile: string, format: 'esm' | 'cjs'): Promise<void> {
   const koffi = koffiAddon();
   const header = `// usher ${version}, single-file build. koffi.node (koffi ${koffi.version}) must sit next to this file.`;
   await build({
-    entryPoints: [ENTRY],
+    // The resolver first: it must be in place before anything can require koffi.
+    // bin/usher then loads the compiled CLI (build/src), as it does when installed.
+    stdin: { contents: `import ${JSON.stringify(RESOLVER)};\nimport ${JSON.stringify(BIN)};\n`, resolveDir: ROOT, loader: 'js' },
     outfile,
     bundle: true,
     platform: 'node',
@@ -94,7 +103,7 @@ async function bundle(outfile: string, format: 'esm' | 'cjs'): Promise<void> {
     minify: false,
     legalComments: 'inline',
     logLevel: 'warning',
-    plugins: [versionPlugin(version)],
+    plugins: [usherPlugin(version)],
     define: {
       __USHER_KOFFI_VERSION__: JSON.stringify(koffi.version),
       // A SEA's main script is CommonJS, where import.meta is empty: it stands for the executable.

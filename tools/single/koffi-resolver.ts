@@ -64,3 +64,6 @@ export function installKoffiResolver(): void {
   };
 }
 
+// Installed as soon as this module is evaluated: the build imports it first,
+// before bin/usher, so no require('koffi') can come earlier.
+installKoffiResolver();
