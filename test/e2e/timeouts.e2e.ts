@@ -1,0 +1,26 @@
+// usher's stop timeout inside the runtime's: an app that ignores SIGTERM is
+// SIGKILLed by usher at --stop-timeout, named on stderr, well before Docker's
+// 10 s (here `podman stop -t 10`) would kill the whole container without a word.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Container, getImages, secs } from './engine.js';
+
+const { images } = await getImages();
+
+test('--stop-timeout 2 under podman stop -t 10: usher kills the app that ignores SIGTERM at 2 s and names it', { timeout: 60_000 }, async (t) => {
+  const c = Container.run({
+    image: images.usher,
+    label: 'stop-timeout',
+    entrypoint: ['usher', '--stop-timeout', '2', '--'],
+    command: ['node', '/fixtures/signal-probe.mjs', '--ignore', 'SIGTERM'],
+  });
+  const pid = (await c.stdout.waitFor(/^ready \d+$/, 30_000)).split(' ')[1];
+  const stop = await c.stop(10);
+  const code = await c.exitCode();
+  t.diagnostic(`podman stop -t 10 took ${secs(stop.ms)}; exit ${code}; usher said: ${c.stderr.text}`);
+  assert.ok(c.stdout.all.includes(`ignored SIGTERM ${pid}`), 'the app got SIGTERM and ignored it');
+  assert.match(c.stderr.text, new RegExp(`pid ${pid} \\(node /fixtures/signal-probe.mjs --ignore SIGTERM\\) did not stop within 2s of SIGTERM \\(--stop-timeout\\); sending SIGKILL`));
+  assert.equal(code, 137, 'the app was killed by SIGKILL: 128 + 9');
+  assert.ok(stop.ms >= 1_900 && stop.ms < 4_000, `stop took ${secs(stop.ms)}, expected about 2 s`);
+  assert.doesNotMatch(stop.stderr, /resorting to SIGKILL/, 'the runtime never had to step in');
+});

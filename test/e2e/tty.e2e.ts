@@ -1,0 +1,107 @@
+// `podman run -it` with usher as ENTRYPOINT: an interactive shell has job
+// control (Ctrl-Z stops the foreground job, fg resumes it, Ctrl-C interrupts
+// it), as with `docker run -it`. The terminal is a real pseudo-terminal (node-pty).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import pty from '@lydell/node-pty';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { getImages, onCleanup, podman, uniqueName, waitUntil } from './engine.js';
+
+const { images } = await getImages();
+
+class Terminal {
+  output = '';
+  readonly exited: Promise<{ exitCode: number; signal?: number }>;
+  readonly #pty: pty.IPty;
+  #waiters: (() => void)[] = [];
+
+  constructor(command: string[]) {
+    const [file = '', ...args] = command;
+    this.#pty = pty.spawn(file, args, { name: 'xterm', cols: 80, rows: 24, cwd: '/tmp', env: process.env as Record<string, string> });
+    this.#pty.onData((d) => {
+      this.output += d;
+      for (const w of this.#waiters.splice(0)) w();
+    });
+    this.exited = new Promise((resolve) => this.#pty.onExit(resolve));
+  }
+
+  /** Resolves when the output after `from` matches pattern; returns the offset after the match. */
+  async waitFor(pattern: RegExp, from = 0, timeoutMs = 20_000): Promise<number> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const m = pattern.exec(this.output.slice(from));
+      if (m) return from + m.index + m[0].length;
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${pattern}; the terminal shows:\n${this.output}`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, deadline - Date.now());
+        this.#waiters.push(() => (clearTimeout(timer), resolve()));
+      });
+    }
+  }
+
+  /** Types text, then waits for what it should make the terminal show. */
+  async type(text: string, expect: RegExp): Promise<number> {
+    const from = this.output.length;
+    this.#pty.write(text);
+    return this.waitFor(expect, from);
+  }
+
+  kill(): void {
+    try {
+      this.#pty.kill('SIGKILL');
+    } catch {
+      // gone
+    }
+  }
+}
+
+/**
+ * Resolves once a process named `comm` in the container's PID namespace is
+ * the foreground job of its terminal and is not stopped. There is no event for
+ * "the shell has handed the terminal over", so the host's /proc is polled.
+ */
+function foregroundJob(comm: string, pidNamespace: string): Promise<number> {
+  return waitUntil(`${comm} in the foreground`, () => {
+    for (const name of readdirSync('/proc')) {
+      if (!/^\d+$/.test(name)) continue;
+      try {
+        const stat = readFileSync(`/proc/${name}/stat`, 'latin1');
+        const close = stat.lastIndexOf(')');
+        if (stat.slice(stat.indexOf('(') + 1, close) !== comm) continue;
+        if (readlinkSync(`/proc/${name}/ns/pid`) !== pidNamespace) continue;
+        const [state, , pgrp, , , tpgid] = stat.slice(close + 2).split(' ');
+        if (state !== 'T' && pgrp === tpgid) return Number(name);
+      } catch {
+        // exited meanwhile
+      }
+    }
+    return undefined;
+  });
+}
+
+test('podman run -it with usher: an interactive sh has job control; Ctrl-Z, fg, Ctrl-C, exit status', { timeout: 90_000 }, async () => {
+  const name = uniqueName('tty');
+  const term = new Terminal([
+    'podman', 'run', '-it', '--name', name, '--env', 'PS1=PROMPT> ', '--entrypoint', '["usher","--"]', images.usher, 'sh',
+  ]);
+  onCleanup(async () => {
+    term.kill();
+    await podman(['rm', '--force', '--time', '0', name], { check: false });
+  });
+  await term.waitFor(/PROMPT> /, 0, 30_000);
+  const hostPid = (await podman(['inspect', '--format', '{{.State.Pid}}', name])).stdout.trim();
+  const pidNamespace = readlinkSync(`/proc/${hostPid}/ns/pid`);
+
+  await term.type('sleep 100\r', /sleep 100\r\n/);
+  await foregroundJob('sleep', pidNamespace);
+  await term.type('\x1a', /\[1\]\+\s+Stopped\s+sleep 100[\s\S]*PROMPT> /);
+  await term.type('fg\r', /sleep 100\r\n/);
+  await foregroundJob('sleep', pidNamespace);
+  await term.type('\x03', /PROMPT> /);
+  await term.type('echo rc=$?\r', /rc=130\r\n[\s\S]*PROMPT> /);
+  await term.type('exit 3\r', /exit 3/);
+  const exit = await term.exited;
+  assert.equal(exit.exitCode, 3, term.output);
+  assert.equal((await podman(['inspect', '--format', '{{.State.ExitCode}}', name])).stdout.trim(), '3');
+  assert.doesNotMatch(term.output, /job control turned off|can't access tty|no job control|Inappropriate ioctl/i);
+});

@@ -1,0 +1,179 @@
+// Builds usher as a single file, for images where installing the npm package
+// (with its node_modules) is not wanted. Run after `npm run build`: the bundle
+// is made from bin/usher and the compiled build/src, as the package ships them.
+//
+//   dist/single/usher.mjs + koffi.node   one ESM file for images that have node
+//   dist/sea/usher + koffi.node          a Node single executable application
+//                                         (node itself inside), for images without node
+//
+// In both, koffi's native addon is a second file next to usher: see
+// koffi-resolver.ts for why it cannot be inlined.
+//
+//   node build/tools/single/build.js [--sea] [--out DIR]
+import { build, type Plugin } from 'esbuild';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { chmodSync, copyFileSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The repository (this file runs compiled, from build/tools/single/). */
+export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const RESOLVER = join(ROOT, 'tools/single/koffi-resolver.ts');
+const BIN = join(ROOT, 'bin/usher');
+const require = createRequire(join(ROOT, 'package.json'));
+
+/** Node's documented fuse for SEA blobs. */
+const SEA_FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
+
+export interface BuiltFile {
+  path: string;
+  bytes: number;
+}
+
+export interface SingleFileBuild {
+  /** usher.mjs, or the SEA executable. */
+  usher: BuiltFile;
+  /** koffi.node, which must sit next to usher. */
+  addon: BuiltFile;
+}
+
+function usherVersion(): string {
+  return (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+}
+
+/** The koffi version usher depends on, and its prebuilt addon for this machine. */
+function koffiAddon(): { version: string; path: string } {
+  // koffi's "exports" hide its package.json; its directory is found from node_modules instead.
+  const koffiPkg = join(ROOT, 'node_modules/koffi/package.json');
+  const version = (JSON.parse(readFileSync(koffiPkg, 'utf8')) as { version: string }).version;
+  const arch = process.arch;
+  // The prebuilt packages hold a glibc and a musl build; take the one this node runs on.
+  const report = process.report.getReport() as { header?: { glibcVersionRuntime?: string } };
+  const libc = report.header?.glibcVersionRuntime ? process.platform : 'musl';
+  const pkg = createRequire(koffiPkg).resolve(`@koromix/koffi-${process.platform}-${arch}/package.json`);
+  return { version, path: join(pkg, '..', `${libc}_${arch}`, 'koffi.node') };
+}
+
+/**
+ * The bundle starts from bin/usher itself, so that whatever the real entry
+ * point does first (V8 flags, the error when the CLI cannot load) the single
+ * file does too; bin/usher has no extension, which esbuild needs told.
+ *
+ * usher's CLI reads its version from package.json next to build/src/, which a
+ * single file does not have: the build writes the version in instead. If the
+ * CLI stops reading it that way, the build fails rather than shipping a
+ * single-file usher that prints "usher unknown".
+ */
+function usherPlugin(version: string): Plugin {
+  const pattern = /readFileSync\(new URL\('\.\.\/\.\.\/\.\.\/package\.json', import\.meta\.url\), 'utf8'\)/;
+  return {
+    name: 'usher',
+    setup(b) {
+      b.onLoad({ filter: /[\\/]bin[\\/]usher$/ }, (args) => ({ contents: readFileSync(args.path, 'utf8'), loader: 'js' }));
+      b.onLoad({ filter: /[\\/]build[\\/]src[\\/]cli[\\/]main\.js$/ }, (args) => {
+        const source = readFileSync(args.path, 'utf8');
+        if (!pattern.test(source)) {
+          return { errors: [{ text: `${args.path} no longer reads package.json as tools/single/build.ts expects: update usherPlugin()` }] };
+        }
+        return { contents: source.replace(pattern, JSON.stringify(JSON.stringify({ version }))), loader: 'js' };
+      });
+    },
+  };
+}
+
+function sizeOf(path: string): BuiltFile {
+  return { path, bytes: statSync(path).size };
+}
+
+async function bundle(outfile: string, format: 'esm' | 'cjs'): Promise<void> {
+  const version = usherVersion();
+  const koffi = koffiAddon();
+  const header = `// usher ${version}, single-file build. koffi.node (koffi ${koffi.version}) must sit next to this file.`;
+  await build({
+    // The resolver first: it must be in place before anything can require koffi.
+    // bin/usher then loads the compiled CLI (build/src), as it does when installed.
+    stdin: { contents: `import ${JSON.stringify(RESOLVER)};\nimport ${JSON.stringify(BIN)};\n`, resolveDir: ROOT, loader: 'js' },
+    outfile,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format,
+    // Readable stack traces in bug reports matter more than the ~40 % minifying saves.
+    minify: false,
+    legalComments: 'inline',
+    logLevel: 'warning',
+    plugins: [usherPlugin(version)],
+    define: {
+      __USHER_KOFFI_VERSION__: JSON.stringify(koffi.version),
+      // A SEA's main script is CommonJS, where import.meta is empty: it stands for the executable.
+      ...(format === 'cjs' ? { 'import.meta.url': '__usherExecutableUrl' } : {}),
+    },
+    banner: {
+      js:
+        format === 'esm'
+          ? `#!/usr/bin/env node\n${header}`
+          : `${header}\nconst __usherExecutableUrl = require('node:url').pathToFileURL(process.execPath).href;`,
+    },
+  });
+}
+
+/** dist/single/usher.mjs and koffi.node: for images that have node but should not carry node_modules. */
+export async function buildBundle(outDir = join(ROOT, 'dist/single')): Promise<SingleFileBuild> {
+  rmSync(outDir, { recursive: true, force: true });
+  mkdirSync(outDir, { recursive: true });
+  const usher = join(outDir, 'usher.mjs');
+  await bundle(usher, 'esm');
+  chmodSync(usher, 0o755);
+  const addon = join(outDir, 'koffi.node');
+  copyFileSync(koffiAddon().path, addon);
+  return { usher: sizeOf(usher), addon: sizeOf(addon) };
+}
+
+/** dist/sea/usher and koffi.node: node, usher and nothing else, for images without node. */
+export async function buildSea(outDir = join(ROOT, 'dist/sea')): Promise<SingleFileBuild> {
+  rmSync(outDir, { recursive: true, force: true });
+  mkdirSync(outDir, { recursive: true });
+  const work = join(outDir, '.work');
+  mkdirSync(work);
+  const script = join(work, 'usher.cjs');
+  await bundle(script, 'cjs');
+  const blob = join(work, 'usher.blob');
+  const config = join(work, 'sea-config.json');
+  writeFileSync(config, JSON.stringify({ main: script, output: blob, disableExperimentalSEAWarning: true }));
+  execFileSync(process.execPath, ['--experimental-sea-config', config], { stdio: 'pipe' });
+
+  const executable = join(outDir, 'usher');
+  copyFileSync(process.execPath, executable);
+  chmodSync(executable, 0o755);
+  // postject's CLI, in a child process: its ELF library prints harmless
+  // warnings about node's note sections, which are shown only if it fails.
+  const postject = join(dirname(require.resolve('postject')), 'cli.js');
+  const injected = spawnSync(process.execPath, [postject, executable, 'NODE_SEA_BLOB', blob, '--sentinel-fuse', SEA_FUSE], {
+    encoding: 'utf8',
+  });
+  if (injected.status !== 0) throw new Error(`postject failed (${injected.status}):\n${injected.stderr}${injected.stdout}`);
+  rmSync(work, { recursive: true, force: true });
+  const addon = join(outDir, 'koffi.node');
+  copyFileSync(koffiAddon().path, addon);
+  return { usher: sizeOf(executable), addon: sizeOf(addon) };
+}
+
+const mb = (bytes: number) => `${(bytes / 1e6).toFixed(2)} MB`;
+
+async function cli(args: string[]): Promise<void> {
+  const outAt = args.indexOf('--out');
+  const out = outAt >= 0 ? args[outAt + 1] : undefined;
+  if (outAt >= 0 && !out) throw new Error('--out needs a directory');
+  const built = args.includes('--sea')
+    ? await buildSea(out ? resolve(out) : undefined)
+    : await buildBundle(out ? resolve(out) : undefined);
+  for (const f of [built.usher, built.addon]) process.stdout.write(`${f.path}  ${mb(f.bytes)}\n`);
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === resolve(process.argv[1])) {
+  cli(process.argv.slice(2)).catch((err: unknown) => {
+    process.stderr.write(`build failed: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  });
+}
