@@ -113,3 +113,12 @@ test('an internal error in usher stops the children gracefully and exits 70', T,
   assert.equal(ns.stdout.all.filter((l) => /^SIGTERM \d+$/.test(l)).length, 2, 'both probes were asked to stop');
   assert.ok(!ns.stdout.all.some((l) => l.startsWith('SIGUSR2')), 'the failed signal was not half-forwarded');
 });
+
+test('--stop-timeout is announced to the app as USHER_SHUTDOWN_BUDGET_MS', T, async () => {
+  const ns = startPid1(['--stop-timeout', '9', '--', 'sh', '-c', 'echo "budget=$USHER_SHUTDOWN_BUDGET_MS"']);
+  await ns.exited;
+  assert.deepEqual(ns.stdout.all, ['budget=9000']);
+  const none = startPid1(['--', 'sh', '-c', 'echo "budget=${USHER_SHUTDOWN_BUDGET_MS-unset}"']);
+  await none.exited;
+  assert.deepEqual(none.stdout.all, ['budget=unset']);
+});
