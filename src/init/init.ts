@@ -2,7 +2,7 @@
 // zombie, stop the rest cleanly, and exit with the child's status.
 import { sendSignal, setChildSubreaper, setParentDeathSignal, SystemCallError } from './libc.js';
 import { listenForSignals, SignalForwarder, type ForwardTarget } from './forwarder.js';
-import type { Logger } from './log.js';
+import { Verbosity, type Logger } from './log.js';
 import { ProcessTable, SpawnError, type ChildProcess } from './process-table.js';
 import { forwardableSignals, SIG, signalName } from './signals.js';
 import { placeChild } from './terminal.js';
@@ -71,8 +71,10 @@ export async function runInit(config: InitConfig): Promise<number> {
   if (self !== 1 && !config.subreaper) log.warn(config.messages.notAReaper);
 
   const table = ProcessTable.open();
+  const verbose = log.verbosity >= Verbosity.Verbose;
   table.on('orphan', (pid, status) => {
-    log.info(`reaped pid ${pid}, which ${describeExit(status)}`);
+    // An orphan storm can bring thousands of these: build no string unless asked.
+    if (verbose) log.info(`reaped pid ${pid}, which ${describeExit(status)}`);
     if (config.warnOnReap) log.warn(config.messages.reapedOrphan(pid));
   });
 
