@@ -146,7 +146,7 @@ async function zombieReapMs(inits: Init[], zombies: number, runs: number): Promi
   const times: number[][] = inits.map(() => []);
   for (let i = 0; i < runs; i++) {
     for (const [j, init] of inits.entries()) {
-      const r = new Running(init.argv(['python3', `${FIX}zombie-pile.py`, String(zombies)]));
+      const r = new Running(init.argv(['python3', `${FIX}orphans.py`, 'pile', String(zombies)]));
       const nsPid = Number((await r.line(0)).split(' ')[1]);
       const pid1 = r.pid1;
       // Host pids wrap around: find the script by the pid it has in the namespace.
@@ -174,7 +174,7 @@ async function orphanReapMs(inits: Init[], orphans: number, runs: number): Promi
   const times: number[][] = inits.map(() => []);
   for (let i = 0; i < runs; i++) {
     for (const [j, init] of inits.entries()) {
-      const r = new Running(init.argv(['python3', `${FIX}orphan-storm.py`, String(orphans)]));
+      const r = new Running(init.argv(['python3', `${FIX}orphans.py`, 'storm', String(orphans)]));
       const line = await r.line(0);
       times[j]?.push(Number(/in ([\d.]+) ms/.exec(line)?.[1]));
       await r.closed;

@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { after } from 'node:test';
 import { buildImages, removeImages, type Manifest } from './images.js';
-import { Lines } from './lines.js';
+import { Lines } from '../helpers/lines.js';
 import { checkEngine, podman, uniqueName, type Result } from './podman.js';
 
 export * from './podman.js';

@@ -3,57 +3,11 @@
 // it), as with `docker run -it`. The terminal is a real pseudo-terminal (node-pty).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import pty from '@lydell/node-pty';
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { Terminal } from '../helpers/terminal.js';
 import { getImages, onCleanup, podman, uniqueName, waitUntil } from './engine.js';
 
 const { images } = await getImages();
-
-class Terminal {
-  output = '';
-  readonly exited: Promise<{ exitCode: number; signal?: number }>;
-  readonly #pty: pty.IPty;
-  #waiters: (() => void)[] = [];
-
-  constructor(command: string[]) {
-    const [file = '', ...args] = command;
-    this.#pty = pty.spawn(file, args, { name: 'xterm', cols: 80, rows: 24, cwd: '/tmp', env: process.env as Record<string, string> });
-    this.#pty.onData((d) => {
-      this.output += d;
-      for (const w of this.#waiters.splice(0)) w();
-    });
-    this.exited = new Promise((resolve) => this.#pty.onExit(resolve));
-  }
-
-  /** Resolves when the output after `from` matches pattern; returns the offset after the match. */
-  async waitFor(pattern: RegExp, from = 0, timeoutMs = 20_000): Promise<number> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const m = pattern.exec(this.output.slice(from));
-      if (m) return from + m.index + m[0].length;
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${pattern}; the terminal shows:\n${this.output}`);
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, deadline - Date.now());
-        this.#waiters.push(() => (clearTimeout(timer), resolve()));
-      });
-    }
-  }
-
-  /** Types text, then waits for what it should make the terminal show. */
-  async type(text: string, expect: RegExp): Promise<number> {
-    const from = this.output.length;
-    this.#pty.write(text);
-    return this.waitFor(expect, from);
-  }
-
-  kill(): void {
-    try {
-      this.#pty.kill('SIGKILL');
-    } catch {
-      // gone
-    }
-  }
-}
 
 /**
  * Resolves once a process named `comm` in the container's PID namespace is

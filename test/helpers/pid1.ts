@@ -6,6 +6,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { after } from 'node:test';
+import { Lines } from './lines.js';
+
+export { Lines };
 
 export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 export const USHER = `${ROOT}bin/usher`;
@@ -21,77 +24,6 @@ const live = new Set<Namespace>();
 after(() => {
   for (const ns of live) ns.destroy();
 });
-
-/** Lines of a stream, with a way to wait for the first line matching a pattern. */
-export class Lines {
-  readonly all: string[] = [];
-  #partial = '';
-  #waiters: { test: (l: string) => boolean; resolve: (l: string) => void }[] = [];
-
-  constructor(stream: NodeJS.ReadableStream | null) {
-    stream?.setEncoding?.('utf8');
-    stream?.on('data', (chunk: string) => {
-      const parts = (this.#partial + chunk).split('\n');
-      this.#partial = parts.pop() ?? '';
-      for (const line of parts) this.#push(line);
-    });
-    stream?.on('end', () => {
-      if (this.#partial) this.#push(this.#partial);
-      this.#partial = '';
-    });
-  }
-
-  #push(line: string): void {
-    this.all.push(line);
-    this.#waiters = this.#waiters.filter((w) => {
-      if (!w.test(line)) return true;
-      w.resolve(line);
-      return false;
-    });
-  }
-
-  get text(): string {
-    return this.all.join('\n') + (this.#partial ? '\n' + this.#partial : '');
-  }
-
-  /** The first line (already seen or still to come) matching pattern. */
-  waitFor(pattern: RegExp | string, timeoutMs = 15000): Promise<string> {
-    const test = (l: string) => (typeof pattern === 'string' ? l.includes(pattern) : pattern.test(l));
-    const seen = this.all.find(test);
-    if (seen !== undefined) return Promise.resolve(seen);
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.#waiters = this.#waiters.filter((w) => w.resolve !== done);
-        reject(new Error(`timed out after ${timeoutMs} ms waiting for ${pattern}; lines so far:\n${this.text}`));
-      }, timeoutMs);
-      const done = (l: string) => {
-        clearTimeout(timer);
-        resolve(l);
-      };
-      this.#waiters.push({ test, resolve: done });
-    });
-  }
-
-  /** Resolves once `count` lines match. */
-  async waitForCount(pattern: RegExp, count: number, timeoutMs = 30000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (this.all.filter((l) => pattern.test(l)).length < count) {
-      const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`timed out waiting for ${count} lines matching ${pattern}; got ${this.all.filter((l) => pattern.test(l)).length}`);
-      // Wake on the next matching line.
-      await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`timed out waiting for ${count} x ${pattern}`)), left);
-        this.#waiters.push({
-          test: (l) => pattern.test(l),
-          resolve: () => {
-            clearTimeout(timer);
-            resolve();
-          },
-        });
-      });
-    }
-  }
-}
 
 export interface StartOptions {
   env?: NodeJS.ProcessEnv;

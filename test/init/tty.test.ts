@@ -4,9 +4,13 @@
 // namespace inside it, as with `docker run -it`.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import pty from '@lydell/node-pty';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fixture, USHER } from '../helpers/pid1.js';
+import { Terminal } from '../helpers/terminal.js';
+
+/** A terminal whose command runs as PID 1 of a new PID namespace, as in `docker run -it`. */
+const inNamespace = (command: string[]) => ['unshare', '--pid', '--fork', '--mount-proc', '--kill-child', ...command];
+const ENV = { ...process.env, PS1: 'PROMPT> ' };
 
 /**
  * Resolves once a process named `comm` runs in the foreground of its terminal
@@ -35,63 +39,8 @@ async function foregroundJob(comm: string, timeoutMs = 10_000): Promise<number> 
 
 const T = { timeout: 60_000 };
 
-class Terminal {
-  output = '';
-  readonly exited: Promise<{ exitCode: number; signal?: number }>;
-  readonly #pty: pty.IPty;
-  #waiters: (() => void)[] = [];
-
-  constructor(command: string[], env: NodeJS.ProcessEnv = {}) {
-    this.#pty = pty.spawn('unshare', ['--pid', '--fork', '--mount-proc', '--kill-child', ...command], {
-      name: 'xterm',
-      cols: 80,
-      rows: 24,
-      cwd: '/tmp',
-      env: { ...process.env, PS1: 'PROMPT> ', ...env } as Record<string, string>,
-    });
-    this.#pty.onData((d) => {
-      this.output += d;
-      for (const w of this.#waiters.splice(0)) w();
-    });
-    this.exited = new Promise((resolve) => this.#pty.onExit(resolve));
-  }
-
-  /** Resolves when the output after `from` matches pattern. */
-  async waitFor(pattern: RegExp, from = 0, timeoutMs = 15_000): Promise<number> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const m = pattern.exec(this.output.slice(from));
-      if (m) return from + m.index + m[0].length;
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${pattern}; terminal shows:\n${this.output}`);
-      await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, deadline - Date.now());
-        this.#waiters.push(() => (clearTimeout(t), resolve()));
-      });
-    }
-  }
-
-  /** Types text and waits for the shell to echo what it printed after it. */
-  async type(text: string, expect: RegExp): Promise<number> {
-    const from = this.output.length;
-    this.#pty.write(text);
-    return this.waitFor(expect, from);
-  }
-
-  resize(cols: number, rows: number): void {
-    this.#pty.resize(cols, rows);
-  }
-
-  kill(): void {
-    try {
-      this.#pty.kill('SIGKILL');
-    } catch {
-      // gone
-    }
-  }
-}
-
 test('an interactive bash under usher has job control: Ctrl-Z stops, fg resumes, Ctrl-C interrupts', T, async (t) => {
-  const term = new Terminal([USHER, '--', 'bash', '--norc', '--noprofile', '-i']);
+  const term = new Terminal(inNamespace([USHER, '--', 'bash', '--norc', '--noprofile', '-i']), ENV);
   t.after(() => term.kill());
   await term.waitFor(/PROMPT> /);
   await term.type('sleep 100\r', /sleep 100\r\n/);
@@ -108,7 +57,7 @@ test('an interactive bash under usher has job control: Ctrl-Z stops, fg resumes,
 });
 
 test('window resizes and Ctrl-C reach a foreground app under usher', T, async (t) => {
-  const term = new Terminal([USHER, '--', 'node', fixture('signal-probe.mjs'), '--exit-on', 'SIGINT']);
+  const term = new Terminal(inNamespace([USHER, '--', 'node', fixture('signal-probe.mjs'), '--exit-on', 'SIGINT']), ENV);
   t.after(() => term.kill());
   await term.waitFor(/ready \d+\r\n/);
   term.resize(120, 40);

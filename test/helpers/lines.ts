@@ -1,6 +1,5 @@
-// Lines of a container's output as they arrive, and a way to wait for one.
-// (test/helpers/pid1.ts has a similar class, but importing that module
-// registers node:test hooks, which the e2e runner, not being a test, must not.)
+// Lines of a process's output as they arrive, and a way to wait for one.
+// Imports nothing from node:test, so runners that are not tests may use it.
 
 export class Lines {
   readonly all: string[] = [];
@@ -52,5 +51,25 @@ export class Lines {
       };
       this.#waiters.push({ test, resolve: done });
     });
+  }
+
+  /** Resolves once `count` lines match. */
+  async waitForCount(pattern: RegExp, count: number, timeoutMs = 30000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.all.filter((l) => pattern.test(l)).length < count) {
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`timed out waiting for ${count} lines matching ${pattern}; got ${this.all.filter((l) => pattern.test(l)).length}`);
+      // Wake on the next matching line.
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`timed out waiting for ${count} x ${pattern}`)), left);
+        this.#waiters.push({
+          test: (l) => pattern.test(l),
+          resolve: () => {
+            clearTimeout(timer);
+            resolve();
+          },
+        });
+      });
+    }
   }
 }

@@ -1,0 +1,53 @@
+// A real pseudo-terminal (node-pty) running a command, for tests that type
+// into a shell the way a user at `docker run -it` does.
+import pty from '@lydell/node-pty';
+
+export class Terminal {
+  output = '';
+  readonly exited: Promise<{ exitCode: number; signal?: number }>;
+  readonly #pty: pty.IPty;
+  #waiters: (() => void)[] = [];
+
+  constructor(command: readonly string[], env: NodeJS.ProcessEnv = process.env) {
+    const [file = '', ...args] = command;
+    this.#pty = pty.spawn(file, args, { name: 'xterm', cols: 80, rows: 24, cwd: '/tmp', env: env as Record<string, string> });
+    this.#pty.onData((d) => {
+      this.output += d;
+      for (const w of this.#waiters.splice(0)) w();
+    });
+    this.exited = new Promise((resolve) => this.#pty.onExit(resolve));
+  }
+
+  /** Resolves when the output after `from` matches pattern; returns the offset after the match. */
+  async waitFor(pattern: RegExp, from = 0, timeoutMs = 20_000): Promise<number> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const m = pattern.exec(this.output.slice(from));
+      if (m) return from + m.index + m[0].length;
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${pattern}; the terminal shows:\n${this.output}`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, deadline - Date.now());
+        this.#waiters.push(() => (clearTimeout(timer), resolve()));
+      });
+    }
+  }
+
+  /** Types text, then waits for what it should make the terminal show. */
+  async type(text: string, expect: RegExp): Promise<number> {
+    const from = this.output.length;
+    this.#pty.write(text);
+    return this.waitFor(expect, from);
+  }
+
+  resize(cols: number, rows: number): void {
+    this.#pty.resize(cols, rows);
+  }
+
+  kill(): void {
+    try {
+      this.#pty.kill('SIGKILL');
+    } catch {
+      // gone
+    }
+  }
+}
