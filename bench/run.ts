@@ -199,6 +199,12 @@ async function sigtermToExitMs(init: Init, runs: number): Promise<number> {
 const fmt = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : 'n/a');
 
 async function main(): Promise<void> {
+  if (process.argv.includes('--only-reaping')) {
+    // A focused run for working on the reaper: the zombie pile alone, many times.
+    const pile = await zombieReapMs(INITS, 5000, 9);
+    INITS.forEach((init, i) => console.log(`${init.name}: reap 5000 waiting zombies, median of 9: ${fmt(pile[i] ?? NaN, 1)} ms`));
+    return;
+  }
   const runs = quick ? 5 : 20;
   const signals = quick ? 100 : 500;
   const orphans = quick ? 1000 : 5000;

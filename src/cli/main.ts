@@ -82,11 +82,11 @@ export async function main(argv: string[]): Promise<void> {
 
   if (request.kind === 'help') {
     const { helpText } = await import('./help.js');
-    print(1, helpText(personality.name, usherVersion()));
+    print(personality.infoFd, helpText(personality.name, usherVersion()));
     process.exit(0);
   }
   if (request.kind === 'version') {
-    print(1, personality.version(usherVersion()) + '\n');
+    print(personality.infoFd, personality.version(usherVersion()) + '\n');
     process.exit(0);
   }
   if (request.kind === 'license') {

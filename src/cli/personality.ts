@@ -20,6 +20,8 @@ export interface Personality {
   messages: InitMessages;
   /** Printed for -V/--version. */
   version(usherVersion: string): string;
+  /** Where --help and --version go: dumb-init writes them to stderr. */
+  infoFd: number;
 }
 
 export function personalityFor(invokedAs: string | undefined): Personality {
@@ -50,6 +52,7 @@ export const USHER: Personality = {
     notAReaper: '',
   },
   version: (v) => `usher ${v}`,
+  infoFd: 1,
 };
 
 export const DUMB_INIT: Personality = {
@@ -64,6 +67,7 @@ export const DUMB_INIT: Personality = {
     notAReaper: '',
   },
   version: (v) => `dumb-init v1.2.5 (usher ${v})`,
+  infoFd: 2,
 };
 
 export const TINI: Personality = {
@@ -82,4 +86,5 @@ export const TINI: Personality = {
       'To fix the problem, use the -s option or set the environment variable TINI_SUBREAPER to register Tini as a child subreaper, or run Tini as PID 1.',
   },
   version: (v) => `tini version 0.19.0 (usher ${v})`,
+  infoFd: 1,
 };

@@ -46,7 +46,11 @@ test('as dumb-init: same exit codes and messages as the real dumb-init', (t) => 
     assert.equal(ours.code, theirs.code, `exit code of dumb-init ${args.join(' ')}`);
     assert.equal(ours.stderr.replaceAll(links['dumb-init'], 'dumb-init'), theirs.stderr.replaceAll(dumbInit, 'dumb-init'), `stderr of dumb-init ${args.join(' ')}`);
   }
-  assert.match(run(links['dumb-init'], ['--help']).stdout, /^dumb-init v1\.2\.5 \(usher .*\)\nUsage: dumb-init \[option\] command/);
+  // dumb-init writes its help and version to stderr.
+  assert.match(run(links['dumb-init'], ['--help']).stderr, /^dumb-init v1\.2\.5 \(usher .*\)\nUsage: dumb-init \[option\] command/);
+  assert.equal(run(dumbInit, ['-V']).stdout, '');
+  assert.equal(run(links['dumb-init'], ['-V']).stdout, '');
+  assert.match(run(links['dumb-init'], ['-V']).stderr, /^dumb-init v1\.2\.5/);
 });
 
 test('as tini: same exit codes and messages as the real tini', (t) => {
