@@ -3,35 +3,11 @@
 // it), as with `docker run -it`. The terminal is a real pseudo-terminal (node-pty).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
-import { Terminal } from '../helpers/terminal.js';
+import { readlinkSync } from 'node:fs';
+import { foregroundJob, Terminal } from '../helpers/terminal.js';
 import { getImages, onCleanup, podman, uniqueName, waitUntil } from './engine.js';
 
 const { images } = await getImages();
-
-/**
- * Resolves once a process named `comm` in the container's PID namespace is
- * the foreground job of its terminal and is not stopped. There is no event for
- * "the shell has handed the terminal over", so the host's /proc is polled.
- */
-function foregroundJob(comm: string, pidNamespace: string): Promise<number> {
-  return waitUntil(`${comm} in the foreground`, () => {
-    for (const name of readdirSync('/proc')) {
-      if (!/^\d+$/.test(name)) continue;
-      try {
-        const stat = readFileSync(`/proc/${name}/stat`, 'latin1');
-        const close = stat.lastIndexOf(')');
-        if (stat.slice(stat.indexOf('(') + 1, close) !== comm) continue;
-        if (readlinkSync(`/proc/${name}/ns/pid`) !== pidNamespace) continue;
-        const [state, , pgrp, , , tpgid] = stat.slice(close + 2).split(' ');
-        if (state !== 'T' && pgrp === tpgid) return Number(name);
-      } catch {
-        // exited meanwhile
-      }
-    }
-    return undefined;
-  });
-}
 
 test('podman run -it with usher: an interactive sh has job control; Ctrl-Z, fg, Ctrl-C, exit status', { timeout: 90_000 }, async () => {
   const name = uniqueName('tty');
@@ -47,10 +23,10 @@ test('podman run -it with usher: an interactive sh has job control; Ctrl-Z, fg, 
   const pidNamespace = readlinkSync(`/proc/${hostPid}/ns/pid`);
 
   await term.type('sleep 100\r', /sleep 100\r\n/);
-  await foregroundJob('sleep', pidNamespace);
+  await foregroundJob('sleep', { pidNamespace });
   await term.type('\x1a', /\[1\]\+\s+Stopped\s+sleep 100[\s\S]*PROMPT> /);
   await term.type('fg\r', /sleep 100\r\n/);
-  await foregroundJob('sleep', pidNamespace);
+  await foregroundJob('sleep', { pidNamespace });
   await term.type('\x03', /PROMPT> /);
   await term.type('echo rc=$?\r', /rc=130\r\n[\s\S]*PROMPT> /);
   await term.type('exit 3\r', /exit 3/);

@@ -1,5 +1,6 @@
 // A real pseudo-terminal (node-pty) running a command, for tests that type
 // into a shell the way a user at `docker run -it` does.
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import pty from '@lydell/node-pty';
 
 export class Terminal {
@@ -49,5 +50,33 @@ export class Terminal {
     } catch {
       // gone
     }
+  }
+}
+
+/**
+ * Resolves once a process named `comm` (optionally only in the given PID
+ * namespace, as `readlink /proc/PID/ns/pid` names it) is the foreground job of
+ * its terminal and is not stopped. There is no event for "the shell has handed
+ * the terminal over", so /proc is polled, with a short back-off.
+ */
+export async function foregroundJob(comm: string, options: { pidNamespace?: string; timeoutMs?: number } = {}): Promise<number> {
+  const { pidNamespace, timeoutMs = 15_000 } = options;
+  const deadline = Date.now() + timeoutMs;
+  for (let delay = 5; ; delay = Math.min(delay * 2, 100)) {
+    for (const name of readdirSync('/proc')) {
+      if (!/^\d+$/.test(name)) continue;
+      try {
+        const stat = readFileSync(`/proc/${name}/stat`, 'latin1');
+        const close = stat.lastIndexOf(')');
+        if (stat.slice(stat.indexOf('(') + 1, close) !== comm) continue;
+        if (pidNamespace !== undefined && readlinkSync(`/proc/${name}/ns/pid`) !== pidNamespace) continue;
+        const [state, , pgrp, , , tpgid] = stat.slice(close + 2).split(' ');
+        if (state !== 'T' && pgrp === tpgid) return Number(name);
+      } catch {
+        // exited meanwhile
+      }
+    }
+    if (Date.now() > deadline) throw new Error(`no ${comm} in the foreground after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, delay));
   }
 }

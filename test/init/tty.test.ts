@@ -4,38 +4,12 @@
 // namespace inside it, as with `docker run -it`.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
 import { fixture, USHER } from '../helpers/pid1.js';
-import { Terminal } from '../helpers/terminal.js';
+import { foregroundJob, Terminal } from '../helpers/terminal.js';
 
 /** A terminal whose command runs as PID 1 of a new PID namespace, as in `docker run -it`. */
 const inNamespace = (command: string[]) => ['unshare', '--pid', '--fork', '--mount-proc', '--kill-child', ...command];
 const ENV = { ...process.env, PS1: 'PROMPT> ' };
-
-/**
- * Resolves once a process named `comm` runs in the foreground of its terminal
- * (its group is the terminal's foreground group) and is not stopped. There is no
- * event for "the shell has handed the terminal over", so /proc is polled.
- */
-async function foregroundJob(comm: string, timeoutMs = 10_000): Promise<number> {
-  const deadline = Date.now() + timeoutMs;
-  for (let delay = 5; ; delay = Math.min(delay * 2, 100)) {
-    for (const name of readdirSync('/proc')) {
-      if (!/^\d+$/.test(name)) continue;
-      try {
-        const stat = readFileSync(`/proc/${name}/stat`, 'latin1');
-        const close = stat.lastIndexOf(')');
-        if (stat.slice(stat.indexOf('(') + 1, close) !== comm) continue;
-        const [state, , pgrp, , , tpgid] = stat.slice(close + 2).split(' ');
-        if (state !== 'T' && pgrp === tpgid) return Number(name);
-      } catch {
-        // gone
-      }
-    }
-    if (Date.now() > deadline) throw new Error(`no ${comm} in the foreground after ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, delay));
-  }
-}
 
 const T = { timeout: 60_000 };
 
