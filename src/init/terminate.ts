@@ -2,7 +2,7 @@
 // SIGKILL the stragglers and say which ones they were. dumb-init and tini leave
 // this to the kernel (everything dies with PID 1, without a word); usher names
 // the processes so the user learns which part of the app ignores SIGTERM.
-import { sendSignal } from './libc.js';
+import { hasChildren, sendSignal } from './libc.js';
 import { commandLineOf, descendantsOf, type ProcessInfo } from './proc-fs.js';
 import type { ProcessTable } from './process-table.js';
 import { SIG } from './signals.js';
@@ -14,6 +14,10 @@ export interface Straggler {
 
 /** Live (non-zombie) processes below root: zombies are already dead and will be reaped. */
 export function liveDescendants(root: number): ProcessInfo[] {
+  // Reading /proc costs one file per process on the machine (thousands on a
+  // busy host when usher is a subreaper there); with no child there is nothing
+  // below us, and that is the common case when the command exits cleanly.
+  if (root === process.pid && !hasChildren()) return [];
   return descendantsOf(root).filter((p) => p.state !== 'Z' && p.state !== 'X');
 }
 
