@@ -2,7 +2,7 @@
 import { parseArgs, parseDuration, UsageError, type OptionSpec } from './args.js';
 import type { Personality } from './personality.js';
 import type { InitConfig } from '../init/init.js';
-import { parseSignal, SIG, MAX_SIGNAL } from '../init/signals.js';
+import { JOB_CONTROL_SIGNALS, parseSignal, SIG, MAX_SIGNAL } from '../init/signals.js';
 import { Verbosity } from '../init/log.js';
 
 export const OPTIONS: readonly OptionSpec[] = [
@@ -161,7 +161,7 @@ export function buildRequest(
   // dumb-init: in group mode job-control stops become SIGSTOP for the whole
   // group (which cannot ignore it), unless the user rewrote them.
   if (!tini && target === 'group') {
-    for (const s of [SIG.TSTP, SIG.TTIN, SIG.TTOU]) if (!rewrite.has(s)) rewrite.set(s, SIG.STOP);
+    for (const s of JOB_CONTROL_SIGNALS) if (!rewrite.has(s)) rewrite.set(s, SIG.STOP);
   }
 
   return {

@@ -1,8 +1,7 @@
 // Catching signals and passing them on to the child or its process group.
-import { constants as osConstants } from 'node:os';
 import type { Logger } from './log.js';
 import type { ChildProcess } from './process-table.js';
-import { signalName } from './signals.js';
+import { nodeSignalName, signalName } from './signals.js';
 
 export type ForwardTarget =
   /** kill(-pgid): the child and everything it started in its group (dumb-init's default). */
@@ -16,11 +15,6 @@ export interface ForwardPolicy {
   rewrite: ReadonlyMap<number, number>;
 }
 
-const NAME_OF = new Map<number, NodeJS.Signals>();
-for (const [name, n] of Object.entries(osConstants.signals)) {
-  if (!NAME_OF.has(n)) NAME_OF.set(n, name as NodeJS.Signals);
-}
-
 /**
  * Installs one listener per signal; returns a function that removes them.
  * Node delivers these on the event loop (libuv turns the handler into a pipe
@@ -29,7 +23,7 @@ for (const [name, n] of Object.entries(osConstants.signals)) {
 export function listenForSignals(signals: readonly number[], onSignal: (signal: number) => void): () => void {
   const installed: [NodeJS.Signals, () => void][] = [];
   for (const n of signals) {
-    const name = NAME_OF.get(n);
+    const name = nodeSignalName(n);
     if (!name) continue;
     const listener = () => onSignal(n);
     process.on(name, listener);

@@ -4,7 +4,7 @@ import { sendSignal, setChildSubreaper, setParentDeathSignal, SystemCallError } 
 import { listenForSignals, SignalForwarder, type ForwardTarget } from './forwarder.js';
 import { Verbosity, type Logger } from './log.js';
 import { ProcessTable, SpawnError, type ChildProcess } from './process-table.js';
-import { forwardableSignals, SIG, signalName } from './signals.js';
+import { forwardableSignals, JOB_CONTROL_SIGNALS, SIG, signalName } from './signals.js';
 import { placeChild } from './terminal.js';
 import { drainDescendants, liveDescendants, signalDescendants, type Straggler } from './terminate.js';
 import { describeExit, shellExitCode } from './wait-status.js';
@@ -52,7 +52,7 @@ export interface InitConfig {
 /** Exit code when usher itself fails (sysexits' EX_SOFTWARE). */
 export const INTERNAL_ERROR_EXIT = 70;
 
-const JOB_CONTROL = new Set<number>([SIG.TSTP, SIG.TTIN, SIG.TTOU]);
+const JOB_CONTROL = new Set(JOB_CONTROL_SIGNALS);
 
 const seconds = (ms: number) => `${+(ms / 1000).toFixed(3)}s`;
 

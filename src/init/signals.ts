@@ -35,6 +35,14 @@ export function signalName(signal: number): string {
   return NAME_BY_NUMBER.get(signal) ?? `signal ${signal}`;
 }
 
+/** The name Node's process.on() takes for a signal number, if it has one. */
+export function nodeSignalName(signal: number): NodeJS.Signals | undefined {
+  return NAME_BY_NUMBER.get(signal) as NodeJS.Signals | undefined;
+}
+
+/** The terminal's job-control stops: Ctrl-Z, and reading or writing from the background. */
+export const JOB_CONTROL_SIGNALS: readonly number[] = [SIG.TSTP, SIG.TTIN, SIG.TTOU];
+
 /**
  * Parses `TERM`, `SIGTERM`, `sigterm` or `15`. Returns undefined for anything else,
  * so callers can word the error for their own option.
