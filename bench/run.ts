@@ -6,7 +6,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { contextSwitchesOf } from '../src/init/proc-fs.js';
+import { contextSwitchesOf } from '../src/core/proc-fs.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const FIX = `${ROOT}bench/fixtures/`;

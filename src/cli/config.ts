@@ -2,8 +2,8 @@
 import { parseArgs, parseDuration, UsageError, type OptionSpec } from './args.js';
 import type { Personality } from './personality.js';
 import type { InitConfig } from '../init/init.js';
-import { JOB_CONTROL_SIGNALS, parseSignal, SIG, MAX_SIGNAL } from '../init/signals.js';
-import { Verbosity } from '../init/log.js';
+import { JOB_CONTROL_SIGNALS, parseSignal, SIG, MAX_SIGNAL } from '../core/signals.js';
+import { Verbosity } from '../core/log.js';
 
 export const OPTIONS: readonly OptionSpec[] = [
   { key: 'help', short: 'h', long: 'help' },

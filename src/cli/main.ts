@@ -97,7 +97,7 @@ export async function main(argv: string[]): Promise<void> {
 
   const [{ runInit, installCrashGuard, isCrashing }, { createLogger }] = await Promise.all([
     import('../init/init.js'),
-    import('../init/log.js'),
+    import('../core/log.js'),
   ]);
   const log = createLogger(request.verbosity, personality.prefix, personality.fdFor);
   installCrashGuard(log);

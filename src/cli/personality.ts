@@ -2,10 +2,10 @@
 // named `dumb-init` or `tini`, usher keeps that tool's defaults, messages and
 // exit codes, so swapping the binary in an image changes nothing else.
 import { basename } from 'node:path';
-import { ERRNO } from '../init/libc.js';
+import { ERRNO } from '../core/libc.js';
 import type { InitMessages } from '../init/init.js';
-import type { LinePrefix } from '../init/log.js';
-import { Verbosity } from '../init/log.js';
+import type { LinePrefix } from '../core/log.js';
+import { Verbosity } from '../core/log.js';
 
 export type PersonalityName = 'usher' | 'dumb-init' | 'tini';
 

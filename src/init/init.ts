@@ -1,14 +1,14 @@
 // Init mode: run one command as the child of PID 1, pass signals on, reap every
 // zombie, stop the rest cleanly, and exit with the child's status.
-import { sendSignal, setChildSubreaper, setParentDeathSignal, SystemCallError } from './libc.js';
-import { listenForSignals, SignalForwarder, type ForwardTarget } from './forwarder.js';
-import { Verbosity, type Logger } from './log.js';
-import { ProcessTable, SpawnError, type ChildProcess } from './process-table.js';
-import { forwardableSignals, JOB_CONTROL_SIGNALS, SIG, signalName } from './signals.js';
-import { placeChild } from './terminal.js';
-import { drainDescendants, liveDescendants, signalDescendants, type Straggler } from './terminate.js';
-import { describeExit, shellExitCode } from './wait-status.js';
-import { commandLineOf } from './proc-fs.js';
+import { sendSignal, setChildSubreaper, setParentDeathSignal, SystemCallError } from '../core/libc.js';
+import { listenForSignals, SignalForwarder, type ForwardTarget } from '../core/forwarder.js';
+import { Verbosity, type Logger } from '../core/log.js';
+import { ProcessTable, SpawnError, type ChildProcess } from '../core/process-table.js';
+import { forwardableSignals, JOB_CONTROL_SIGNALS, SIG, signalName } from '../core/signals.js';
+import { placeChild } from '../core/terminal.js';
+import { drainDescendants, liveDescendants, signalDescendants, type Straggler } from '../core/terminate.js';
+import { describeExit, shellExitCode } from '../core/wait-status.js';
+import { commandLineOf } from '../core/proc-fs.js';
 
 export interface InitMessages {
   /** What to print and which code to exit with when the command cannot be started. */

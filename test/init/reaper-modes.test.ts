@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fixture, Lines, startPid1, USHER } from '../helpers/pid1.js';
-import { contextSwitchesOf } from '../../src/init/proc-fs.js';
+import { contextSwitchesOf } from '../../src/core/proc-fs.js';
 
 const T = { timeout: 60_000 };
 const PROBE = fixture('signal-probe.mjs');
