@@ -5,11 +5,11 @@
 //   GET /work?ms=N        answers after N ms (a request that takes time)
 //   GET /live, /ready     health, on their own port (HEALTH_PORT)
 //
-// On SIGTERM (passed on by usher), usher/shutdown fails /ready, stops
+// On SIGTERM (passed on by usher), usher-init/shutdown fails /ready, stops
 // accepting, lets requests in flight finish, closes idle keep-alive
 // connections without resetting a request already on its way, then exits 0.
 import http from 'node:http';
-import { createLifecycle } from 'usher/shutdown';
+import { createLifecycle } from 'usher-init/shutdown';
 
 const PORT = Number(process.env.PORT ?? 8080);
 const HEALTH_PORT = Number(process.env.HEALTH_PORT ?? 9000);

@@ -1,5 +1,5 @@
 /**
- * The seed's demo program (Go), ported to TypeScript on `usher/shutdown`.
+ * The seed's demo program (Go), ported to TypeScript on `usher-init/shutdown`.
  *
  * Prints `Start ...`; on SIGTERM, SIGINT or SIGHUP prints
  * `receive system signal: <name>` with Go's name for the signal (`terminated`,
@@ -11,7 +11,7 @@
  *
  * Run: `node build/examples/seed-demo/demo.js`
  */
-// In an app this is `import { createLifecycle } from 'usher/shutdown';`
+// In an app this is `import { createLifecycle } from 'usher-init/shutdown';`
 import { createLifecycle } from '../../src/shutdown/index.js';
 
 /** What Go's `os.Signal.String()` prints for the signals the demo handles. */

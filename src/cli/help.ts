@@ -38,7 +38,7 @@ Stopping (docker stop, kubectl delete pod):
                             after this long and name it. Set it below the
                             runtime's grace period (Docker 10s, Kubernetes 30s),
                             e.g. 8 or 25. Default: off. The command gets it as
-                            USHER_SHUTDOWN_BUDGET_MS (usher/shutdown uses it).
+                            USHER_SHUTDOWN_BUDGET_MS (usher-init/shutdown uses it).
   --drain-timeout SECONDS   When the command exits, the processes it left get
                             SIGTERM and this long to end; then SIGKILL, each
                             one named on stderr. Default 5; 0 exits at once.

@@ -135,7 +135,7 @@ export async function runInit(config: InitConfig): Promise<number> {
   // libuv and handled once the child exists, never lost.
   const unlisten = listenForSignals(forwardableSignals(), onSignal);
   const placement = placeChild(config.forwardTarget, config.alwaysOwnGroup);
-  // Tell an app on usher/shutdown how long it has between SIGTERM and usher's
+  // Tell an app on usher-init/shutdown how long it has between SIGTERM and usher's
   // SIGKILL, so its own deadline can end first (the library reads this).
   const env =
     config.stopTimeoutMs === undefined

@@ -1,5 +1,5 @@
 /**
- * `usher/shutdown`: graceful shutdown for Node.js apps, in containers and
+ * `usher-init/shutdown`: graceful shutdown for Node.js apps, in containers and
  * under usher.
  *
  * - {@link createLifecycle}: signals, ordered hooks with timeouts, an overall

@@ -138,7 +138,7 @@ export interface LifecycleOptions {
   readonly order?: 'reverse' | 'registration';
   /** Call `process.exit` at the end (default true). When false, {@link Lifecycle.shutdown} resolves instead. */
   readonly exit?: boolean;
-  /** Where failures and warnings go; default: stderr, prefixed `usher/shutdown: `. */
+  /** Where failures and warnings go; default: stderr, prefixed `usher-init/shutdown: `. */
   readonly log?: (message: string) => void;
   /** Progress listener; exceptions it throws are ignored. */
   readonly onEvent?: (event: LifecycleEvent) => void;
@@ -226,7 +226,7 @@ function signalNumber(signal: NodeJS.Signals): number {
 
 function writeToStderr(message: string): void {
   try {
-    process.stderr.write(`usher/shutdown: ${message}\n`);
+    process.stderr.write(`usher-init/shutdown: ${message}\n`);
   } catch {
     // Nowhere left to report to; the exit code still tells.
   }
@@ -658,7 +658,7 @@ function describeServer(server: DrainableServer): string {
  * @example
  * ```ts
  * import http from 'node:http';
- * import { createLifecycle } from 'usher/shutdown';
+ * import { createLifecycle } from 'usher-init/shutdown';
  *
  * const lifecycle = createLifecycle({ readinessDelay: 5_000 });
  * const db = await connectDatabase();

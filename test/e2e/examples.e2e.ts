@@ -83,7 +83,7 @@ test('examples/shell-script: the seed\'s unmodified run.sh under usher stops gra
   assert.ok(stop.ms < 2_500, `stop took ${secs(stop.ms)}`);
 });
 
-test('examples/seed-demo (the article\'s app on usher/shutdown): graceful as PID 1 and under usher', T, async (t) => {
+test('examples/seed-demo (the article\'s app on usher-init/shutdown): graceful as PID 1 and under usher', T, async (t) => {
   for (const [label, entrypoint] of [['seed-demo', []], ['seed-demo-usher', ['usher', '--']]] as const) {
     const c = Container.run({ image: images.usher, label, entrypoint: [...entrypoint], command: ['node', '/opt/seed-demo/build/examples/seed-demo/demo.js'] });
     await c.stdout.waitFor('Start ...', 30_000);

@@ -203,15 +203,15 @@ function emulations(context: string, tarball: string, version: string): Map<stri
       async (workdir) => {
         const pkg = JSON.parse(readFileSync(join(context, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
         const deps = JSON.stringify(pkg.dependencies ?? {});
-        if (deps !== JSON.stringify({ usher: version })) {
-          throw new Error(`package.json dependencies are ${deps}; the emulation of npm install handles exactly {"usher":"${version}"}`);
+        if (deps !== JSON.stringify({ "usher-init": version })) {
+          throw new Error(`package.json dependencies are ${deps}; the emulation of npm install handles exactly {"usher-init":"${version}"}`);
         }
         await exec('npm', ['install', '--prefix', join(stage, 'app'), ...npm, tarball]);
         return [`COPY .usher-e2e/app/node_modules/ ${workdir.replace(/\/$/, '')}/node_modules/`];
       },
     ],
     [
-      `npm install --global usher@${version}`,
+      `npm install --global usher-init@${version}`,
       async () => {
         await exec('npm', ['install', '--global', '--prefix', join(stage, 'global'), ...npm, tarball]);
         return ['COPY .usher-e2e/global/ /usr/local/'];
@@ -302,7 +302,7 @@ export async function buildImages(log: Log = () => undefined): Promise<Manifest>
     mkdirSync(join(context, 'usher-as'), { recursive: true });
     // Links named after the tools usher replaces make it behave as them.
     for (const tool of ['dumb-init', 'tini']) symlinkSync('/usr/local/bin/usher', join(context, 'usher-as', tool));
-    const instructions = parseDockerfile(`FROM base\nRUN npm install --global usher@${version}\nCOPY usher-as/ /opt/usher-as/\n`);
+    const instructions = parseDockerfile(`FROM base\nRUN npm install --global usher-init@${version}\nCOPY usher-as/ /opt/usher-as/\n`);
     await buildImage(images.usher, context, await translate(instructions, images.node, emulations(context, tarball, version), 'usher image'));
     sizes['usher installed (usher + koffi + addon)'] = sizeOf(join(context, '.usher-e2e/global/lib/node_modules'));
   });

@@ -1,4 +1,4 @@
-// A Node app on usher/shutdown (examples/node-app), under usher, stopped with
+// A Node app on usher-init/shutdown (examples/node-app), under usher, stopped with
 // `podman stop` while keep-alive clients keep sending requests: every request
 // the server accepted gets its answer. Only new connections, after the
 // listener closed, may be refused.
