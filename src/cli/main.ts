@@ -4,6 +4,7 @@ import { readFileSync, writeSync } from 'node:fs';
 import { buildRequest, RewriteError } from './config.js';
 import { UsageError } from './args.js';
 import { personalityFor, type Personality } from './personality.js';
+import { subcommandFor } from './subcommands.js';
 
 function usherVersion(): string {
   try {
@@ -65,6 +66,15 @@ export async function main(argv: string[]): Promise<void> {
   const invokedAs = argv[1] ?? 'usher';
   const personality = personalityFor(invokedAs);
   const args = argv.slice(2);
+
+  // Subcommands exist in the usher personality only, and only as the first
+  // word: `usher -- ps` and `dumb-init ps` still run a program called ps.
+  const subcommand = personality.name === 'usher' ? subcommandFor(args[0]) : undefined;
+  if (subcommand) {
+    const { runSubcommand } = await subcommand();
+    process.exitCode = await runSubcommand(args[0] as string, args.slice(1));
+    return;
+  }
 
   // tini answers --version only when it is the sole argument.
   if (personality.name === 'tini' && args.length === 1 && args[0] === '--version') {

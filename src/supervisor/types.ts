@@ -1,0 +1,141 @@
+// The contract between the parts of supervisor mode: the config loader
+// produces a SupervisorConfig (every default applied, every duration in ms,
+// every name resolved); the runtime consumes it and exposes SupervisorControl,
+// which the control socket (usher ps/start/stop/restart/signal) and the health
+// server (/live, /ready) use. Nothing here has behaviour.
+
+/** How a dependant waits for a dependency (`depends_on`). */
+export type DependencyCondition = 'started' | 'ready' | 'completed';
+
+export type Probe =
+  /** A TCP connect succeeds. */
+  | { kind: 'tcp'; host: string; port: number }
+  /** GET answers 2xx or 3xx. */
+  | { kind: 'http'; url: string }
+  /** The command exits 0 (a string command runs through /bin/sh -c). */
+  | { kind: 'exec'; argv: string[] }
+  /** A line of the service's stdout or stderr matches. */
+  | { kind: 'log'; pattern: RegExp }
+  /** The service is still running this long after it started. */
+  | { kind: 'delay'; ms: number };
+
+export interface ReadySpec {
+  probe: Probe;
+  /** Between two attempts. */
+  intervalMs: number;
+  /** Not ready by then (from the start of the service): the service failed to become ready. */
+  timeoutMs: number;
+}
+
+export interface LiveSpec {
+  probe: Probe;
+  intervalMs: number;
+  /** One attempt's bound. */
+  timeoutMs: number;
+  /** Consecutive failed attempts that count as dead (restart per policy). */
+  failures: number;
+}
+
+export type RestartPolicy = 'no' | 'on-failure' | 'always';
+
+export interface UserSpec {
+  /** As written in the file, for messages. */
+  spec: string;
+  uid: number;
+  gid: number;
+  /** Supplementary groups (from /etc/group), the primary gid included. */
+  groups: number[];
+  /** For HOME/USER/LOGNAME in the service's environment, when known from /etc/passwd. */
+  name?: string;
+  home?: string;
+}
+
+export interface ServiceConfig {
+  name: string;
+  /** What is executed: the argv list, or ['/bin/sh', '-c', string]. */
+  argv: string[];
+  /** The command as written (string or list), for messages and --check. */
+  commandText: string;
+  cwd?: string;
+  /** The service's own variables (env_file first, then env; ${VAR} already expanded), added to usher's environment. */
+  env: Record<string, string>;
+  user?: UserSpec;
+  dependsOn: { name: string; condition: DependencyCondition }[];
+  ready?: ReadySpec;
+  live?: LiveSpec;
+  restart: RestartPolicy;
+  /** undefined: no limit. */
+  maxRestarts?: number;
+  backoff: { initialMs: number; maxMs: number };
+  /** Signal number, sent to the service's whole process group. */
+  stopSignal: number;
+  stopTimeoutMs: number;
+  /** When it fails for good (exits with no restart left, or fails its dependencies), the container stops. */
+  critical: boolean;
+}
+
+export interface SupervisorConfig {
+  /** Absolute path of the file read. */
+  file: string;
+  format: 'yaml' | 'procfile';
+  /** The whole shutdown budget. */
+  graceMs: number;
+  health?: { port: number; host: string };
+  /** In the order of the file. */
+  services: ServiceConfig[];
+  /** Start order as waves: every service of a wave depends only on earlier waves. */
+  startOrder: string[][];
+}
+
+export type ServiceState =
+  /** Waiting for its dependencies. */
+  | 'waiting'
+  /** Running, its ready probe not passed yet. */
+  | 'starting'
+  /** Running (and ready, when it has a ready probe). */
+  | 'running'
+  /** Ended, waiting for its back-off before the next start. */
+  | 'backoff'
+  /** Its stop signal was sent; waiting for it to end. */
+  | 'stopping'
+  /** Stopped on request (usher stop, or shutdown). */
+  | 'stopped'
+  /** Exited 0 and not restarted (a one-shot job). */
+  | 'completed'
+  /** Exited non-zero with no restart left, failed its ready probe, or a dependency failed. */
+  | 'failed';
+
+export interface ServiceStatus {
+  name: string;
+  pid: number | null;
+  state: ServiceState;
+  /** null: the service has no ready probe. */
+  ready: boolean | null;
+  restarts: number;
+  /** Epoch ms of the current instance's start; null when not running. */
+  startedAt: number | null;
+  lastExit: { code: number | null; signal: string | null; at: number } | null;
+  /** Why it failed, when state is 'failed'. */
+  reason?: string;
+}
+
+/** What the control socket and the health server may ask of a running supervisor. */
+export interface SupervisorControl {
+  status(): ServiceStatus[];
+  /** Starts a stopped, completed or failed service (dependencies are not started for it). */
+  start(name: string): Promise<void>;
+  /** Stops one service with its stop signal and timeout; it stays stopped until started. */
+  stop(name: string): Promise<void>;
+  restart(name: string): Promise<void>;
+  /** Sends a signal to the service's process group. */
+  signal(name: string, signal: number): void;
+  /** Every service with a ready probe is ready, and none is failed. */
+  isReady(): boolean;
+  /** usher is not shutting down. */
+  isLive(): boolean;
+}
+
+/** A control request fails with this: unknown service, wrong state; the message is for the user. */
+export class ControlError extends Error {
+  override name = 'ControlError';
+}
