@@ -22,6 +22,7 @@ done
 logs=$(mktemp -d /tmp/usher-soak.XXXXXX)
 hogs=()
 suite=''
+current_log=''
 
 stop_hogs() {
   for pid in "${hogs[@]}"; do kill "$pid" 2>/dev/null; done
@@ -32,8 +33,9 @@ cleanup() {
   stop_hogs
   # The suite runs in its own process group: stop all of it (test files, their namespaces).
   if [ -n "$suite" ]; then kill -TERM -- "-$suite" 2>/dev/null; wait "$suite" 2>/dev/null; fi
-  # Keep only the logs of failed runs.
+  # Keep only the logs of failed runs (not those of a run cut short).
   find "$logs" -name '*.pass.log' -delete 2>/dev/null
+  if [ -n "$current_log" ]; then rm -f "$current_log"; fi
   rmdir "$logs" 2>/dev/null
 }
 trap cleanup EXIT
@@ -51,9 +53,11 @@ one_run() {
   local log="$logs/$label-$index.log" started=$SECONDS
   setsid node --test build/test/*/*.test.js >"$log" 2>&1 &
   suite=$!
+  current_log=$log
   wait "$suite"
   local code=$?
   suite=''
+  current_log=''
   local counts
   counts=$(grep -E '^# (pass|fail) ' "$log" | tr '\n' ' ' | sed 's/# //g; s/ $//')
   if [ "$code" -eq 0 ]; then
