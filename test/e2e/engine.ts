@@ -2,6 +2,7 @@
 // docs/containers.md), driven the way users drive Docker. Every container, pod
 // and manifest a test file starts is named with this run's prefix and removed
 // in an `after` hook, whether the tests pass or not.
+import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { after } from 'node:test';
@@ -152,6 +153,17 @@ export async function waitUntil<T>(what: string, probe: () => Promise<T | undefi
     }
     await new Promise((r) => setTimeout(r, delay));
   }
+}
+
+/**
+ * The runtime never had to step in: `podman stop -t N` says "resorting to
+ * SIGKILL" when the container outlived its grace period. This, not a wall-clock
+ * bound on `podman stop` (engine overhead on a busy machine varies by seconds),
+ * is what "stopped gracefully within the timeout" means; the duration goes to
+ * the diagnostics.
+ */
+export function assertStoppedWithinGrace(stop: Pick<Result, 'stderr' | 'ms'>): void {
+  assert.doesNotMatch(stop.stderr, /resorting to SIGKILL/, `the runtime had to SIGKILL the container (stop took ${secs(stop.ms)})`);
 }
 
 /** Milliseconds as seconds, for diagnostics. */

@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execForm, lastOf, parseDockerfile } from './dockerfile.js';
-import { Container, getImages, onCleanup, podman, PREFIX, ROOT, secs, waitUntil } from './engine.js';
+import { Container, getImages, onCleanup, podman, PREFIX, ROOT, secs, waitUntil, assertStoppedWithinGrace } from './engine.js';
 
 const { images } = await getImages();
 const T = { timeout: 90_000 };
@@ -65,7 +65,7 @@ test('examples/node-app: serves, answers health checks, runs under usher, stops 
   const code = await c.exitCode();
   t.diagnostic(`podman stop -t 10 took ${secs(stop.ms)}; exit ${code}; output ${JSON.stringify(c.stdout.all)}`);
   assert.equal(code, 0);
-  assert.ok(stop.ms < 2_500, `stop took ${secs(stop.ms)}`);
+  assertStoppedWithinGrace(stop);
   assert.deepEqual(c.stdout.all, ['listening on :8080, health on :9000', 'shutting down (SIGTERM)', 'stopped, exit code 0']);
   assert.equal(c.stderr.text, '');
 });
@@ -80,7 +80,7 @@ test('examples/shell-script: the seed\'s unmodified run.sh under usher stops gra
   t.diagnostic(`podman stop -t 3 took ${secs(stop.ms)}; exit ${code}; output ${JSON.stringify(c.stdout.all)}`);
   assert.deepEqual(c.stdout.all, GRACEFUL);
   assert.equal(code, 143, 'sh dies of the SIGTERM it has no handler for; the app has finished by then');
-  assert.ok(stop.ms < 2_500, `stop took ${secs(stop.ms)}`);
+  assertStoppedWithinGrace(stop);
 });
 
 test('examples/seed-demo (the article\'s app on usher-init/shutdown): graceful as PID 1 and under usher', T, async (t) => {
@@ -92,7 +92,7 @@ test('examples/seed-demo (the article\'s app on usher-init/shutdown): graceful a
     t.diagnostic(`${entrypoint.length ? 'under usher' : 'as PID 1'}: podman stop -t 3 took ${secs(stop.ms)}; exit ${code}`);
     assert.deepEqual(c.stdout.all, GRACEFUL);
     assert.equal(code, 0);
-    assert.ok(stop.ms < 2_500, `stop took ${secs(stop.ms)}`);
+    assertStoppedWithinGrace(stop);
   }
 });
 
@@ -173,7 +173,10 @@ test('examples/kubernetes/deployment.yaml with podman kube play: pods get ready,
   t.diagnostic(`served ${served} new connections, the last ${secs(lastServed)} after the stop began; ` +
     `podman stop -t ${grace} of ${ctrs.length} pods took ${secs(stop.done)}; exit codes ${codes.join(', ')}; logs ${JSON.stringify(logs)}`);
   assert.ok(lastServed > (delay - 0.5) * 1000, `new connections were served for ${secs(lastServed)}, expected through the ${delay} s stop delay`);
-  assert.ok(stop.done >= delay * 1000 && stop.done < (delay + 3) * 1000, `stop took ${secs(stop.done)}`);
+  // The stop delay held SIGTERM (exact lower bound), and the pods ended within
+  // their grace period without the runtime's SIGKILL.
+  assert.ok(stop.done >= delay * 1000, `stop took ${secs(stop.done)}`);
+  assertStoppedWithinGrace(stop);
   assert.deepEqual(codes, ctrs.map(() => '0'));
   assert.deepEqual(logs, ['listening on :8080, health on :9000', 'shutting down (SIGTERM)', 'stopped, exit code 0']);
   await podman(['kube', 'down', file]);

@@ -3,7 +3,7 @@
 // 10 s (here `podman stop -t 10`) would kill the whole container without a word.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Container, getImages, secs } from './engine.js';
+import { assertStoppedWithinGrace, Container, getImages, secs } from './engine.js';
 
 const { images } = await getImages();
 
@@ -21,6 +21,8 @@ test('--stop-timeout 2 under podman stop -t 10: usher kills the app that ignores
   assert.ok(c.stdout.all.includes(`ignored SIGTERM ${pid}`), 'the app got SIGTERM and ignored it');
   assert.match(c.stderr.text, new RegExp(`pid ${pid} \\(node /fixtures/signal-probe.mjs --ignore SIGTERM\\) did not stop within 2s of SIGTERM \\(--stop-timeout\\); sending SIGKILL`));
   assert.equal(code, 137, 'the app was killed by SIGKILL: 128 + 9');
-  assert.ok(stop.ms >= 1_900 && stop.ms < 4_000, `stop took ${secs(stop.ms)}, expected about 2 s`);
-  assert.doesNotMatch(stop.stderr, /resorting to SIGKILL/, 'the runtime never had to step in');
+  // usher's 2 s, not the runtime's 10 s, ended it: the lower bound is exact (the
+  // clock started before the signal), and the runtime never had to step in.
+  assert.ok(stop.ms >= 1_900, `stop took ${secs(stop.ms)}, expected about 2 s`);
+  assertStoppedWithinGrace(stop);
 });

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { USHER } from '../helpers/pid1.js';
@@ -44,11 +44,12 @@ test('malformed values: each says what it expects, exit 2', () => {
   }
 });
 
-test('command not found: 127; not executable: 126; with a hint', () => {
+test('command not found: 127; not executable: 126; with a hint', (t) => {
   const nf = usher(['--', 'no-such-program-here']);
   assert.equal(nf.code, 127);
   assert.match(nf.stderr, /^\[usher\] cannot run no-such-program-here: No such file or directory: check the program name and that it is installed and on PATH\n$/);
   const dir = mkdtempSync(join(tmpdir(), 'usher-cli-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
   const script = join(dir, 'script.sh');
   writeFileSync(script, '#!/bin/sh\necho hi\n');
   chmodSync(script, 0o644);

@@ -1,22 +1,26 @@
 // Invoked as dumb-init or tini (through a link), usher behaves as that tool:
 // compared side by side with the real Debian binaries where they are installed.
-import { test, before } from 'node:test';
+import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, symlinkSync } from 'node:fs';
+import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fixture, startPid1, USHER } from '../helpers/pid1.js';
 
 const T = { timeout: 60_000 };
 const links = { 'dumb-init': '', tini: '' };
+let dir = '';
 
 before(() => {
-  const dir = mkdtempSync(join(tmpdir(), 'usher-compat-'));
+  dir = mkdtempSync(join(tmpdir(), 'usher-compat-'));
   for (const name of Object.keys(links) as (keyof typeof links)[]) {
     links[name] = join(dir, name);
     symlinkSync(USHER, links[name]);
   }
+});
+after(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 function run(file: string, args: string[], env: NodeJS.ProcessEnv = {}) {

@@ -54,7 +54,9 @@ test('--stop-timeout: processes still running after SIGTERM are SIGKILLed and na
     /^\[usher\] pid \d+ \((\/usr\/bin\/)?node .*signal-probe\.mjs.*\) did not stop within 1s of SIGTERM \(--stop-timeout\); sending SIGKILL$/.test(l),
   );
   assert.equal(named.length, 2, ns.stderr.text);
-  assert.ok(elapsed >= 1000 && elapsed < 8000, `stopped after the timeout, well before a runtime's SIGKILL (${elapsed} ms)`);
+  // Lower bound exact (taken before the signal); the upper one is Docker's 10 s
+  // grace, generous on purpose: the machine is small and shared.
+  assert.ok(elapsed >= 1000 && elapsed < 10_000, `stopped after the timeout, before a runtime's SIGKILL (${elapsed} ms)`);
 });
 
 test('--stop-timeout does not fire when the app stops in time', T, async () => {
@@ -66,28 +68,34 @@ test('--stop-timeout does not fire when the app stops in time', T, async () => {
   assert.equal(ns.stderr.text, '');
 });
 
-test('--stop-delay holds SIGTERM before forwarding it; other signals pass at once', T, async () => {
+test('--stop-delay holds SIGTERM before forwarding it', T, async () => {
   const ns = startPid1(['--stop-delay', '1.2', '-v', '--', 'node', PROBE]);
   const [pid] = (await ns.stdout.waitFor(/^ready \d+$/)).split(' ').slice(1);
   const sent = Date.now();
   ns.signal('SIGTERM');
-  await ns.stderr.waitFor('holding SIGTERM for 1.2s (--stop-delay)');
-  ns.signal('SIGUSR1');
-  await ns.stdout.waitFor(`SIGUSR1 ${pid}`);
-  assert.ok(!ns.stdout.all.some((l) => l.startsWith('SIGTERM')), 'SIGTERM still held');
   await ns.stdout.waitFor(`SIGTERM ${pid}`);
+  // A lower bound only: taken before the signal was sent, it holds on any machine.
   const held = Date.now() - sent;
   assert.ok(held >= 1200, `held for ${held} ms`);
   assert.equal((await ns.exited).code, 0);
+  assert.match(ns.stderr.text, /holding SIGTERM for 1\.2s \(--stop-delay\)/);
 });
 
-test('--stop-delay: a second SIGTERM forwards at once', T, async () => {
-  const ns = startPid1(['--stop-delay', '30', '--', 'node', PROBE]);
-  await ns.stdout.waitFor(/^ready \d+$/);
+test('--stop-delay: other signals pass at once while SIGTERM is held; a second SIGTERM forwards at once', T, async () => {
+  // A delay far longer than any stall of a busy machine, so that "still held"
+  // is a fact and not a race; the second SIGTERM ends the test.
+  const ns = startPid1(['--stop-delay', '120', '-v', '--', 'node', PROBE]);
+  const [pid] = (await ns.stdout.waitFor(/^ready \d+$/)).split(' ').slice(1);
   ns.signal('SIGTERM');
+  await ns.stderr.waitFor('holding SIGTERM for 120s (--stop-delay)');
+  ns.signal('SIGUSR1');
+  await ns.stdout.waitFor(`SIGUSR1 ${pid}`);
+  assert.ok(!ns.stdout.all.some((l) => l.startsWith('SIGTERM')), 'SIGTERM still held');
   ns.signal('SIGTERM');
-  const exit = await ns.exited;
-  assert.equal(exit.code, 0);
+  await ns.stdout.waitFor(`SIGTERM ${pid}`);
+  assert.equal((await ns.exited).code, 0);
+  const order = ns.stdout.all.filter((l) => /^SIG(USR1|TERM) /.test(l));
+  assert.deepEqual(order, [`SIGUSR1 ${pid}`, `SIGTERM ${pid}`]);
 });
 
 test('USHER_STOP_TIMEOUT and USHER_STOP_DELAY configure the same from the environment', T, async () => {

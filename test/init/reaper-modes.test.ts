@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fixture, Lines, startPid1, USHER } from '../helpers/pid1.js';
+import { settled } from '../helpers/eventually.js';
 import { contextSwitchesOf } from '../../src/core/proc-fs.js';
 
 const T = { timeout: 60_000 };
@@ -39,8 +40,9 @@ test('an idle usher does not wake up: no polling timers in any of its threads', 
   const ns = startPid1(['--', 'sh', '-c', 'echo ready; exec sleep 1000']);
   await ns.stdout.waitFor('ready');
   const pid = ns.pid1;
-  await sleep(1500); // let start-up work settle; this is the quiet period's start, not a synchronisation
-  const before = contextSwitchesOf(pid);
+  // Start-up work (compilation, GC threads) ends at its own pace on a busy
+  // machine: the quiet period starts once the counter has not moved for 1 s.
+  const before = await settled(() => contextSwitchesOf(pid), { what: "usher's context switches", quietMs: 1000, timeoutMs: 30_000 });
   // Past the 8 s mark, where V8's memory reducer would wake every thread once.
   await sleep(9000);
   const after = contextSwitchesOf(pid);

@@ -75,7 +75,9 @@ test('a hung hook hits its timeout, is named on stderr, later hooks still run, e
   assert.match(app.stderr, /hook "hung" timed out after 500 ms/);
   assert.match(app.stderr, /exit code 1; not ok: "hung" \(timed-out\)/);
   assert.deepEqual(hooksRun(app), ['runs first', 'hung', 'runs after the hung one']);
-  assert.ok(took >= 450 && took < 3_000, `shutdown took ${took} ms`);
+  assert.ok(took >= 450, `shutdown took ${took} ms, less than the hook's timeout`);
+  // The hook's own timeout ended it, not the 5 s deadline.
+  assert.equal(app.events.find((e) => e.event === 'shutdown-end')?.['deadlineExceeded'], false);
 });
 
 test('a hook that throws is named on stderr with its error; the others run; exit code 1', async (t) => {
@@ -112,7 +114,8 @@ test('the overall deadline cuts a slow hook short and skips the rest, named on s
   assert.deepEqual(hooksRun(app), ['slow']);
   const end = app.events.find((e) => e.event === 'shutdown-end');
   assert.equal(end?.['deadlineExceeded'], true);
-  assert.ok(took >= 900 && took < 2_500, `shutdown took ${took} ms for a 1000 ms deadline`);
+  // Cut at the deadline, not at the hook's 10 s timeout; generous, the machine is shared.
+  assert.ok(took >= 900 && took < 8_000, `shutdown took ${took} ms for a 1000 ms deadline`);
 });
 
 for (const [signal, code] of [['SIGTERM', 143], ['SIGINT', 130]] as const) {
@@ -131,7 +134,8 @@ for (const [signal, code] of [['SIGTERM', 143], ['SIGINT', 130]] as const) {
     const took = exit.at - secondAt;
     assert.deepEqual({ code: exit.code, signal: exit.signal }, { code, signal: null });
     assert.match(app.stderr, new RegExp(`received ${signal} again during shutdown: forcing exit with code ${code}; still running: "stuck"`));
-    assert.ok(took < 1_000, `forced exit took ${took} ms`);
+    // Forced at once, not after the hook's 15 s timeout; generous, the machine is shared.
+    assert.ok(took < 8_000, `forced exit took ${took} ms`);
   });
 }
 
