@@ -1,0 +1,2 @@
+// The doctor's static checks: no process is run, nothing is built.
+export { checkDockerfile } from './dockerfile.js';
