@@ -15,7 +15,17 @@ import {
   type Heredoc,
   type Instruction,
 } from './dockerfile-parser.js';
-import { analyzeScript, basename, commandWords, handledSignals, isShellName, type ScriptAnalysis, type ScriptWord } from './shell-script.js';
+import {
+  analyzeScript,
+  basename,
+  commandWords,
+  handledSignals,
+  isShellName,
+  shellExecsLastCommand,
+  type ScriptAnalysis,
+  type ScriptWord,
+  type ShellFlavour,
+} from './shell-script.js';
 import {
   baseImageStopSignal,
   execWrapperArgs,
@@ -318,7 +328,7 @@ type Reach =
   | 'none'; // nobody passes the signal on to it
 
 /** Which kind of shell `/bin/sh` is in an image, guessed from the base image. */
-function shellFlavour(shellWord: string, image: string): 'dash' | 'bash' | 'busybox' {
+function shellFlavour(shellWord: string, image: string): ShellFlavour {
   const b = basename(shellWord);
   if (b === 'bash') return 'bash';
   if (b === 'dash') return 'dash';
@@ -492,11 +502,11 @@ class DockerfileCheck {
 
     const simple = main !== undefined && analysis.commands.length === 1 && main.end !== '&' && main.end !== '|';
     const flavour = shellFlavour(started.text, this.config.rootImage);
-    // bash and BusyBox ash replace themselves with the single simple command of
-    // `-c`; Debian's dash (0.5.12) forks it and stays.
-    const shellExecs = inline !== undefined && simple && (isShellName(started.text) ? flavour !== 'dash' : false);
+    // `sh -c STRING`: bash and BusyBox ash replace themselves with the last
+    // command; Debian's dash forks it and stays. A script file never does.
+    const shellExecs = inline !== undefined && shellExecsLastCommand(analysis, flavour);
 
-    if (inline?.shellForm) this.checkShellForm(inline.shellForm, analysis, reach, simple, flavour);
+    if (inline?.shellForm) this.checkShellForm(inline.shellForm, analysis, reach, simple, shellExecs, flavour);
 
     if (main && (analysis.execs || shellExecs)) {
       const target = wordsOf(analysis.execs ? analysis.execWords : main.words, main.line);
@@ -569,7 +579,7 @@ class DockerfileCheck {
     }
   }
 
-  private checkShellForm(instr: CommandInstruction, analysis: ScriptAnalysis, reach: Reach, simple: boolean, flavour: string): void {
+  private checkShellForm(instr: CommandInstruction, analysis: ScriptAnalysis, reach: Reach, simple: boolean, shellExecs: boolean, flavour: ShellFlavour): void {
     const kw = instr.instruction.keyword;
     const id = kw === 'ENTRYPOINT' ? 'shell-form-entrypoint' : 'shell-form-cmd';
     const text = instr.shell.trim();
@@ -593,14 +603,13 @@ class DockerfileCheck {
     if (reach === 'group') {
       severity = 'info';
       consequence = `the ${this.analysis.init?.name ?? 'init'} signals the whole process group, so the app still hears the stop signal, but an extra shell runs`;
-    } else if (simple && flavour !== 'dash') {
+    } else if (shellExecs) {
       severity = 'warning';
-      consequence = `this image's /bin/sh (${flavour}) replaces itself with a single command, but any \`&&\`, \`;\` or pipe added later leaves the shell as ${reach === 'pid1' ? 'PID 1' : 'the signalled process'}`;
+      consequence = `this image's /bin/sh (${flavour}) replaces itself with the last command, but a pipe, a \`&\`, a trap or a command added after it leaves the shell as ${reach === 'pid1' ? 'PID 1' : "the init's child"}, which passes no signal on`;
     } else {
       severity = 'error';
-      consequence = simple
-        ? `/bin/sh (dash in Debian-based images) stays ${reach === 'pid1' ? 'PID 1' : "the init's child"} and starts the app as its child: it does not pass SIGTERM on, so the app is SIGKILLed at the deadline`
-        : `the shell stays ${reach === 'pid1' ? 'PID 1' : "the init's child"} and runs the commands as its children: it does not pass SIGTERM on, so the app is SIGKILLed at the deadline`;
+      const shellName = flavour === 'dash' ? '/bin/sh (dash in Debian-based images)' : 'the shell';
+      consequence = `${shellName} stays ${reach === 'pid1' ? 'PID 1' : "the init's child"} and runs ${simple ? 'the app' : 'the commands'} as its child${simple ? '' : 'ren'}: it does not pass SIGTERM on, so the app is SIGKILLed at the deadline`;
     }
     this.add(
       id,

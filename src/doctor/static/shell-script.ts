@@ -24,6 +24,8 @@ export interface ScriptCommand {
   condition: boolean;
   /** The command before it was `|`: this one reads a pipe. */
   piped: boolean;
+  /** Nesting in if/case/loops/braces (0 at the top level). */
+  depth: number;
 }
 
 export interface Trap {
@@ -371,7 +373,7 @@ export function analyzeScript(text: string, options: { firstLine?: number; assum
     }
     if (inCondition && words.length > 0) condition = true;
     if (words.length === 0) continue;
-    const cmd: ScriptCommand = { words, line: rc.line, end: rc.end, inFunction: functionDepth > 0, condition, piped };
+    const cmd: ScriptCommand = { words, line: rc.line, end: rc.end, inFunction: functionDepth > 0, condition, piped, depth: blocks.length };
     commands.push(cmd);
     const run = commandWords(words);
     if (run[0]?.text === 'trap') traps.push(...parseTrap(run.slice(1), rc.line));
@@ -458,4 +460,21 @@ export function handledSignals(traps: Trap[]): Set<string> {
     }
   }
   return handled;
+}
+
+/** What `/bin/sh` is: the shells differ in whether `-c` execs its last command. */
+export type ShellFlavour = 'dash' | 'bash' | 'busybox';
+
+/**
+ * Whether `SHELL -c STRING` replaces itself with the string's last command
+ * (so that command becomes the shell's PID). Measured: bash 5.2 and BusyBox
+ * ash 1.35 do, after `;` and `&&` too, but not for a pipeline, a background
+ * command or with a trap set; Debian's dash 0.5.12 never does, not even for a
+ * single command.
+ */
+export function shellExecsLastCommand(analysis: ScriptAnalysis, flavour: ShellFlavour): boolean {
+  const main = analysis.main;
+  if (flavour === 'dash' || !main || analysis.execs) return false;
+  if (analysis.traps.length > 0 || main.end === '&' || analysis.pipeline.length > 1) return false;
+  return !main.inFunction && !main.condition && main.depth === 0 && analysis.commands.at(-1) === main;
 }
