@@ -430,8 +430,7 @@ class DockerfileCheck {
         return this.followScript(analysis, script, first, argv.slice(1), reach, signal, undefined, depth);
       }
     } else if (/\.(sh|bash)$/.test(first.text)) {
-      this.setPid1(reach, 'shell', basename(first.text), first.line);
-      return;
+      return; // a script from the base image or made by RUN: cannot tell what it does
     }
 
     const spawner = spawnsChildren(texts);
@@ -515,9 +514,12 @@ class DockerfileCheck {
     }
 
     const label = inline ? `${basename(started.text)} -c` : script.name;
-    this.setPid1(reach, 'shell', label, started.line);
-    if (!main) return;
     const handled = handledSignals(analysis.traps);
+    // A script that traps the signal and waits for its background app passes
+    // the signal on itself (the article's multi-process pattern).
+    const forwards = main !== undefined && handled.has(signal) && main.end === '&' && analysis.waits;
+    this.setPid1(reach, forwards ? 'app' : 'shell', label, started.line);
+    if (!main) return;
     const pipeline = analysis.pipeline.length > 1;
     const mainText = analysis.pipeline.map((c) => c.words.map((w) => w.raw).join(' ')).join(' | ');
     const where = inline ? `${file}:${inline.text.line}` : `${file}:${main.line}`;
@@ -530,9 +532,15 @@ class DockerfileCheck {
           : reach === 'child'
             ? `drop ${this.analysis.init?.name ?? 'the init'}'s single-child option, or ENTRYPOINT ["usher", "--"]`
             : 'ENTRYPOINT ["usher", "--"]   # usher signals the whole process group';
-      const fix = pipeline
-        ? initFix
-        : `exec ${mainText.replace(/\s*&$/, '')}   # at ${where}; or ${initFix}`;
+      let fix = pipeline ? initFix : `exec ${mainText.replace(/\s*&$/, '')}   # at ${where}; or ${initFix}`;
+      if (inline && !pipeline && main.end !== '&' && analysis.commands.at(-1) === main) {
+        // `["sh", "-c", "..."]` in the Dockerfile: the fixed instruction itself.
+        const text = inline.text.text;
+        const at = text.lastIndexOf((main.words[0] as ScriptWord).raw);
+        const keyword = this.config.cmd?.instruction.line === inline.text.line ? 'CMD' : 'ENTRYPOINT';
+        const shellArgs = [started.text, '-c'];
+        fix = `${keyword} ${JSON.stringify([...shellArgs, `${text.slice(0, at)}exec ${text.slice(at)}`])}`;
+      }
       if (!handled.has(signal)) {
         if (handled.size > 0) {
           this.analysis.stopSignalReported = true;
@@ -551,7 +559,8 @@ class DockerfileCheck {
           this.add(
             'script-without-exec',
             'error',
-            `${scriptName} is ${who} (started at ${this.file}:${started.line}) and runs \`${mainText}\` ` +
+            `${scriptName} is ${who}${inline ? '' : ` (started at ${this.file}:${started.line})`} and runs \`${mainText}\` ` +
+              (inline && flavour === 'dash' ? "(Debian's /bin/sh, dash, does not exec the last command of -c; bash and BusyBox do) " : '') +
               `as its child${main.end === '&' ? ' in the background' : ''}, without exec and without a trap: the shell does not pass ` +
               `SIG${signal} on, so the app never hears it and is SIGKILLed at the deadline.`,
             fix,
@@ -605,7 +614,7 @@ class DockerfileCheck {
       consequence = `the ${this.analysis.init?.name ?? 'init'} signals the whole process group, so the app still hears the stop signal, but an extra shell runs`;
     } else if (shellExecs) {
       severity = 'warning';
-      consequence = `this image's /bin/sh (${flavour}) replaces itself with the last command, but a pipe, a \`&\`, a trap or a command added after it leaves the shell as ${reach === 'pid1' ? 'PID 1' : "the init's child"}, which passes no signal on`;
+      consequence = `${basename(this.config.shell[0] ?? 'sh') === 'sh' ? `this image's /bin/sh (${flavour})` : flavour} replaces itself with the last command, but a pipe, a \`&\`, a trap or a command added after it leaves the shell as ${reach === 'pid1' ? 'PID 1' : "the init's child"}, which passes no signal on`;
     } else {
       severity = 'error';
       const shellName = flavour === 'dash' ? '/bin/sh (dash in Debian-based images)' : 'the shell';
@@ -638,13 +647,19 @@ class DockerfileCheck {
   private checkPackageManager(argv: Word[], reach: Reach): void {
     const first = argv[0] as Word;
     const command = argv.map((w) => w.text).join(' ');
-    const asWhat = reach === 'pid1' ? 'PID 1' : reach === 'none' ? "the main process, under a shell that passes no signal on" : 'the main process';
+    const pm = basename(first.text);
+    const init = this.analysis.init?.name ?? 'the init';
+    const consequence =
+      reach === 'group'
+        ? `${init} signals the whole process group, so the app hears the stop signal, but ${pm} still stands between them: ` +
+          `it runs the app through \`sh -c\` and reports its own exit code instead of the app's`
+        : `${pm} runs the app through \`sh -c\` as a grandchild, does not reliably pass SIGTERM on, and reports its own exit code instead of the app's`;
+    const asWhat = reach === 'pid1' ? 'PID 1' : reach === 'none' ? 'the main process, under a shell that passes no signal on' : 'the main process';
     this.add(
       'package-manager-pid1',
       reach === 'pid1' || reach === 'child' ? 'error' : 'warning',
-      `\`${command}\` makes ${basename(first.text)} ${asWhat}: it starts the app through \`sh -c\` as a grandchild, does not reliably ` +
-        `pass SIGTERM on, and reports its own exit code instead of the app's.`,
-      `CMD ["node", "server.js"]   # the start script's command, run directly (with ENTRYPOINT ["usher", "--"])`,
+      `\`${command}\` makes ${pm} ${asWhat}: ${consequence}.`,
+      `CMD ["node", "server.js"]   # the start script's own command, run directly${this.analysis.init ? '' : ' (with ENTRYPOINT ["usher", "--"])'}`,
       first.file,
       first.line,
     );
