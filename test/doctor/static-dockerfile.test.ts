@@ -150,3 +150,33 @@ test('what cannot be checked is an error with the reason', async () => {
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('stop signals: an init rewrite, SIGKILL, SIGUSR1 for node, uWSGI on SIGTERM, a signal nobody handles', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'doctor-static-'));
+  try {
+    const cases: [string, string[]][] = [
+      // dumb-init rewrites TERM to QUIT for nginx: graceful, nothing to say.
+      ['FROM debian\nENTRYPOINT ["dumb-init", "-r", "15:3", "--"]\nCMD ["nginx", "-g", "daemon off;"]\nHEALTHCHECK NONE\n', []],
+      ['FROM debian\nENTRYPOINT ["usher", "--rewrite=TERM:HUP", "--"]\nCMD ["/usr/sbin/nginx", "-g", "daemon off;"]\n', ['no-healthcheck info 1', 'stopsignal-mismatch warning 3']],
+      ['FROM node:20\nSTOPSIGNAL SIGKILL\nCMD ["node", "server.js"]\n', ['stopsignal-mismatch warning 2']],
+      ['FROM node:20\nCMD ["node", "server.js"]\nSTOPSIGNAL 10\n', ['stopsignal-mismatch warning 3']],
+      ['FROM python:3.12\nCMD ["uwsgi", "--http", ":80", "--module", "app"]\n', ['stopsignal-mismatch warning 2']],
+      ['FROM python:3.12\nCMD ["uwsgi", "--die-on-term", "--module", "app"]\n', []],
+      ['FROM debian\nSTOPSIGNAL SIGWINCH\nCMD ["/app"]\n', ['stopsignal-mismatch warning 2']],
+      ['FROM httpd:2.4\nCOPY site /usr/local/apache2/htdocs\nHEALTHCHECK CMD ["true"]\n', []],
+      // npm behind dumb-init (group): the app hears SIGTERM, npm is still in between.
+      ['FROM node:20\nENTRYPOINT ["dumb-init", "--"]\nCMD ["npm", "start"]\n', ['package-manager-pid1 warning 3']],
+      ['FROM node:20\nCMD ["bash", "-c", "node server.js"]\n', []],
+      ['FROM node:20\nCMD ["sh", "-c", "node server.js"]\n', ['script-without-exec error 2', 'no-init warning 2']],
+    ];
+    for (const [text, expected] of cases) {
+      writeFileSync(join(dir, 'Dockerfile'), text);
+      const findings = await checkDockerfile(join(dir, 'Dockerfile'));
+      assert.deepEqual(findings.map((f) => `${f.id} ${f.severity} ${f.line}`), expected, text);
+    }
+    writeFileSync(join(dir, 'Dockerfile'), 'FROM node:20\nCMD ["sh", "-c", "node server.js"]\n');
+    assert.equal((await checkDockerfile(join(dir, 'Dockerfile')))[0]?.fix, 'CMD ["sh","-c","exec node server.js"]');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
