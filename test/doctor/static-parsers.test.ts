@@ -3,7 +3,8 @@
 // reader (the command a script ends on, exec, traps, background and wait).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execForm, parseDockerfile, splitFlags } from '../../src/doctor/static/dockerfile-parser.js';
+import fc from 'fast-check';
+import { DockerfileSyntaxError, execForm, parseDockerfile, splitFlags } from '../../src/doctor/static/dockerfile-parser.js';
 import { analyzeScript, handledSignals, shellExecsLastCommand } from '../../src/doctor/static/shell-script.js';
 
 test('Dockerfile: continuations keep the first line; comments and blank lines inside them are dropped', () => {
@@ -88,4 +89,22 @@ test('sh -c: which shells exec the last command (bash, BusyBox: yes; dash: never
   assert.equal(shellExecsLastCommand(analyzeScript('node a | tee b'), 'bash'), false);
   assert.equal(shellExecsLastCommand(analyzeScript('node a; echo done'), 'bash'), false);
   assert.equal(shellExecsLastCommand(analyzeScript("trap 'x' TERM; node a"), 'bash'), false);
+});
+
+test('any text: the readers end, and the parser fails only with a DockerfileSyntaxError', () => {
+  const piecesOf = (tokens: string[]) =>
+    fc.array(fc.oneof(fc.constantFrom(...tokens), fc.string({ maxLength: 3 })), { maxLength: 40 }).map((a) => a.join(''));
+  const script = piecesOf(['exec ', 'trap ', "'", '"', '\\', '\n', ';', '&', '|', '&&', '{', '}', '()', 'if ', 'then ', 'fi', 'case ', 'esac', 'x)', '$(', ')', '`', '<<EOF', 'EOF', '#', ' ', 'node', '$@', 'function f', 'do ', 'done']);
+  fc.assert(fc.property(script, (text) => void analyzeScript(text, { assumeShell: true })), { numRuns: 3000 });
+  const dockerfile = piecesOf(['FROM x', 'CMD ', 'ENTRYPOINT ', 'COPY ', '<<EOF', 'EOF', '\\', '\n', '# escape=`', '`', '["a"]', '[', ']', '#', ' ', 'RUN ']);
+  fc.assert(
+    fc.property(dockerfile, (text) => {
+      try {
+        parseDockerfile(text);
+      } catch (error) {
+        if (!(error instanceof DockerfileSyntaxError)) throw error;
+      }
+    }),
+    { numRuns: 3000 },
+  );
 });

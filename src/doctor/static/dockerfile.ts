@@ -371,7 +371,9 @@ class DockerfileCheck {
   }
 
   private get imageCommandLine(): number {
-    return (this.config.entrypoint ?? this.config.cmd)?.instruction.line ?? this.config.fromLine;
+    const { entrypoint, cmd } = this.config;
+    const effective = entrypoint && !(entrypoint.exec && entrypoint.exec.length === 0) ? entrypoint : cmd;
+    return effective?.instruction.line ?? this.config.fromLine;
   }
 
   /** The ENTRYPOINT and CMD as Docker combines them, each word with its line. */
@@ -464,10 +466,7 @@ class DockerfileCheck {
       return this.followScript(analysis, { name: basename(shell.text), file: commandString.file, text: commandString.text, firstLine: commandString.line }, shell, argv.slice(k + 1), reach, signal, { shellForm, text: commandString }, depth);
     }
     const scriptWord = argv[k];
-    if (!scriptWord) {
-      this.setPid1(reach, 'shell', basename(shell.text), shell.line);
-      return;
-    }
+    if (!scriptWord) return; // an interactive shell: a tool image, not a service
     const script = await this.findScript(scriptWord.text, true);
     if (!script) {
       this.setPid1(reach, 'shell', basename(scriptWord.text), shell.line);
