@@ -100,3 +100,29 @@ test('what cannot be checked is an error with the reason', async () => {
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('what PID 1 is: shells and npm, behind an init or not, with the script in args', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'doctor-k8s-'));
+  try {
+    const pod = (container: string) => `apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n    - name: a\n${container}`;
+    const cases: [string, string[]][] = [
+      ['      command: ["/bin/sh", "-c"]\n      args: ["./migrate && node server.js"]\n', ['shell-pid1 error 7']],
+      ['      command: ["sh", "-c", "exec node server.js"]\n', []],
+      ['      command: ["bash", "-c", "node server.js | tee log"]\n', ['shell-pid1 error 7']],
+      ['      command: ["sh", "-c", "trap \'kill $c\' TERM; node s.js & c=$!; wait $c"]\n', []],
+      ['      command: ["usher", "--", "sh", "-c", "node server.js"]\n', []],
+      ['      command: ["tini", "--", "sh", "-c", "node server.js"]\n', ['shell-pid1 error 7']],
+      ['      command: ["tini", "-g", "--", "sh", "-c", "node server.js"]\n', []],
+      ['      command: ["usher", "--", "npm", "start"]\n', ['package-manager-pid1 warning 7']],
+      ['      command: ["yarn", "start"]\n', ['package-manager-pid1 error 7']],
+      ['      command: ["node", "server.js"]\n', []],
+    ];
+    for (const [container, expected] of cases) {
+      const file = join(dir, 'pod.yaml');
+      writeFileSync(file, pod(container));
+      assert.deepEqual(summary(await checkKubernetes(file)), expected, container);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

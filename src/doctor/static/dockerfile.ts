@@ -162,7 +162,8 @@ function configOf(stages: Stage[], index: number, escape: string, globalArgs: Ma
           fromLine: stage.line,
         };
   config.fromLine = stage.line;
-  const vars = new Map([...globalArgs, ...config.env]);
+  // PATH is in every base image's environment: ENV PATH=/x:$PATH extends it.
+  const vars = new Map([['PATH', DEFAULT_PATH], ...globalArgs, ...config.env]);
   let cmdSetHere = false;
   for (const ins of stage.instructions) {
     switch (ins.keyword) {

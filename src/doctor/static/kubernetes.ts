@@ -272,13 +272,32 @@ function checkCommand(
 ): void {
   let k = 0;
   while (basename(argv[k] ?? '') === 'exec' || basename(argv[k] ?? '') === 'env') k++;
-  const rest = argv.slice(k);
-  if (readInit(rest, new Map())) return;
+  let rest = argv.slice(k);
+  const init = readInit(rest, new Map());
+  if (init) {
+    if (init.group) {
+      // The init signals the whole group: only npm in between is worth a word.
+      const child = rest.slice(init.commandStart);
+      if (packageManager(child)) {
+        add(
+          'package-manager-pid1',
+          'warning',
+          `${where}: \`${child.join(' ')}\` makes ${basename(child[0] as string)} the main process: ${init.name} signals the whole process group, ` +
+            'so the app hears SIGTERM, but the package manager still stands between them: it runs the app through `sh -c` and reports its own exit code instead of the app\'s.',
+          `command: ${JSON.stringify([...rest.slice(0, init.commandStart), 'node', 'server.js'])}   # the start script's command, run directly`,
+          line,
+        );
+      }
+      return;
+    }
+    rest = rest.slice(init.commandStart); // tini without -g: its child is the one signalled
+  }
+  const pid1 = init ? `the only process ${init.name} signals` : 'PID 1';
   if (packageManager(rest)) {
     add(
       'package-manager-pid1',
       'error',
-      `${where}: \`${rest.join(' ')}\` makes ${basename(rest[0] as string)} PID 1: it starts the app through \`sh -c\` as a grandchild, does not reliably pass SIGTERM on, and reports its own exit code instead of the app's.`,
+      `${where}: \`${rest.join(' ')}\` makes ${basename(rest[0] as string)} ${pid1}: it starts the app through \`sh -c\` as a grandchild, does not reliably pass SIGTERM on, and reports its own exit code instead of the app's.`,
       'command: ["usher", "--", "node", "server.js"]   # the start script\'s command, run directly',
       line,
     );
@@ -309,7 +328,7 @@ function checkCommand(
     add(
       'shell-pid1',
       'warning',
-      `${where}: \`${shellCall}\` keeps the shell as PID 1 until \`${mainText}\`: ${name} replaces itself with the last command ` +
+      `${where}: \`${shellCall}\` keeps the shell as ${pid1} until \`${mainText}\`: ${name} replaces itself with the last command ` +
         '(bash 5.1 and later, BusyBox ash), older bash does not, and a SIGTERM before it is lost. Say exec to not depend on it.',
       fix,
       line,
@@ -319,7 +338,7 @@ function checkCommand(
   add(
     'shell-pid1',
     'error',
-    `${where}: \`${shellCall}\` makes the shell PID 1, running \`${mainText}\` as its child` +
+    `${where}: \`${shellCall}\` makes the shell ${pid1}, running \`${mainText}\` as its child` +
       `${name === 'sh' ? ' (with Debian\'s sh, dash, which does not exec the last command of -c)' : ''}: ` +
       'the shell does not pass SIGTERM on, so the app is SIGKILLed at the end of the grace period.',
     fix,
