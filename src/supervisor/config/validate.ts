@@ -1,25 +1,20 @@
 // Checks a parsed file against the JSON Schema and turns each ajv error into
 // one problem a person can act on: where (the offending key or value), what
 // is wrong, and what is expected (the schema's errorMessage for that value).
-import AjvModule, { type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ErrorObject } from 'ajv';
 import type { Problems } from './errors.js';
-import { schemaObject, type JsonSchema } from './schema.js';
+import type { JsonSchema } from './schema.js';
+import { validate as generatedValidate } from './schema-validator.generated.js';
 import { closest, listOr } from './suggest.js';
 import type { Path, YamlSource } from './yaml-source.js';
 
-const Ajv = AjvModule.default;
-
-let compiled: ValidateFunction | undefined;
-
-function validator(): ValidateFunction {
-  if (!compiled) {
-    const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, strictRequired: false, allowUnionTypes: true });
-    // The schema's own message for a value ("expected ..."), also read by some editors.
-    ajv.addKeyword({ keyword: 'errorMessage', schemaType: 'string' });
-    compiled = ajv.compile(schemaObject());
-  }
-  return compiled;
+/** ajv's validator for schema/usher.schema.json, compiled ahead of time (see generate-validator.ts). */
+interface Validator {
+  (data: unknown): boolean;
+  errors?: ErrorObject[] | null;
 }
+
+const validator = (): Validator => generatedValidate as Validator;
 
 /** What the schema said: `isValid(path)` tells whether nothing at or below `path` was wrong. */
 export interface SchemaVerdict {
@@ -56,6 +51,17 @@ function badPath(error: ErrorObject, root: unknown): Path {
   if (error.keyword === 'required') return [...path, String(params.missingProperty)];
   if (error.keyword === 'propertyNames' || error.propertyName !== undefined) return [...path, String(params.propertyName ?? error.propertyName)];
   return path;
+}
+
+/**
+ * Whether `name` would be refused as a service name in usher.yaml (the
+ * Procfile follows the same rule): what is expected, or undefined when valid.
+ */
+export function invalidServiceName(name: string): string | undefined {
+  const validate = validator();
+  if (validate({ services: { [name]: { command: 'true' } } })) return undefined;
+  const error = validate.errors?.find((e) => e.keyword === 'propertyNames');
+  return message((error?.parentSchema as JsonSchema | undefined)?.propertyNames as JsonSchema | undefined) ?? 'a valid service name';
 }
 
 interface Issue {
