@@ -18,31 +18,35 @@ export function tempDir(t: TestContext, files: Record<string, string> = {}): str
   return dir;
 }
 
-/** An empty passwd/group pair unless given, so tests never depend on the machine's users. */
+/**
+ * The users of the test's temp dir: files `passwd` and `group` there (absent
+ * unless the test writes them), so tests never depend on the machine's users.
+ */
 export function usersIn(dir: string): NonNullable<LoadOptions['users']> {
-  return { passwdFile: join(dir, 'no-passwd'), groupFile: join(dir, 'no-group') };
+  return { passwdFile: join(dir, 'passwd'), groupFile: join(dir, 'group') };
 }
 
-/** Loads usher.yaml with `text` from a fresh temp dir. */
-export async function load(
-  t: TestContext,
-  text: string,
-  { env = {}, files = {}, name = 'usher.yaml' }: { env?: Record<string, string>; files?: Record<string, string>; name?: string } = {},
-): Promise<SupervisorConfig> {
+export interface LoadCase {
+  env?: Record<string, string>;
+  /** More files in the temp dir (env files, passwd, group...). */
+  files?: Record<string, string>;
+  /** The config file's name; usher.yaml by default. */
+  name?: string;
+}
+
+/** Loads `text` (as usher.yaml unless named otherwise) from a fresh temp dir. */
+export async function load(t: TestContext, text: string, { env = {}, files = {}, name = 'usher.yaml' }: LoadCase = {}): Promise<SupervisorConfig> {
   const dir = tempDir(t, { [name]: text, ...files });
   return loadConfig({ cwd: dir, env, users: usersIn(dir), file: name });
 }
 
-/** The formatted problems of a file that must not load. */
-export async function problemsOf(
-  t: TestContext,
-  text: string,
-  options: { env?: Record<string, string>; files?: Record<string, string>; name?: string } = {},
-): Promise<string[]> {
+/** The formatted problems of a file that must not load, the temp dir's path written DIR. */
+export async function problemsOf(t: TestContext, text: string, { env = {}, files = {}, name = 'usher.yaml' }: LoadCase = {}): Promise<string[]> {
+  const dir = tempDir(t, { [name]: text, ...files });
   try {
-    await load(t, text, options);
+    await loadConfig({ cwd: dir, env, users: usersIn(dir), file: name });
   } catch (e) {
-    if (e instanceof ConfigError) return e.format().split('\n');
+    if (e instanceof ConfigError) return e.format().split(dir).join('DIR').split('\n');
     throw e;
   }
   assert.fail('the file loaded, but it should have been rejected');

@@ -5,7 +5,8 @@ import type { ErrorObject } from 'ajv';
 import type { Problems } from './errors.js';
 import type { JsonSchema } from './schema.js';
 import { validate as generatedValidate } from './schema-validator.generated.js';
-import { closest, listOr } from './suggest.js';
+import { closest } from './suggest.js';
+import { listOr, quote } from './words.js';
 import type { Path, YamlSource } from './yaml-source.js';
 
 /** ajv's validator for schema/usher.schema.json, compiled ahead of time (see generate-validator.ts). */
@@ -105,9 +106,11 @@ function explainComposite(composite: ErrorObject, inner: readonly ErrorObject[],
     // oneOf [{required: [tcp]}, {required: [http]}, ...]: exactly one of these keys.
     const names = branches.map((b) => (b.required as string[])[0] as string);
     const data = composite.data as Record<string, unknown>;
-    const present = names.filter((n) => data && typeof data === 'object' && Object.hasOwn(data, n));
-    const what = present.length === 0 ? `none of ${listOr(names)}` : `both ${present.map((p) => `'${p}'`).join(' and ')}`;
-    return [{ path, key: false, kind: present.length === 0 ? 'missing' : 'other', message: `${subject(path)}: has ${what}; expected exactly one of ${listOr(names)}` }];
+    // Not a map: the type error beside this one says so.
+    if (!data || typeof data !== 'object' || Array.isArray(data)) return [];
+    const present = names.filter((n) => Object.hasOwn(data, n));
+    const what = present.length === 0 ? 'has no probe' : `has ${present.map((p) => `'${p}'`).join(' and ')}`;
+    return [{ path, key: false, kind: present.length === 0 ? 'missing' : 'other', message: `${subject(path)}: ${what}; expected exactly one of ${listOr(names)}` }];
   }
   const byBranch = new Map<string, ErrorObject[]>();
   for (const e of inner) {
@@ -137,7 +140,7 @@ function explainOne(error: ErrorObject, inherited: string | undefined, root: unk
         path: [...path, key],
         key: true,
         kind: suggestion ? 'unknown-suggested' : 'other',
-        message: `${here}: unknown key '${key}'${suggestion ? ` (did you mean '${suggestion}'?)` : ''}; expected one of ${allowed.join(', ')}${extensions}`,
+        message: `${here}: unknown key ${quote(key)}${suggestion ? ` (did you mean '${suggestion}'?)` : ''}; expected one of ${allowed.join(', ')}${extensions}`,
       };
     }
     case 'required': {
@@ -153,7 +156,7 @@ function explainOne(error: ErrorObject, inherited: string | undefined, root: unk
         path: [...path, name],
         key: true,
         kind: 'other',
-        message: `${here}: '${name}' is not a valid name; expected ${message(names) ?? 'a valid name'}`,
+        message: `${here}: ${quote(name)} is not a valid name; expected ${message(names) ?? 'a valid name'}`,
       };
     }
     case 'enum': {
@@ -244,9 +247,10 @@ function got(value: unknown): string {
 }
 
 export function show(value: unknown): string {
-  if (typeof value === 'string') return `'${value}'`;
+  if (typeof value === 'string') return quote(value);
   if (value === null || value === undefined) return 'nothing';
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a map';
   return String(value);
 }
+

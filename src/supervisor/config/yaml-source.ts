@@ -62,8 +62,10 @@ export class YamlSource {
    */
   locate(path: Path, { key = false }: { key?: boolean } = {}): Position {
     const found = this.#walk(path);
-    const node = key && found.complete ? (found.keyNode ?? found.node) : found.node ?? found.keyNode;
-    const offset = node?.range?.[0] ?? (found.keyNode?.range?.[0] ?? 0);
+    // `web:` with nothing after it: the value is an empty node at the line's end; the key says more.
+    const empty = found.node !== undefined && isScalar(found.node) && found.node.value === null && found.node.range?.[0] === found.node.range?.[1];
+    const node = (key || empty) && found.complete ? (found.keyNode ?? found.node) : (found.node ?? found.keyNode);
+    const offset = node?.range?.[0] ?? found.keyNode?.range?.[0] ?? 0;
     return this.positionOf(offset);
   }
 
