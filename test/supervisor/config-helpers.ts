@@ -56,3 +56,34 @@ export async function problemsOf(t: TestContext, text: string, { env = {}, files
 export function yaml(...lines: string[]): string {
   return lines.join('\n') + '\n';
 }
+
+/** The issue's example file, word for word (its `user: node` is resolved from the test's own passwd). */
+export const ISSUE_EXAMPLE = yaml(
+  'grace: 25s                  # whole shutdown budget (default 25s: fits Kubernetes\' 30 s)',
+  'health: { port: 9000 }      # optional: GET /live and /ready for the pod, /ready = every service with a `ready` check is ready',
+  'services:',
+  '  db:',
+  '    command: ["redis-server", "--port", "6379"]   # argv list: no shell; a string runs through /bin/sh -c',
+  '    ready: { tcp: 6379 }',
+  '  migrate:',
+  '    command: npm run migrate',
+  '    depends_on: { db: ready }',
+  '  web:',
+  '    command: ["node", "server.js"]',
+  '    cwd: /app',
+  '    env: { PORT: "8080", DB_URL: "redis://127.0.0.1:${DB_PORT:-6379}" }',
+  '    env_file: .env',
+  '    user: node                # or "1000:1000"; only when usher runs as root',
+  '    depends_on: { db: ready, migrate: completed }',
+  '    ready: { http: "http://127.0.0.1:8080/ready", interval: 500ms, timeout: 60s }',
+  '    live: { http: "http://127.0.0.1:8080/live", interval: 5s, failures: 3 }',
+  '    restart: on-failure       # no | on-failure | always',
+  '    max_restarts: 5',
+  '    backoff: { initial: 1s, max: 30s }',
+  '    stop_signal: SIGTERM',
+  '    stop_timeout: 10s',
+  '    critical: true',
+);
+
+export const PASSWD = 'root:x:0:0:root:/root:/bin/sh\nnode:x:1000:1000:Node:/home/node:/bin/sh\n';
+export const GROUP = 'root:x:0:\nnode:x:1000:\naudio:x:29:node,other\nvideo:x:44:other\n';
