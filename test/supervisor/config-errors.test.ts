@@ -272,6 +272,23 @@ test('probes: a bad port, a URL that is not http, an invalid regular expression'
   );
 });
 
+test('a ready delay that the ready timeout cuts short can never pass', async (t) => {
+  assert.deepEqual(await problemsOf(t, yaml('services:', '  a: { command: x, ready: { delay: 90s } }', '  b: { command: x, ready: { delay: 5s, timeout: 5s } }')), [
+    `usher.yaml:2:36: services.a.ready.delay: 1m30s can never pass within the ready timeout of 1m; expected a delay shorter than timeout`,
+    `usher.yaml:3:36: services.b.ready.delay: 5s can never pass within the ready timeout of 5s; expected a delay shorter than timeout`,
+  ]);
+});
+
+test('a mistake in a YAML anchor merged into services is reported where it is written', async (t) => {
+  assert.deepEqual(
+    await problemsOf(t, yaml('x-common: &common', '  restart: sometimes', 'services:', '  a: { <<: *common, command: x }', '  b: { <<: *common, command: y }')),
+    [
+      `usher.yaml:2:12: services.a.restart: 'sometimes' is not allowed; expected no, on-failure or always`,
+      `usher.yaml:2:12: services.b.restart: 'sometimes' is not allowed; expected no, on-failure or always`,
+    ],
+  );
+});
+
 test('signals: unknown names with a suggestion, numbers out of range', async (t) => {
   assert.deepEqual(
     await problemsOf(t, yaml('services:', '  a: { command: x, stop_signal: TREM }', '  b: { command: x, stop_signal: SIGFOO }', '  c: { command: x, stop_signal: 64 }')),

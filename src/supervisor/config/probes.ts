@@ -1,7 +1,7 @@
 // ready: and live: as the runtime takes them: one Probe plus its timings.
 import type { LiveSpec, Probe, ReadySpec } from '../types.js';
 import type { FileContext } from './context.js';
-import { parseDuration } from './duration.js';
+import { formatDuration, parseDuration } from './duration.js';
 import { quote } from './words.js';
 import type { Path } from './yaml-source.js';
 
@@ -23,11 +23,12 @@ export const LIVE_DEFAULTS = { intervalMs: 5_000, timeoutMs: 2_000, failures: 3 
 export function buildReady(ctx: FileContext, path: Path, raw: RawProbe): ReadySpec | undefined {
   const probe = buildProbe(ctx, path, raw);
   if (!probe) return undefined;
-  return {
-    probe,
-    intervalMs: parseDuration(raw.interval) ?? READY_DEFAULTS.intervalMs,
-    timeoutMs: parseDuration(raw.timeout) ?? READY_DEFAULTS.timeoutMs,
-  };
+  const timeoutMs = parseDuration(raw.timeout) ?? READY_DEFAULTS.timeoutMs;
+  if (probe.kind === 'delay' && probe.ms >= timeoutMs) {
+    // Ready "after the delay" but failed at the timeout: dependants would wait for nothing.
+    ctx.report([...path, 'delay'], `${formatDuration(probe.ms)} can never pass within the ready timeout of ${formatDuration(timeoutMs)}; expected a delay shorter than timeout`);
+  }
+  return { probe, intervalMs: parseDuration(raw.interval) ?? READY_DEFAULTS.intervalMs, timeoutMs };
 }
 
 export function buildLive(ctx: FileContext, path: Path, raw: RawProbe): LiveSpec | undefined {

@@ -143,9 +143,10 @@ function child(document: Document.Parsed, node: Node | undefined, segment: strin
   return undefined;
 }
 
+/** A key as text; merge keys (`<<`, a symbol once parsed) as '<<'. */
 function keyText(key: unknown): string | undefined {
-  if (isScalar(key)) return String(key.value);
-  return undefined;
+  if (!isScalar(key)) return undefined;
+  return typeof key.value === 'symbol' ? (key.value.description ?? '<<') : String(key.value);
 }
 
 function syntaxMessage(code: string, message: string, text: string, offset: number): string {
