@@ -169,6 +169,15 @@ test('unknown keys: "did you mean" for typos and other spellings, at the key', a
   );
 });
 
+test('a misspelt key hides the "missing" error only for the key it meant', async (t) => {
+  assert.deepEqual(await problemsOf(t, yaml('services:', '  a: { comand: x }', '  b: { stopSignal: INT }', '  c: { command: x, ready: { tpc: 80 } }')), [
+    `usher.yaml:2:8: services.a: unknown key 'comand' (did you mean 'command'?); expected one of ${SERVICE_KEYS}`,
+    `usher.yaml:3:6: services.b: 'command' is missing; expected the command to run: a string (run through /bin/sh -c) or a non-empty list of strings (argv, no shell)`,
+    `usher.yaml:3:8: services.b: unknown key 'stopSignal' (did you mean 'stop_signal'?); expected one of ${SERVICE_KEYS}`,
+    `usher.yaml:4:29: services.c.ready: unknown key 'tpc' (did you mean 'tcp'?); expected one of tcp, http, exec, log, delay, interval, timeout`,
+  ]);
+});
+
 test('names: service names, the reserved name usher, variable names, a dependency listed twice', async (t) => {
   const name = `expected a service name: letters, digits, '.', '_' or '-', starting with a letter or digit, at most 63 characters, not 'usher'`;
   assert.deepEqual(
