@@ -94,7 +94,7 @@ test('the file\'s shape: empty, not a map, no services, a service or a probe wit
   assert.deepEqual(await problemsOf(t, 'grace: 5s\n'), [`usher.yaml:1:1: top level: 'services' is missing; expected a map of service names to services`]);
   assert.deepEqual(await problemsOf(t, 'services: {}\n'), [`usher.yaml:1:11: services: is empty; expected a map of service names to services`]);
   assert.deepEqual(await problemsOf(t, 'services: [a]\n'), [`usher.yaml:1:11: services: got a list; expected a map of service names to services`]);
-  assert.deepEqual(await problemsOf(t, yaml('services:', '  web:', '  api: { cwd: /app }')), [
+  assert.deepEqual(await problemsOf(t, yaml('services:', '  web:', '  api: { cwd: /app }', '  b: { command: x, depends_on: { web: ready, api: completed } }')), [
     `usher.yaml:2:3: services.web: no value; expected a map with 'command' and the service's other keys`,
     `usher.yaml:3:8: services.api: 'command' is missing; expected the command to run: a string (run through /bin/sh -c) or a non-empty list of strings (argv, no shell)`,
   ]);
