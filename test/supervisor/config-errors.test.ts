@@ -323,6 +323,18 @@ test('env_file: a missing file at its list entry; bad lines reported in the env 
   );
 });
 
+test('problems of the config file come first, then those of its env files, each sorted by position', async (t) => {
+  assert.deepEqual(
+    await problemsOf(t, yaml('services:', '  a: { command: x, env_file: bad.env, depends_on: [b] }', '  b: { command: x, depends_on: [a] }'), {
+      files: { 'bad.env': 'oops\n' },
+    }),
+    [
+      `usher.yaml:2:52: dependency cycle: a -> b -> a; ${CYCLE}`,
+      `bad.env:1:1: not a KEY=VALUE line; expected KEY=VALUE (letters, digits and '_' in KEY), a # comment or a blank line`,
+    ],
+  );
+});
+
 test('users: unknown user, unknown group, passwd missing for a name (a numeric uid needs no passwd)', async (t) => {
   assert.deepEqual(
     await problemsOf(t, yaml('services:', '  a: { command: x, user: node }', '  b: { command: x, user: "1000:1000" }', '  c: { command: x, user: "1000:staff" }')),

@@ -33,7 +33,7 @@ export async function loadConfig(options: LoadOptions): Promise<SupervisorConfig
     const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : `cannot be read (${code ?? (e as Error).message})`;
     throw new ConfigError([{ file: shown, line: 0, column: 0, message: `${why}; expected a usher.yaml or a Procfile` }]);
   }
-  const problems = new Problems();
+  const problems = new Problems(shown);
   const config = isProcfile(file)
     ? buildProcfileConfig(file, shown, text, problems)
     : await buildYamlConfig(
