@@ -99,6 +99,11 @@ export class Namespace {
     throw new Error(`no process with pid ${nsPid} in the namespace`);
   }
 
+  /** The test stops reading usher's stdout or stderr: its reader is gone, writes get EPIPE. */
+  closeOutput(which: 'stdout' | 'stderr'): void {
+    this.#proc[which]?.destroy();
+  }
+
   destroy(): void {
     if (this.#exit) return;
     try {
