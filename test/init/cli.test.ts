@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { USHER } from '../helpers/pid1.js';
 
 function usher(args: string[], env: NodeJS.ProcessEnv = {}) {
-  const r = spawnSync(USHER, args, { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 30_000 });
+  const r = spawnSync(USHER, args, { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 60_000 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -76,7 +76,7 @@ test('the child inherits stdout, stderr, environment and working directory; no o
 });
 
 test('the child starts with default signal dispositions and an empty mask (Node ignores SIGPIPE)', () => {
-  const r = spawnSync(USHER, ['--', 'sh', '-c', 'grep -E "^Sig(Ign|Blk)" /proc/self/status; yes | head -n 2'], { encoding: 'utf8', timeout: 10_000 });
+  const r = spawnSync(USHER, ['--', 'sh', '-c', 'grep -E "^Sig(Ign|Blk)" /proc/self/status; yes | head -n 2'], { encoding: 'utf8', timeout: 60_000 });
   assert.equal(r.status, 0);
   assert.equal(r.stdout, 'SigBlk:\t0000000000000000\nSigIgn:\t0000000000000000\ny\ny\n');
   assert.equal(r.stderr, '', 'yes died of SIGPIPE quietly instead of complaining about EPIPE');
