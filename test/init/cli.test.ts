@@ -35,6 +35,9 @@ test('malformed values: each says what it expects, exit 2', () => {
     [['-p', 'SIGFOO', 'true'], /-p expects a signal name or number, like TERM, SIGKILL or 9; got "SIGFOO"/],
     [['--stop-timeout', 'soon', 'true'], /--stop-timeout expects seconds, like 8, 2.5 or 500ms; got "soon"/],
     [['--stop-delay'], /option --stop-delay needs a value \(SECONDS\)/],
+    // Beyond what a timer can wait: Node would fire it after 1 ms (an instant SIGKILL).
+    [['--stop-timeout', '9999999', 'true'], /--stop-timeout is at most 2147483s \(about 24 days\); got "9999999"/],
+    [['--drain-timeout=2147484', 'true'], /--drain-timeout is at most 2147483s/],
   ];
   for (const [args, message] of cases) {
     const r = usher(args);
@@ -42,6 +45,13 @@ test('malformed values: each says what it expects, exit 2', () => {
     assert.match(r.stderr, message);
     assert.equal(r.stderr.split('\n').filter(Boolean).length, 2, 'one line and a pointer to --help');
   }
+});
+
+test('the longest duration a timer can wait is accepted, from the environment too; one more second is not', () => {
+  assert.equal(usher(['--stop-timeout', '2147483', '--', 'true']).code, 0);
+  const r = usher(['--', 'true'], { USHER_STOP_DELAY: '2147484' });
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /^usher: USHER_STOP_DELAY is at most 2147483s \(about 24 days\); got "2147484"\n/);
 });
 
 test('command not found: 127; not executable: 126; with a hint', (t) => {
