@@ -85,10 +85,26 @@ export function parseArgs(args: readonly string[], specs: readonly OptionSpec[])
   return { options, command: args.slice(i) };
 }
 
+/**
+ * The longest duration a Node timer can wait (2^31 - 1 ms, about 24.8 days):
+ * a longer setTimeout fires after 1 ms instead, with only a warning, which
+ * would turn a long --stop-timeout into an immediate SIGKILL.
+ */
+export const MAX_DURATION_MS = 2 ** 31 - 1;
+
 /** Seconds as `8`, `2.5`, `8s` or `500ms`, returned in milliseconds. */
 export function parseDuration(text: string, option: string): number {
   const m = /^\s*(\d+(?:\.\d+)?|\.\d+)\s*(ms|s)?\s*$/.exec(text);
   if (!m) throw new UsageError(`${option} expects seconds, like 8, 2.5 or 500ms; got "${text}"`, 'bad-value', option, text);
   const n = Number(m[1]);
-  return Math.round(m[2] === 'ms' ? n : n * 1000);
+  const ms = Math.round(m[2] === 'ms' ? n : n * 1000);
+  if (!(ms <= MAX_DURATION_MS)) {
+    throw new UsageError(
+      `${option} is at most ${Math.floor(MAX_DURATION_MS / 1000)}s (about 24 days); got "${text}"`,
+      'bad-value',
+      option,
+      text,
+    );
+  }
+  return ms;
 }

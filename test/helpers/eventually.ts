@@ -6,7 +6,7 @@
 export interface EventuallyOptions {
   /** What is awaited, for the error message: "no zombie left". */
   what: string;
-  /** Upper bound; generous, since the machine is small and shared. Default 15 s. */
+  /** Upper bound; generous, since the machine is small and shared. Default 30 s. */
   timeoutMs?: number;
 }
 
@@ -19,7 +19,7 @@ export async function eventually<T>(
   probe: () => T | Promise<T>,
   options: EventuallyOptions & { holds?: (value: T) => boolean },
 ): Promise<Exclude<T, undefined | false>> {
-  const { what, timeoutMs = 15_000 } = options;
+  const { what, timeoutMs = 30_000 } = options;
   const holds = options.holds ?? ((v: T) => v !== undefined && v !== false);
   const deadline = Date.now() + timeoutMs;
   let last: { value?: T; error?: unknown } = {};

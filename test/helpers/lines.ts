@@ -35,7 +35,7 @@ export class Lines {
   }
 
   /** The first line, already seen or still to come, that contains `pattern` (a string) or matches it (a RegExp). */
-  waitFor(pattern: RegExp | string, timeoutMs = 15_000): Promise<string> {
+  waitFor(pattern: RegExp | string, timeoutMs = 60_000): Promise<string> {
     const test = (l: string) => (typeof pattern === 'string' ? l.includes(pattern) : pattern.test(l));
     const seen = this.all.find(test);
     if (seen !== undefined) return Promise.resolve(seen);
@@ -54,7 +54,7 @@ export class Lines {
   }
 
   /** Resolves once `count` lines match. */
-  async waitForCount(pattern: RegExp, count: number, timeoutMs = 30000): Promise<void> {
+  async waitForCount(pattern: RegExp, count: number, timeoutMs = 60_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (this.all.filter((l) => pattern.test(l)).length < count) {
       const left = deadline - Date.now();

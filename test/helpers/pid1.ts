@@ -99,6 +99,11 @@ export class Namespace {
     throw new Error(`no process with pid ${nsPid} in the namespace`);
   }
 
+  /** The test stops reading usher's stdout or stderr: its reader is gone, writes get EPIPE. */
+  closeOutput(which: 'stdout' | 'stderr'): void {
+    this.#proc[which]?.destroy();
+  }
+
   destroy(): void {
     if (this.#exit) return;
     try {
@@ -130,7 +135,7 @@ export function startPid1(command: string[], options: StartOptions = {}): Namesp
 }
 
 /** Waits until /proc shows `pid` in one of the given states (R, S, T, Z...). */
-export async function waitForState(pid: number, states: string, timeoutMs = 10000): Promise<string> {
+export async function waitForState(pid: number, states: string, timeoutMs = 30_000): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   for (let delay = 5; ; delay = Math.min(delay * 2, 100)) {
     const state = statOf(pid)?.state ?? 'gone';

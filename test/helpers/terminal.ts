@@ -20,7 +20,7 @@ export class Terminal {
   }
 
   /** Resolves when the output after `from` matches pattern; returns the offset after the match. */
-  async waitFor(pattern: RegExp, from = 0, timeoutMs = 20_000): Promise<number> {
+  async waitFor(pattern: RegExp, from = 0, timeoutMs = 60_000): Promise<number> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const m = pattern.exec(this.output.slice(from));
@@ -60,7 +60,7 @@ export class Terminal {
  * the terminal over", so /proc is polled, with a short back-off.
  */
 export async function foregroundJob(comm: string, options: { pidNamespace?: string; timeoutMs?: number } = {}): Promise<number> {
-  const { pidNamespace, timeoutMs = 15_000 } = options;
+  const { pidNamespace, timeoutMs = 60_000 } = options;
   const deadline = Date.now() + timeoutMs;
   for (let delay = 5; ; delay = Math.min(delay * 2, 100)) {
     for (const name of readdirSync('/proc')) {

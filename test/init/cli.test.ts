@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { USHER } from '../helpers/pid1.js';
 
 function usher(args: string[], env: NodeJS.ProcessEnv = {}) {
-  const r = spawnSync(USHER, args, { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 30_000 });
+  const r = spawnSync(USHER, args, { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 60_000 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -35,6 +35,9 @@ test('malformed values: each says what it expects, exit 2', () => {
     [['-p', 'SIGFOO', 'true'], /-p expects a signal name or number, like TERM, SIGKILL or 9; got "SIGFOO"/],
     [['--stop-timeout', 'soon', 'true'], /--stop-timeout expects seconds, like 8, 2.5 or 500ms; got "soon"/],
     [['--stop-delay'], /option --stop-delay needs a value \(SECONDS\)/],
+    // Beyond what a timer can wait: Node would fire it after 1 ms (an instant SIGKILL).
+    [['--stop-timeout', '9999999', 'true'], /--stop-timeout is at most 2147483s \(about 24 days\); got "9999999"/],
+    [['--drain-timeout=2147484', 'true'], /--drain-timeout is at most 2147483s/],
   ];
   for (const [args, message] of cases) {
     const r = usher(args);
@@ -42,6 +45,13 @@ test('malformed values: each says what it expects, exit 2', () => {
     assert.match(r.stderr, message);
     assert.equal(r.stderr.split('\n').filter(Boolean).length, 2, 'one line and a pointer to --help');
   }
+});
+
+test('the longest duration a timer can wait is accepted, from the environment too; one more second is not', () => {
+  assert.equal(usher(['--stop-timeout', '2147483', '--', 'true']).code, 0);
+  const r = usher(['--', 'true'], { USHER_STOP_DELAY: '2147484' });
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /^usher: USHER_STOP_DELAY is at most 2147483s \(about 24 days\); got "2147484"\n/);
 });
 
 test('command not found: 127; not executable: 126; with a hint', (t) => {
@@ -76,7 +86,7 @@ test('the child inherits stdout, stderr, environment and working directory; no o
 });
 
 test('the child starts with default signal dispositions and an empty mask (Node ignores SIGPIPE)', () => {
-  const r = spawnSync(USHER, ['--', 'sh', '-c', 'grep -E "^Sig(Ign|Blk)" /proc/self/status; yes | head -n 2'], { encoding: 'utf8', timeout: 10_000 });
+  const r = spawnSync(USHER, ['--', 'sh', '-c', 'grep -E "^Sig(Ign|Blk)" /proc/self/status; yes | head -n 2'], { encoding: 'utf8', timeout: 60_000 });
   assert.equal(r.status, 0);
   assert.equal(r.stdout, 'SigBlk:\t0000000000000000\nSigIgn:\t0000000000000000\ny\ny\n');
   assert.equal(r.stderr, '', 'yes died of SIGPIPE quietly instead of complaining about EPIPE');

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fixture, startPid1, USHER } from '../helpers/pid1.js';
 
-const T = { timeout: 60_000 };
+const T = { timeout: 180_000 };
 const links = { 'dumb-init': '', tini: '' };
 let dir = '';
 
@@ -24,7 +24,7 @@ after(() => {
 });
 
 function run(file: string, args: string[], env: NodeJS.ProcessEnv = {}) {
-  const r = spawnSync(file, args, { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 30_000 });
+  const r = spawnSync(file, args, { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 60_000 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startPid1 } from '../helpers/pid1.js';
 
-const T = { timeout: 120_000 };
+const T = { timeout: 600_000 };
 
 async function exitCodeOf(command: string[], args: string[] = []): Promise<number | null> {
   const ns = startPid1([...args, '--', ...command]);

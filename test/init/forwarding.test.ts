@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fixture, startPid1, type Namespace } from '../helpers/pid1.js';
 
-const T = { timeout: 60_000 };
+const T = { timeout: 180_000 };
 const PROBE = fixture('signal-probe.mjs');
 
 // Every signal usher forwards as it is (job-control stops and SIGTERM are covered elsewhere).

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fixture, startPid1, waitForState } from '../helpers/pid1.js';
 
-const T = { timeout: 60_000 };
+const T = { timeout: 180_000 };
 const PROBE = fixture('signal-probe.mjs');
 
 test('group mode: SIGTSTP stops the whole group (as SIGSTOP), SIGCONT resumes it', T, async () => {

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fixture, startPid1 } from '../helpers/pid1.js';
 
-const T = { timeout: 60_000 };
+const T = { timeout: 180_000 };
 const PROBE = fixture('signal-probe.mjs');
 
 test('main child exits: leftovers that honour SIGTERM stop gracefully and nothing is named', T, async () => {

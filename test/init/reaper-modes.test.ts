@@ -8,7 +8,7 @@ import { fixture, Lines, startPid1, USHER } from '../helpers/pid1.js';
 import { settled } from '../helpers/eventually.js';
 import { contextSwitchesOf } from '../../src/core/proc-fs.js';
 
-const T = { timeout: 60_000 };
+const T = { timeout: 180_000 };
 const PROBE = fixture('signal-probe.mjs');
 
 test('not PID 1: usher registers as a child subreaper and reaps orphans', T, async () => {

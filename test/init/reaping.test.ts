@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { startPid1 } from '../helpers/pid1.js';
 import { eventually } from '../helpers/eventually.js';
 
-const T = { timeout: 120_000 };
+const T = { timeout: 600_000 };
 
 test('1000 orphans re-parented to usher leave no zombie', T, async () => {
   // Each inner sh starts a short sleep in the background and exits at once, so
@@ -18,9 +18,9 @@ test('1000 orphans re-parented to usher leave no zombie', T, async () => {
     'while :; do sleep 1 & wait $!; done',
   ].join('\n');
   const ns = startPid1(['-v', '--', 'sh', '-c', script]);
-  await ns.stdout.waitFor('spawned', 100_000);
+  await ns.stdout.waitFor('spawned', 300_000);
   // Wait for the event: usher logs every orphan it reaps (1000 sleeps).
-  await ns.stderr.waitForCount(/^\[usher\] reaped pid \d+, which exited with code 0$/, 1000, 60_000);
+  await ns.stderr.waitForCount(/^\[usher\] reaped pid \d+, which exited with code 0$/, 1000, 300_000);
   // (The script's own `sleep 1` may be a zombie for an instant before sh reaps
   // it; that one is sh's to reap, so only usher's children count.)
   const pid1 = ns.pid1;

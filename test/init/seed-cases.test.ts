@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fixture, startPid1 } from '../helpers/pid1.js';
 
-const T = { timeout: 30_000 };
+const T = { timeout: 120_000 };
 const GRACEFUL = ['Start ...', 'receive system signal: terminated', 'Shutdown ~'];
 
 test('case 1: the app as PID 1 gets SIGTERM and shuts down gracefully', T, async () => {

@@ -11,7 +11,7 @@ import { foregroundJob, Terminal } from '../helpers/terminal.js';
 const inNamespace = (command: string[]) => ['unshare', '--pid', '--fork', '--mount-proc', '--kill-child', ...command];
 const ENV = { ...process.env, PS1: 'PROMPT> ' };
 
-const T = { timeout: 60_000 };
+const T = { timeout: 180_000 };
 
 test('an interactive bash under usher has job control: Ctrl-Z stops, fg resumes, Ctrl-C interrupts', T, async (t) => {
   const term = new Terminal(inNamespace([USHER, '--', 'bash', '--norc', '--noprofile', '-i']), ENV);

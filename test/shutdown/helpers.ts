@@ -75,7 +75,7 @@ export class Child {
   }
 
   /** Resolves with the first line (already seen or to come) matching `predicate`. */
-  waitForLine(predicate: (line: string) => boolean, what: string, timeoutMs = 10_000): Promise<string> {
+  waitForLine(predicate: (line: string) => boolean, what: string, timeoutMs = 30_000): Promise<string> {
     return new Promise<string>((resolve, reject) => {
       const check = (): void => {
         const found = this.lines.find(predicate);
@@ -131,7 +131,7 @@ export class Fixture extends Child {
   }
 
   /** Resolves with the first event of that name matching `match`. */
-  async waitForEvent(event: string, match: (e: FixtureEvent) => boolean = () => true, timeoutMs = 10_000): Promise<FixtureEvent> {
+  async waitForEvent(event: string, match: (e: FixtureEvent) => boolean = () => true, timeoutMs = 30_000): Promise<FixtureEvent> {
     const line = await this.waitForLine((candidate) => {
       if (!candidate.startsWith('{')) return false;
       const parsed = JSON.parse(candidate) as FixtureEvent;
