@@ -6,7 +6,8 @@
 import { sendSignal } from '../core/libc.js';
 import type { ProcessTable } from '../core/process-table.js';
 import { SIG } from '../core/signals.js';
-import { liveDescendants, drainDescendants } from '../core/terminate.js';
+import { commandLineOf } from '../core/proc-fs.js';
+import { liveDescendants, waitForDescendants } from '../core/terminate.js';
 import { checkDependencies } from './dependency-gate.js';
 import type { LogOutput } from './log/log-output.js';
 import { Service, type ServiceHost } from './service.js';
@@ -28,6 +29,8 @@ export type ShutdownCause =
 
 /** How long before the end of grace the services' own SIGKILLs fire. */
 const SWEEP_MARGIN_MS = 100;
+/** After SIGKILL, how long to wait for the kernel to end the processes. */
+const KILL_SETTLE_MS = 2000;
 
 const seconds = (ms: number) => `${+(ms / 1000).toFixed(3)}s`;
 
@@ -37,7 +40,8 @@ export class Supervisor implements SupervisorControl {
   readonly #dependants = new Map<string, string[]>();
   #shutdown: Promise<number> | undefined;
   #deadline = Infinity;
-  #killed = 0;
+  /** Pids usher had to SIGKILL (each named once). */
+  readonly #killed = new Set<number>();
   #firstFailure: number | undefined;
   #evaluating = false;
   #finished!: (code: number) => void;
@@ -57,7 +61,7 @@ export class Supervisor implements SupervisorControl {
       // that the final sweep at the deadline only finds what no service owned.
       shutdownDeadline: () => this.#deadline - SWEEP_MARGIN_MS,
       changed: (service) => this.#changed(service),
-      killed: () => void this.#killed++,
+      killed: (pid) => void this.#killed.add(pid),
     };
     for (const s of config.services) {
       this.#services.set(s.name, new Service(s, host));
@@ -151,7 +155,7 @@ export class Supervisor implements SupervisorControl {
       if (!p) {
         const service = this.#services.get(name) as Service;
         const dependants = this.#dependants.get(name) ?? [];
-        p = Promise.all(dependants.map(stopInOrder)).then(() => service.stop(this.#deadline));
+        p = Promise.all(dependants.map(stopInOrder)).then(() => service.stop(this.#deadline - SWEEP_MARGIN_MS));
         stops.set(name, p);
       }
       return p;
@@ -165,19 +169,26 @@ export class Supervisor implements SupervisorControl {
     if (outcome === 'stopped') {
       for (const p of liveDescendants(process.pid)) sendSignal(p.pid, SIG.TERM);
     }
-    const stragglers = await drainDescendants(process.pid, this.table, this.#deadline);
-    clearTimeout(graceTimer);
-    for (const s of stragglers) {
-      this.#killed++;
-      this.#event('killed', { pid: s.pid, command: s.command, reason: 'grace' },
-        `killed pid ${s.pid} (${s.command}): still running at the end of the ${seconds(this.config.graceMs)} grace period`);
+    if (!(await waitForDescendants(process.pid, this.table, this.#deadline))) {
+      const left = liveDescendants(process.pid);
+      for (const p of left) {
+        sendSignal(p.pid, SIG.KILL);
+        if (this.#killed.has(p.pid)) continue; // already named by its service, SIGKILL on its way
+        this.#killed.add(p.pid);
+        const command = commandLineOf(p.pid, p.comm);
+        this.#event('killed', { pid: p.pid, command, reason: 'grace' },
+          `killed pid ${p.pid} (${command}): still running at the end of the ${seconds(this.config.graceMs)} grace period`);
+      }
+      // SIGKILL is not instant (uninterruptible I/O ends first); let the kernel finish.
+      await waitForDescendants(process.pid, this.table, Date.now() + KILL_SETTLE_MS);
     }
+    clearTimeout(graceTimer);
     // The services' stop sequences see their processes gone now; let them report.
     await Promise.race([Promise.all(stops.values()), new Promise((r) => setTimeout(r, 1000).unref())]);
 
-    const code = cause.kind === 'critical' ? cause.code : this.#killed > 0 ? KILLED_EXIT : 0;
+    const code = cause.kind === 'critical' ? cause.code : this.#killed.size > 0 ? KILLED_EXIT : 0;
     this.#event('exit', { code, took_ms: Date.now() - started },
-      `stopped in ${seconds(Date.now() - started)}; exit status ${code}${cause.kind === 'signal' && this.#killed > 0 ? ` (${this.#killed} process(es) had to be killed)` : ''}`);
+      `stopped in ${seconds(Date.now() - started)}; exit status ${code}${cause.kind === 'signal' && this.#killed.size > 0 ? ` (${this.#killed.size} process(es) had to be killed)` : ''}`);
     this.#finished(code);
     return code;
   }
