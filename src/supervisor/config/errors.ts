@@ -1,0 +1,75 @@
+// Every problem found in a config file, reported together: a user fixes a
+// file in one pass instead of one error per try.
+
+export interface ConfigProblem {
+  /** The file as shown to the user (relative to the working directory when inside it). */
+  file: string;
+  /** 1-based; 0 when the problem is about the file as a whole (not found, unreadable). */
+  line: number;
+  /** 1-based; 0 with line 0. */
+  column: number;
+  /** `what is wrong; expected ...`, one line. */
+  message: string;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+  readonly problems: ConfigProblem[];
+
+  constructor(problems: ConfigProblem[]) {
+    const sorted = sortProblems(problems);
+    super(formatProblems(sorted));
+    this.problems = sorted;
+  }
+
+  /** One `FILE:LINE:COL: message` line per problem, in file order. */
+  format(): string {
+    return formatProblems(this.problems);
+  }
+}
+
+export function formatProblem(p: ConfigProblem): string {
+  const where = p.line > 0 ? `${p.file}:${p.line}:${p.column}` : p.file;
+  return `${where}: ${p.message}`;
+}
+
+function formatProblems(problems: readonly ConfigProblem[]): string {
+  return problems.map(formatProblem).join('\n');
+}
+
+/**
+ * By file (in the order files first appear: the config file, then the env
+ * files it names), then by position; duplicates removed.
+ */
+function sortProblems(problems: readonly ConfigProblem[]): ConfigProblem[] {
+  const fileOrder = new Map<string, number>();
+  for (const p of problems) if (!fileOrder.has(p.file)) fileOrder.set(p.file, fileOrder.size);
+  const seen = new Set<string>();
+  const unique = problems.filter((p) => {
+    const key = formatProblem(p);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  return unique.sort(
+    (a, b) =>
+      (fileOrder.get(a.file) ?? 0) - (fileOrder.get(b.file) ?? 0) || a.line - b.line || a.column - b.column,
+  );
+}
+
+/** Collects problems of one file while it is checked; positions come from the caller. */
+export class Problems {
+  readonly list: ConfigProblem[] = [];
+
+  add(file: string, line: number, column: number, message: string): void {
+    this.list.push({ file, line, column, message });
+  }
+
+  get empty(): boolean {
+    return this.list.length === 0;
+  }
+
+  throwIfAny(): void {
+    if (this.list.length > 0) throw new ConfigError(this.list);
+  }
+}
