@@ -60,12 +60,12 @@ export class LogOutput {
   lines(service: string, stream: StreamName, pieces: readonly LinePiece[], continuing: boolean): boolean {
     if (pieces.length === 0) return true;
     if (this.options.format === 'json') {
+      // Same keys and order as JSON.stringify({time, service, stream, line}),
+      // with the constant part built once per batch.
+      const head = `{"time":"${new Date().toISOString()}","service":${JSON.stringify(service)},"stream":"${stream}","line":`;
       let text = '';
-      const time = new Date().toISOString();
       for (const p of pieces) {
-        const record: Record<string, unknown> = { time, service, stream, line: p.bytes.toString('utf8') };
-        if (p.continued) record.continued = true;
-        text += JSON.stringify(record) + '\n';
+        text += head + JSON.stringify(p.bytes.toString('utf8')) + (p.continued ? ',"continued":true}\n' : '}\n');
       }
       return this.sinkFor(stream).write(text);
     }
