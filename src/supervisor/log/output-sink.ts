@@ -134,7 +134,14 @@ function statOf(fd: number): Stats | undefined {
 
 function openSink(fd: number, stat: Stats | undefined): OutputSink {
   if (!stat) return new NullSink();
-  if (tty.isatty(fd)) return new StreamSink(new tty.WriteStream(fd), true, fd);
+  if (tty.isatty(fd)) {
+    const stream = new tty.WriteStream(fd);
+    // Node makes terminal writes blocking; a terminal that stops reading
+    // (Ctrl-S, a stuck pty reader) would then freeze usher. libuv reopened the
+    // terminal for its own file description, so this does not leak to others.
+    (stream as unknown as { _handle?: { setBlocking?(blocking: boolean): number } })._handle?.setBlocking?.(false);
+    return new StreamSink(stream, true, fd);
+  }
   if (stat.isFIFO() || stat.isSocket()) {
     return new StreamSink(new net.Socket({ fd, readable: false, writable: true }), false, fd);
   }
