@@ -105,3 +105,26 @@ test('a ready timeout fails the service and its dependants (non-critical: the re
   ns.signal('SIGTERM');
   assert.equal((await ns.exited).code, 0, ns.stderr.text);
 });
+
+test('a dependency that fails but will be restarted keeps its dependants waiting, until it is ready', T, async () => {
+  const dir = tempDir();
+  const ns = startEngine({
+    services: [
+      // First run crashes; the second one becomes ready.
+      {
+        name: 'db',
+        argv: ['sh', '-c', `if [ ! -f ${dir}/ran ]; then touch ${dir}/ran; echo crash; exit 1; fi; echo listening; exec sleep 1000`],
+        ready: ready({ kind: 'log', pattern: '^listening$' }),
+        restart: 'on-failure',
+        backoff: { initialMs: 100, maxMs: 100 },
+      },
+      { name: 'web', argv: ['sh', '-c', 'echo web up; exec sleep 1000'], dependsOn: [{ name: 'db', condition: 'ready' }] },
+    ],
+  });
+  await ns.stdout.waitFor(/^web +\| web up$/);
+  const ev = ns.stderr.all;
+  assert.ok(indexOf(ev, /db: restarting in 0\.1s/) < indexOf(ev, /web: starting/), ns.stderr.text);
+  assert.doesNotMatch(ns.stderr.text, /web: failed/);
+  ns.signal('SIGTERM');
+  assert.equal((await ns.exited).code, 0, ns.stderr.text);
+});
