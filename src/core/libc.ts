@@ -25,6 +25,7 @@ interface Bindings {
   posix_spawn_file_actions_addopen: Fn;
   posix_spawn_file_actions_addchdir_np: Fn | undefined;
   pipe2: Fn;
+  fcntl: Fn;
   setgroups: Fn;
   getgroups: Fn;
   setresuid: Fn;
@@ -58,6 +59,7 @@ export const POSIX_SPAWN_SETSID = 0x80;
 const O_RDONLY = 0;
 const O_WRONLY = 1;
 const O_CLOEXEC = 0o2000000;
+const F_SETPIPE_SZ = 1031;
 const WNOHANG = 1;
 const WEXITED = 4;
 const WNOWAIT = 0x01000000;
@@ -107,6 +109,7 @@ function libc(): Bindings {
     // glibc >= 2.29 only; a service with `cwd:` needs it (checked when asked for).
     posix_spawn_file_actions_addchdir_np: optional('int posix_spawn_file_actions_addchdir_np(void *fa, const char *path)'),
     pipe2: lib.func('int pipe2(int *fds, int flags)'),
+    fcntl: lib.func('int fcntl(int fd, int cmd, ...)'),
     setgroups: lib.func('int setgroups(size_t size, const uint32_t *list)'),
     getgroups: lib.func('int getgroups(int size, uint32_t *list)'),
     setresuid: lib.func('int setresuid(uint32_t ruid, uint32_t euid, uint32_t suid)'),
@@ -344,10 +347,15 @@ export function effectiveUserId(): number {
 }
 
 /** A pipe whose both ends are close-on-exec; a child gets an end only through a dup2 file action. */
-export function openPipe(): { read: number; write: number } {
+export function openPipe(bytes?: number): { read: number; write: number } {
   const c = libc();
   const fds = new Int32Array(2);
   if (c.pipe2(fds, O_CLOEXEC) !== 0) throw new SystemCallError('pipe2', c.errno());
+  if (bytes !== undefined) {
+    // Best effort: a bigger pipe means fewer round trips between a chatty
+    // writer and usher; the kernel caps it (/proc/sys/fs/pipe-max-size).
+    c.fcntl(fds[1], F_SETPIPE_SZ, 'int', bytes);
+  }
   return { read: fds[0] as number, write: fds[1] as number };
 }
 

@@ -37,6 +37,8 @@ export interface ServiceHost {
 
 /** How long the pipes of an ended instance may take to reach end of file (a leftover that escaped may hold them). */
 const DRAIN_BOUND_MS = 1000;
+/** Capacity asked for each service's stdout and stderr pipe (Linux's default is 64 KiB). */
+const PIPE_BYTES = 1024 * 1024;
 /** After SIGKILL, how long to wait for the kernel to end the processes. */
 const KILL_SETTLE_MS = 2000;
 
@@ -135,8 +137,8 @@ export class Service {
     let child: ChildProcess;
     try {
       if (config.cwd !== undefined) checkDirectory(config.cwd);
-      out = openPipe();
-      err = openPipe();
+      out = openPipe(PIPE_BYTES);
+      err = openPipe(PIPE_BYTES);
       child = this.host.table.spawn({
         argv: config.argv,
         env,
@@ -159,7 +161,7 @@ export class Service {
     closeQuietly(err.write);
     const lines = new LineWatch(config.ready?.probe.kind === 'log' ? config.ready.probe.pattern : config.live?.probe.kind === 'log' ? config.live.probe.pattern : undefined);
     const watchLines = config.ready?.probe.kind === 'log' || config.live?.probe.kind === 'log';
-    const onLines = watchLines ? (pieces: readonly { text: string }[]) => pieces.forEach((p) => lines.offer(p.text)) : () => {};
+    const onLines = watchLines ? (pieces: readonly { bytes: Buffer }[]) => pieces.forEach((p) => lines.offer(p.bytes.toString('utf8'))) : () => {};
     let finish!: () => void;
     const instance: Instance = {
       child,

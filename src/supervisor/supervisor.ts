@@ -247,7 +247,10 @@ export class Supervisor implements SupervisorControl {
 
   isReady(): boolean {
     if (this.#shutdown) return false;
-    return [...this.#services.values()].every((s) => s.state !== 'failed' && (s.config.ready === undefined || s.status().ready === true));
+    // A one-shot that completed no longer needs to be ready.
+    return [...this.#services.values()].every(
+      (s) => s.state !== 'failed' && (s.config.ready === undefined || s.state === 'completed' || s.status().ready === true),
+    );
   }
 
   isLive(): boolean {

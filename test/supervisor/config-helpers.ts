@@ -18,31 +18,35 @@ export function tempDir(t: TestContext, files: Record<string, string> = {}): str
   return dir;
 }
 
-/** An empty passwd/group pair unless given, so tests never depend on the machine's users. */
+/**
+ * The users of the test's temp dir: files `passwd` and `group` there (absent
+ * unless the test writes them), so tests never depend on the machine's users.
+ */
 export function usersIn(dir: string): NonNullable<LoadOptions['users']> {
-  return { passwdFile: join(dir, 'no-passwd'), groupFile: join(dir, 'no-group') };
+  return { passwdFile: join(dir, 'passwd'), groupFile: join(dir, 'group') };
 }
 
-/** Loads usher.yaml with `text` from a fresh temp dir. */
-export async function load(
-  t: TestContext,
-  text: string,
-  { env = {}, files = {}, name = 'usher.yaml' }: { env?: Record<string, string>; files?: Record<string, string>; name?: string } = {},
-): Promise<SupervisorConfig> {
+export interface LoadCase {
+  env?: Record<string, string>;
+  /** More files in the temp dir (env files, passwd, group...). */
+  files?: Record<string, string>;
+  /** The config file's name; usher.yaml by default. */
+  name?: string;
+}
+
+/** Loads `text` (as usher.yaml unless named otherwise) from a fresh temp dir. */
+export async function load(t: TestContext, text: string, { env = {}, files = {}, name = 'usher.yaml' }: LoadCase = {}): Promise<SupervisorConfig> {
   const dir = tempDir(t, { [name]: text, ...files });
   return loadConfig({ cwd: dir, env, users: usersIn(dir), file: name });
 }
 
-/** The formatted problems of a file that must not load. */
-export async function problemsOf(
-  t: TestContext,
-  text: string,
-  options: { env?: Record<string, string>; files?: Record<string, string>; name?: string } = {},
-): Promise<string[]> {
+/** The formatted problems of a file that must not load, the temp dir's path written DIR. */
+export async function problemsOf(t: TestContext, text: string, { env = {}, files = {}, name = 'usher.yaml' }: LoadCase = {}): Promise<string[]> {
+  const dir = tempDir(t, { [name]: text, ...files });
   try {
-    await load(t, text, options);
+    await loadConfig({ cwd: dir, env, users: usersIn(dir), file: name });
   } catch (e) {
-    if (e instanceof ConfigError) return e.format().split('\n');
+    if (e instanceof ConfigError) return e.format().split(dir).join('DIR').split('\n');
     throw e;
   }
   assert.fail('the file loaded, but it should have been rejected');
@@ -52,3 +56,34 @@ export async function problemsOf(
 export function yaml(...lines: string[]): string {
   return lines.join('\n') + '\n';
 }
+
+/** The issue's example file, word for word (its `user: node` is resolved from the test's own passwd). */
+export const ISSUE_EXAMPLE = yaml(
+  'grace: 25s                  # whole shutdown budget (default 25s: fits Kubernetes\' 30 s)',
+  'health: { port: 9000 }      # optional: GET /live and /ready for the pod, /ready = every service with a `ready` check is ready',
+  'services:',
+  '  db:',
+  '    command: ["redis-server", "--port", "6379"]   # argv list: no shell; a string runs through /bin/sh -c',
+  '    ready: { tcp: 6379 }',
+  '  migrate:',
+  '    command: npm run migrate',
+  '    depends_on: { db: ready }',
+  '  web:',
+  '    command: ["node", "server.js"]',
+  '    cwd: /app',
+  '    env: { PORT: "8080", DB_URL: "redis://127.0.0.1:${DB_PORT:-6379}" }',
+  '    env_file: .env',
+  '    user: node                # or "1000:1000"; only when usher runs as root',
+  '    depends_on: { db: ready, migrate: completed }',
+  '    ready: { http: "http://127.0.0.1:8080/ready", interval: 500ms, timeout: 60s }',
+  '    live: { http: "http://127.0.0.1:8080/live", interval: 5s, failures: 3 }',
+  '    restart: on-failure       # no | on-failure | always',
+  '    max_restarts: 5',
+  '    backoff: { initial: 1s, max: 30s }',
+  '    stop_signal: SIGTERM',
+  '    stop_timeout: 10s',
+  '    critical: true',
+);
+
+export const PASSWD = 'root:x:0:0:root:/root:/bin/sh\nnode:x:1000:1000:Node:/home/node:/bin/sh\n';
+export const GROUP = 'root:x:0:\nnode:x:1000:\naudio:x:29:node,other\nvideo:x:44:other\n';

@@ -51,3 +51,9 @@ export function freePort(): number {
 export function indexOf(lines: string[], pattern: RegExp): number {
   return lines.findIndex((l) => pattern.test(l));
 }
+
+/** `usher run ARGS` as PID 1, with its control socket in a private temp dir (never the host's /run/usher). */
+export function startRun(args: string[], options: StartOptions & { cwd?: string } = {}): Namespace {
+  const socketDir = tempDir();
+  return startPid1(['run', ...args], { ...options, env: { USHER_SOCKET: join(socketDir, 'control.sock'), ...options.env } });
+}

@@ -88,7 +88,7 @@ test('lines over 64 KiB are cut into marked pieces, never dropped', T, async () 
 test('LineSplitter: never cuts inside a UTF-8 character; CRLF lines lose the CR', () => {
   const s = new LineSplitter(10);
   const pieces = s.push(Buffer.from('abcdefghé€xyz\r\nok\r\n'));
-  assert.deepEqual(pieces.map((p) => p.text), ['abcdefghé', '€xyz', 'ok']);
+  assert.deepEqual(pieces.map((p) => p.bytes.toString()), ['abcdefghé', '€xyz', 'ok']);
   assert.deepEqual(pieces.map((p) => p.continued), [true, false, false]);
   assert.deepEqual(s.end(), []);
 });
@@ -112,4 +112,29 @@ test('a reader that closes usher\'s stdout never crashes it: it keeps supervisin
   } finally {
     proc.kill('SIGKILL');
   }
+});
+
+test('colour per service on a terminal only, and not with NO_COLOR or --no-color', T, async () => {
+  const { Terminal } = await import('../helpers/terminal.js');
+  const { USHER } = await import('../helpers/pid1.js');
+  const { withFiles, tempDir } = await import('./helpers.js');
+  const dir = withFiles({ 'usher.yaml': 'services:\n  one:\n    command: echo first\n  two:\n    command: echo second\n' });
+  const run = async (args: string[], env: NodeJS.ProcessEnv) => {
+    const term = new Terminal([NODE, USHER, 'run', '-f', `${dir}/usher.yaml`, ...args], { ...process.env, USHER_SOCKET: `${tempDir()}/c.sock`, ...env });
+    try {
+      await term.exited;
+      return term.output;
+    } finally {
+      term.kill();
+    }
+  };
+  const coloured = await run([], { NO_COLOR: '' });
+  assert.match(coloured, /\x1b\[36mone +\|\x1b\[0m first/);
+  assert.match(coloured, /\x1b\[33mtwo +\|\x1b\[0m second/);
+  assert.doesNotMatch(await run([], { NO_COLOR: '1' }), /\x1b\[3\dm/);
+  assert.doesNotMatch(await run(['--no-color'], {}), /\x1b\[3\dm/);
+  // Piped (every other test here): no escapes at all.
+  const piped = startEngine({ services: [{ name: 'one', argv: ['echo', 'plain'] }] });
+  await piped.exited;
+  assert.deepEqual(piped.stdout.all, ['one   | plain']);
 });

@@ -107,3 +107,11 @@ test('Backoff: doubles from initial, capped at max, resets after a stable run, n
   for (let i = 0; i < 2000; i++) big.next(0);
   assert.equal(big.next(0), 60_000, 'no overflow after many failures');
 });
+
+test('a command that cannot start is a failure with the shell\'s status (127 not found), said clearly', T, async () => {
+  const ns = startEngine({ services: [{ name: 'ghost', argv: ['/nonexistent/server', '--port', '1'] }, { name: 'nodir', argv: ['true'], cwd: '/nonexistent-dir' }] });
+  const exit = await ns.exited;
+  assert.equal(exit.code, 127, ns.stderr.text);
+  assert.match(ns.stderr.text, /ghost: cannot start \/nonexistent\/server --port 1: \/nonexistent\/server: not found \(check the command and PATH\)/);
+  assert.match(ns.stderr.text, /nodir: cannot start true: its cwd \/nonexistent-dir does not exist/);
+});

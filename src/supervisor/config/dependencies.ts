@@ -3,6 +3,7 @@
 // one after its latest dependency's, so independent services start together).
 import type { DependencyCondition, RestartPolicy } from '../types.js';
 import { closest } from './suggest.js';
+import { quote } from './words.js';
 
 export interface DependencyNode {
   name: string;
@@ -34,7 +35,7 @@ export function checkDependencies(nodes: readonly DependencyNode[]): DependencyP
           service: node.name,
           dependency: dep.name,
           part: 'name',
-          message: `services.${node.name}.depends_on: unknown service '${dep.name}'${suggestion ? ` (did you mean '${suggestion}'?)` : ''}; expected one of ${[...byName.keys()].join(', ')}`,
+          message: `services.${node.name}.depends_on: unknown service ${quote(dep.name)}${suggestion ? ` (did you mean '${suggestion}'?)` : ''}; expected one of ${[...byName.keys()].join(', ')}`,
         });
       } else if (dep.condition === 'ready' && target.hasReadyProbe === false) {
         problems.push({

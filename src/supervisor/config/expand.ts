@@ -8,6 +8,8 @@
 // written, for the shell of a string command to expand at run time from the
 // service's own environment.
 
+import { quote } from './words.js';
+
 export type Environment = Readonly<Record<string, string | undefined>>;
 
 export type Expansion = { ok: true; value: string } | { ok: false; index: number; message: string };
@@ -49,7 +51,7 @@ function expandFrom(text: string, start: number, end: number, env: Environment):
     } else if (next === '{' && dollar + 1 < end) {
       const close = matchingBrace(text, dollar + 2, end);
       if (close < 0) {
-        throw new ExpansionError(dollar, `unterminated '\${' in '${text}'; expected '\${NAME}' or '\${NAME:-default}' closed by '}' (write '$$' for a literal '$')`);
+        throw new ExpansionError(dollar, `unterminated ${excerpt(text.slice(dollar))}; expected '\${NAME}' or '\${NAME:-default}' closed by '}' (write '$$' for a literal '$')`);
       }
       out += substitute(text, dollar, dollar + 2, close, env);
       i = close + 1;
@@ -82,14 +84,14 @@ function substitute(text: string, dollar: number, bodyStart: number, close: numb
   const body = text.slice(bodyStart, close);
   const name = NAME.exec(body)?.[0];
   if (!name) {
-    throw new ExpansionError(dollar, `'\${${body}}' has no valid variable name; expected '\${NAME}' with letters, digits and '_' (write '$$' for a literal '$')`);
+    throw new ExpansionError(dollar, `${excerpt(`\${${body}}`)} has no valid variable name; expected '\${NAME}' with letters, digits and '_' (write '$$' for a literal '$')`);
   }
   const value = env[name];
   const rest = body.slice(name.length);
   if (rest === '') return value ?? '';
   const op = /^(:-|-|:\?|\?|:\+|\+)/.exec(rest)?.[0];
   if (!op) {
-    throw new ExpansionError(dollar, `'\${${body}}' is not a valid substitution; expected '\${${name}}', '\${${name}:-default}', '\${${name}:?error}' or '\${${name}:+other}'`);
+    throw new ExpansionError(dollar, `${excerpt(`\${${body}}`)} is not a valid substitution; expected '\${${name}}', '\${${name}:-default}', '\${${name}:?error}' or '\${${name}:+other}'`);
   }
   const wordStart = bodyStart + name.length + op.length;
   const word = () => expandFrom(text, wordStart, close, env);
@@ -113,4 +115,9 @@ function substitute(text: string, dollar: number, bodyStart: number, close: numb
     default:
       return unset ? '' : word();
   }
+}
+
+/** The start of the offending text, quoted on one line. */
+function excerpt(text: string): string {
+  return quote(text.length > 24 ? `${text.slice(0, 24)}...` : text);
 }

@@ -1,7 +1,8 @@
 // ready: and live: as the runtime takes them: one Probe plus its timings.
 import type { LiveSpec, Probe, ReadySpec } from '../types.js';
 import type { FileContext } from './context.js';
-import { parseDuration } from './duration.js';
+import { formatDuration, parseDuration } from './duration.js';
+import { quote } from './words.js';
 import type { Path } from './yaml-source.js';
 
 /** A probe map as the schema lets it through: exactly one kind, timings valid. */
@@ -22,11 +23,12 @@ export const LIVE_DEFAULTS = { intervalMs: 5_000, timeoutMs: 2_000, failures: 3 
 export function buildReady(ctx: FileContext, path: Path, raw: RawProbe): ReadySpec | undefined {
   const probe = buildProbe(ctx, path, raw);
   if (!probe) return undefined;
-  return {
-    probe,
-    intervalMs: parseDuration(raw.interval) ?? READY_DEFAULTS.intervalMs,
-    timeoutMs: parseDuration(raw.timeout) ?? READY_DEFAULTS.timeoutMs,
-  };
+  const timeoutMs = parseDuration(raw.timeout) ?? READY_DEFAULTS.timeoutMs;
+  if (probe.kind === 'delay' && probe.ms >= timeoutMs) {
+    // Ready "after the delay" but failed at the timeout: dependants would wait for nothing.
+    ctx.report([...path, 'delay'], `${formatDuration(probe.ms)} can never pass within the ready timeout of ${formatDuration(timeoutMs)}; expected a delay shorter than timeout`);
+  }
+  return { probe, intervalMs: parseDuration(raw.interval) ?? READY_DEFAULTS.intervalMs, timeoutMs };
 }
 
 export function buildLive(ctx: FileContext, path: Path, raw: RawProbe): LiveSpec | undefined {
@@ -55,7 +57,7 @@ function tcpProbe(ctx: FileContext, path: Path, raw: number | string): Probe | u
   const match = /^(?:\[([^\]]+)\]|([^:]*)):(\d+)$/.exec(text) ?? /^()()(\d+)$/.exec(text);
   const port = match ? Number(match[3]) : NaN;
   if (!match || !(port >= 1 && port <= 65535)) {
-    ctx.report(path, `'${text}' is not a port or host:port; expected a port number from 1 to 65535 or "host:port" such as "127.0.0.1:5432"`);
+    ctx.report(path, `${quote(text)} is not a port or host:port; expected a port number from 1 to 65535 or "host:port" such as "127.0.0.1:5432"`);
     return undefined;
   }
   const host = match[1] || match[2] || '127.0.0.1';
@@ -71,7 +73,7 @@ function httpProbe(ctx: FileContext, path: Path, raw: string): Probe | undefined
     url = undefined;
   }
   if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
-    ctx.report(path, `'${text}' is not an http URL; expected an http:// or https:// URL such as "http://127.0.0.1:8080/ready"`);
+    ctx.report(path, `${quote(text)} is not an http URL; expected an http:// or https:// URL such as "http://127.0.0.1:8080/ready"`);
     return undefined;
   }
   return { kind: 'http', url: text };

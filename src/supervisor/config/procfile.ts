@@ -4,12 +4,11 @@
 import type { ServiceConfig, SupervisorConfig } from '../types.js';
 import { DEFAULTS } from './defaults.js';
 import { Problems } from './errors.js';
-import { schemaObject } from './schema.js';
+import { invalidServiceName } from './validate.js';
 
-const ENTRY = /^([^:\s]+)[ \t]*:[ \t]*(.*)$/;
+const ENTRY = /^([^:\s][^:]*?)[ \t]*:[ \t]*(.*)$/;
 
 export function buildProcfileConfig(file: string, shown: string, text: string, problems: Problems): SupervisorConfig | undefined {
-  const validName = serviceNamePattern();
   const services: ServiceConfig[] = [];
   const seen = new Map<string, number>();
   text.split(/\r?\n/).forEach((line, index) => {
@@ -23,8 +22,9 @@ export function buildProcfileConfig(file: string, shown: string, text: string, p
       return;
     }
     const [, name, command] = match as unknown as [string, string, string];
-    if (!validName.test(name) || name.length > 63 || name === 'usher') {
-      problems.add(shown, number, indent + 1, `'${name}' is not a valid service name; expected letters, digits, '.', '_' or '-', starting with a letter or digit, at most 63 characters, not 'usher'`);
+    const expected = invalidServiceName(name);
+    if (expected !== undefined) {
+      problems.add(shown, number, indent + 1, `'${name}' is not a valid service name; expected ${expected}`);
       return;
     }
     const first = seen.get(name);
@@ -61,10 +61,4 @@ export function buildProcfileConfig(file: string, shown: string, text: string, p
     services,
     startOrder: [services.map((s) => s.name)],
   };
-}
-
-/** The same rule as usher.yaml's service names: the schema says it once. */
-function serviceNamePattern(): RegExp {
-  const services = (schemaObject().properties as Record<string, { propertyNames: { pattern: string } }>).services;
-  return new RegExp(services?.propertyNames.pattern ?? '^[A-Za-z0-9][A-Za-z0-9_.-]*$');
 }

@@ -40,9 +40,3 @@ export function distance(a: string, b: string): number {
   }
   return at(a.length, b.length);
 }
-
-/** `a, b or c` for messages. */
-export function listOr(words: readonly string[]): string {
-  if (words.length <= 1) return words.join('');
-  return `${words.slice(0, -1).join(', ')} or ${words[words.length - 1]}`;
-}

@@ -4,6 +4,7 @@
 // service starts, not here: `usher run --check` works as any user.
 import { readFile } from 'node:fs/promises';
 import type { UserSpec } from '../types.js';
+import { quote } from './words.js';
 
 export interface UserDatabase {
   passwdFile: string;
@@ -39,9 +40,9 @@ export class UserResolver {
     const entry = passwd instanceof Error ? undefined : findUser(passwd, userPart);
     if (!entry && !isId(userPart)) {
       if (passwd instanceof Error) {
-        return `cannot resolve user '${userPart}': ${this.files.passwdFile} cannot be read (${passwd.message}); expected a user of the image's ${this.files.passwdFile}, or a numeric uid:gid`;
+        return `cannot resolve user ${quote(userPart)}: ${this.files.passwdFile} cannot be read (${passwd.message}); expected a user of the image's ${this.files.passwdFile}, or a numeric uid:gid`;
       }
-      return `unknown user '${userPart}' (not in ${this.files.passwdFile}); expected a user of the image's ${this.files.passwdFile}, or a numeric uid:gid`;
+      return `unknown user ${quote(userPart)} (not in ${this.files.passwdFile}); expected a user of the image's ${this.files.passwdFile}, or a numeric uid:gid`;
     }
     const uid = entry ? entry.uid : Number(userPart);
     const base = { spec, uid, ...(entry ? { name: entry.name, home: entry.home } : {}) };
@@ -53,7 +54,7 @@ export class UserResolver {
         const group = groups instanceof Error ? undefined : groups.find((g) => g.name === groupPart);
         if (!group) {
           const why = groups instanceof Error ? `${this.files.groupFile} cannot be read (${groups.message})` : `not in ${this.files.groupFile}`;
-          return `unknown group '${groupPart}' (${why}); expected a group of the image's ${this.files.groupFile}, or a numeric gid`;
+          return `unknown group ${quote(groupPart)} (${why}); expected a group of the image's ${this.files.groupFile}, or a numeric gid`;
         }
         gid = group.gid;
       }

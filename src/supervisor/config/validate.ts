@@ -1,25 +1,21 @@
 // Checks a parsed file against the JSON Schema and turns each ajv error into
 // one problem a person can act on: where (the offending key or value), what
 // is wrong, and what is expected (the schema's errorMessage for that value).
-import AjvModule, { type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ErrorObject } from 'ajv';
 import type { Problems } from './errors.js';
-import { schemaObject, type JsonSchema } from './schema.js';
-import { closest, listOr } from './suggest.js';
+import type { JsonSchema } from './schema.js';
+import { validate as generatedValidate } from './schema-validator.generated.js';
+import { closest } from './suggest.js';
+import { listOr, quote } from './words.js';
 import type { Path, YamlSource } from './yaml-source.js';
 
-const Ajv = AjvModule.default;
-
-let compiled: ValidateFunction | undefined;
-
-function validator(): ValidateFunction {
-  if (!compiled) {
-    const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, strictRequired: false, allowUnionTypes: true });
-    // The schema's own message for a value ("expected ..."), also read by some editors.
-    ajv.addKeyword({ keyword: 'errorMessage', schemaType: 'string' });
-    compiled = ajv.compile(schemaObject());
-  }
-  return compiled;
+/** ajv's validator for schema/usher.schema.json, compiled ahead of time (see generate-validator.ts). */
+interface Validator {
+  (data: unknown): boolean;
+  errors?: ErrorObject[] | null;
 }
+
+const validator = (): Validator => generatedValidate as Validator;
 
 /** What the schema said: `isValid(path)` tells whether nothing at or below `path` was wrong. */
 export interface SchemaVerdict {
@@ -56,6 +52,17 @@ function badPath(error: ErrorObject, root: unknown): Path {
   if (error.keyword === 'required') return [...path, String(params.missingProperty)];
   if (error.keyword === 'propertyNames' || error.propertyName !== undefined) return [...path, String(params.propertyName ?? error.propertyName)];
   return path;
+}
+
+/**
+ * Whether `name` would be refused as a service name in usher.yaml (the
+ * Procfile follows the same rule): what is expected, or undefined when valid.
+ */
+export function invalidServiceName(name: string): string | undefined {
+  const validate = validator();
+  if (validate({ services: { [name]: { command: 'true' } } })) return undefined;
+  const error = validate.errors?.find((e) => e.keyword === 'propertyNames');
+  return message((error?.parentSchema as JsonSchema | undefined)?.propertyNames as JsonSchema | undefined) ?? 'a valid service name';
 }
 
 interface Issue {
@@ -99,9 +106,11 @@ function explainComposite(composite: ErrorObject, inner: readonly ErrorObject[],
     // oneOf [{required: [tcp]}, {required: [http]}, ...]: exactly one of these keys.
     const names = branches.map((b) => (b.required as string[])[0] as string);
     const data = composite.data as Record<string, unknown>;
-    const present = names.filter((n) => data && typeof data === 'object' && Object.hasOwn(data, n));
-    const what = present.length === 0 ? `none of ${listOr(names)}` : `both ${present.map((p) => `'${p}'`).join(' and ')}`;
-    return [{ path, key: false, kind: present.length === 0 ? 'missing' : 'other', message: `${subject(path)}: has ${what}; expected exactly one of ${listOr(names)}` }];
+    // Not a map: the type error beside this one says so.
+    if (!data || typeof data !== 'object' || Array.isArray(data)) return [];
+    const present = names.filter((n) => Object.hasOwn(data, n));
+    const what = present.length === 0 ? 'has no probe' : `has ${present.map((p) => `'${p}'`).join(' and ')}`;
+    return [{ path, key: false, kind: present.length === 0 ? 'missing' : 'other', message: `${subject(path)}: ${what}; expected exactly one of ${listOr(names)}` }];
   }
   const byBranch = new Map<string, ErrorObject[]>();
   for (const e of inner) {
@@ -131,7 +140,7 @@ function explainOne(error: ErrorObject, inherited: string | undefined, root: unk
         path: [...path, key],
         key: true,
         kind: suggestion ? 'unknown-suggested' : 'other',
-        message: `${here}: unknown key '${key}'${suggestion ? ` (did you mean '${suggestion}'?)` : ''}; expected one of ${allowed.join(', ')}${extensions}`,
+        message: `${here}: unknown key ${quote(key)}${suggestion ? ` (did you mean '${suggestion}'?)` : ''}; expected one of ${allowed.join(', ')}${extensions}`,
       };
     }
     case 'required': {
@@ -147,7 +156,7 @@ function explainOne(error: ErrorObject, inherited: string | undefined, root: unk
         path: [...path, name],
         key: true,
         kind: 'other',
-        message: `${here}: '${name}' is not a valid name; expected ${message(names) ?? 'a valid name'}`,
+        message: `${here}: ${quote(name)} is not a valid name; expected ${message(names) ?? 'a valid name'}`,
       };
     }
     case 'enum': {
@@ -238,9 +247,10 @@ function got(value: unknown): string {
 }
 
 export function show(value: unknown): string {
-  if (typeof value === 'string') return `'${value}'`;
+  if (typeof value === 'string') return quote(value);
   if (value === null || value === undefined) return 'nothing';
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a map';
   return String(value);
 }
+

@@ -17,6 +17,7 @@ import { displayPath, resolveFrom } from './paths.js';
 import { buildLive, buildReady, commandArgv, type RawProbe } from './probes.js';
 import { closest } from './suggest.js';
 import { UserResolver } from './users.js';
+import { quote } from './words.js';
 import { validateAgainstSchema, type SchemaVerdict } from './validate.js';
 import { YamlSource, type Path } from './yaml-source.js';
 
@@ -232,7 +233,7 @@ function stopSignal(ctx: FileContext, path: Path, raw: string | number | undefin
   if (signal !== undefined) return signal;
   const text = String(raw).toUpperCase().replace(/^SIG/, '');
   const suggestion = closest(text, SIGNAL_NAMES);
-  ctx.report(path, `unknown signal '${raw}'${suggestion ? ` (did you mean SIG${suggestion}?)` : ''}; expected a signal name such as SIGTERM, SIGINT, SIGQUIT, SIGHUP, SIGUSR1, or a number from 1 to ${MAX_SIGNAL}`);
+  ctx.report(path, `unknown signal ${quote(String(raw))}${suggestion ? ` (did you mean SIG${suggestion}?)` : ''}; expected a signal name such as SIGTERM, SIGINT, SIGQUIT, SIGHUP, SIGUSR1, or a number from 1 to ${MAX_SIGNAL}`);
   return DEFAULTS.stopSignal;
 }
 

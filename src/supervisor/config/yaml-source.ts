@@ -62,8 +62,10 @@ export class YamlSource {
    */
   locate(path: Path, { key = false }: { key?: boolean } = {}): Position {
     const found = this.#walk(path);
-    const node = key && found.complete ? (found.keyNode ?? found.node) : found.node ?? found.keyNode;
-    const offset = node?.range?.[0] ?? (found.keyNode?.range?.[0] ?? 0);
+    // `web:` with nothing after it: the value is an empty node at the line's end; the key says more.
+    const empty = found.node !== undefined && isScalar(found.node) && found.node.value === null && found.node.range?.[0] === found.node.range?.[1];
+    const node = (key || empty) && found.complete ? (found.keyNode ?? found.node) : (found.node ?? found.keyNode);
+    const offset = node?.range?.[0] ?? found.keyNode?.range?.[0] ?? 0;
     return this.positionOf(offset);
   }
 
@@ -141,9 +143,10 @@ function child(document: Document.Parsed, node: Node | undefined, segment: strin
   return undefined;
 }
 
+/** A key as text; merge keys (`<<`, a symbol once parsed) as '<<'. */
 function keyText(key: unknown): string | undefined {
-  if (isScalar(key)) return String(key.value);
-  return undefined;
+  if (!isScalar(key)) return undefined;
+  return typeof key.value === 'symbol' ? (key.value.description ?? '<<') : String(key.value);
 }
 
 function syntaxMessage(code: string, message: string, text: string, offset: number): string {

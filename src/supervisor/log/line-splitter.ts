@@ -6,7 +6,8 @@
 export const MAX_LINE_BYTES = 64 * 1024;
 
 export interface LinePiece {
-  text: string;
+  /** The line's bytes (a view: copy them to keep them beyond the current chunk). */
+  bytes: Buffer;
   /** True when the line goes on in the next piece (it was longer than MAX_LINE_BYTES). */
   continued: boolean;
 }
@@ -22,11 +23,19 @@ export class LineSplitter {
     const out: LinePiece[] = [];
     let start = 0;
     for (let nl = chunk.indexOf(10, start); nl >= 0; nl = chunk.indexOf(10, start)) {
-      this.#append(chunk.subarray(start, nl), out);
-      this.#emitPending(out, false);
+      if (this.#pendingBytes === 0 && nl - start <= this.maxBytes) {
+        // The common case: a whole line inside this chunk, no copy.
+        let end = nl;
+        if (end > start && chunk[end - 1] === 13) end--;
+        out.push({ bytes: chunk.subarray(start, end), continued: false });
+      } else {
+        this.#append(chunk.subarray(start, nl), out);
+        this.#emitPending(out, false);
+      }
       start = nl + 1;
     }
-    if (start < chunk.length) this.#append(chunk.subarray(start), out);
+    // Kept beyond this chunk: copy, the chunk's memory may be reused.
+    if (start < chunk.length) this.#append(Buffer.from(chunk.subarray(start)), out);
     return out;
   }
 
@@ -58,7 +67,7 @@ export class LineSplitter {
   #emitPending(out: LinePiece[], continued: boolean): void {
     let line = this.#pending.length === 1 ? (this.#pending[0] as Buffer) : Buffer.concat(this.#pending);
     if (!continued && line.length > 0 && line[line.length - 1] === 13) line = line.subarray(0, line.length - 1);
-    out.push({ text: line.toString('utf8'), continued });
+    out.push({ bytes: line, continued });
     this.#pending = [];
     this.#pendingBytes = 0;
   }

@@ -25,7 +25,7 @@ export interface LogOutputOptions {
 export type EventFields = Record<string, string | number | boolean | null | undefined>;
 
 export class LogOutput {
-  readonly #prefix = new Map<string, { first: string; next: string }>();
+  readonly #prefix = new Map<string, { first: Buffer; next: Buffer }>();
   readonly #usherPrefix: string;
 
   constructor(
@@ -43,7 +43,7 @@ export class LogOutput {
     options.names.forEach((name, i) => {
       const code = COLOURS[i % COLOURS.length];
       // A terminal on stdout decides; the prefix is the same string on both streams.
-      this.#prefix.set(name, { first: paint(name, code, '|', stdout), next: paint(name, code, '+', stdout) });
+      this.#prefix.set(name, { first: Buffer.from(paint(name, code, '|', stdout)), next: Buffer.from(paint(name, code, '+', stdout)) });
     });
     this.#usherPrefix = paint(USHER_NAME, 1, '|', stderr);
   }
@@ -59,23 +59,35 @@ export class LogOutput {
    */
   lines(service: string, stream: StreamName, pieces: readonly LinePiece[], continuing: boolean): boolean {
     if (pieces.length === 0) return true;
-    let text = '';
     if (this.options.format === 'json') {
+      let text = '';
       const time = new Date().toISOString();
       for (const p of pieces) {
-        const record: Record<string, unknown> = { time, service, stream, line: p.text };
+        const record: Record<string, unknown> = { time, service, stream, line: p.bytes.toString('utf8') };
         if (p.continued) record.continued = true;
         text += JSON.stringify(record) + '\n';
       }
-    } else {
-      const prefix = this.#prefix.get(service) ?? { first: `${service} | `, next: `${service} + ` };
-      let cont = continuing;
-      for (const p of pieces) {
-        text += (cont ? prefix.next : prefix.first) + p.text + '\n';
-        cont = p.continued;
-      }
+      return this.sinkFor(stream).write(text);
     }
-    return this.sinkFor(stream).write(text);
+    // Text: bytes are copied as they came, prefix inserted, with no decoding;
+    // one buffer and one write per batch.
+    const prefix = this.#prefix.get(service) ?? { first: Buffer.from(`${service} | `), next: Buffer.from(`${service} + `) };
+    let size = 0;
+    let cont = continuing;
+    for (const p of pieces) {
+      size += (cont ? prefix.next : prefix.first).length + p.bytes.length + 1;
+      cont = p.continued;
+    }
+    const out = Buffer.allocUnsafe(size);
+    let at = 0;
+    cont = continuing;
+    for (const p of pieces) {
+      at += (cont ? prefix.next : prefix.first).copy(out, at);
+      at += p.bytes.copy(out, at);
+      out[at++] = 10;
+      cont = p.continued;
+    }
+    return this.sinkFor(stream).write(out);
   }
 
   /** usher's own event: `{"time", "service": "usher", "event", ...fields}` or `usher | text`. On stderr. */

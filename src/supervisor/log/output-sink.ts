@@ -5,14 +5,14 @@
 // shutdown go on); the relay pauses the services' pipes instead (back-pressure).
 // A reader that goes away (EPIPE) only silences the output: usher keeps
 // supervising. Node ignores SIGPIPE, so the write fails instead of killing us.
-import { fstatSync, writeSync, type Stats } from 'node:fs';
+import { closeSync, fstatSync, openSync, writeSync, type Stats } from 'node:fs';
 import net from 'node:net';
 import tty from 'node:tty';
 
 export interface OutputSink {
   readonly isTTY: boolean;
   /** Queues text; false when the reader is behind and sources should pause until onDrain. */
-  write(text: string): boolean;
+  write(text: string | Buffer): boolean;
   /** Called once, when what was queued has been written (or the output is gone). */
   onDrain(listener: () => void): void;
   /** Resolves when everything queued is written, the output is gone, or at the deadline. */
@@ -28,13 +28,19 @@ class StreamSink implements OutputSink {
   constructor(
     private readonly stream: net.Socket | tty.WriteStream,
     readonly isTTY: boolean,
+    fd: number,
   ) {
     stream.on('error', () => this.#close());
-    stream.on('close', () => this.#close());
+    stream.on('close', () => {
+      this.#close();
+      // Node closed the descriptor with the stream. Put /dev/null in its place,
+      // so the next pipe usher opens for a service never lands on fd 1 or 2.
+      holdDescriptor(fd);
+    });
     stream.on('drain', () => this.#drained());
   }
 
-  write(text: string): boolean {
+  write(text: string | Buffer): boolean {
     if (this.#closed) return true;
     this.stream.write(text);
     return this.stream.writableLength < HIGH_WATER;
@@ -72,10 +78,11 @@ class FileSink implements OutputSink {
   readonly isTTY = false;
   #closed = false;
   constructor(private readonly fd: number) {}
-  write(text: string): boolean {
+  write(text: string | Buffer): boolean {
     if (this.#closed) return true;
     try {
-      writeSync(this.fd, text);
+      if (typeof text === 'string') writeSync(this.fd, text);
+      else writeSync(this.fd, text);
     } catch {
       this.#closed = true;
     }
@@ -102,6 +109,21 @@ class NullSink implements OutputSink {
   }
 }
 
+function holdDescriptor(fd: number): void {
+  try {
+    fstatSync(fd);
+    return; // still (or again) open
+  } catch {
+    // closed: fill it
+  }
+  try {
+    const got = openSync('/dev/null', 'w');
+    if (got !== fd) closeSync(got);
+  } catch {
+    // nothing more to do
+  }
+}
+
 function statOf(fd: number): Stats | undefined {
   try {
     return fstatSync(fd);
@@ -112,9 +134,9 @@ function statOf(fd: number): Stats | undefined {
 
 function openSink(fd: number, stat: Stats | undefined): OutputSink {
   if (!stat) return new NullSink();
-  if (tty.isatty(fd)) return new StreamSink(new tty.WriteStream(fd), true);
+  if (tty.isatty(fd)) return new StreamSink(new tty.WriteStream(fd), true, fd);
   if (stat.isFIFO() || stat.isSocket()) {
-    return new StreamSink(new net.Socket({ fd, readable: false, writable: true }), false);
+    return new StreamSink(new net.Socket({ fd, readable: false, writable: true }), false, fd);
   }
   return new FileSink(fd);
 }
