@@ -94,7 +94,7 @@ test('the file\'s shape: empty, not a map, no services, a service or a probe wit
   assert.deepEqual(await problemsOf(t, 'grace: 5s\n'), [`usher.yaml:1:1: top level: 'services' is missing; expected a map of service names to services`]);
   assert.deepEqual(await problemsOf(t, 'services: {}\n'), [`usher.yaml:1:11: services: is empty; expected a map of service names to services`]);
   assert.deepEqual(await problemsOf(t, 'services: [a]\n'), [`usher.yaml:1:11: services: got a list; expected a map of service names to services`]);
-  assert.deepEqual(await problemsOf(t, yaml('services:', '  web:', '  api: { cwd: /app }')), [
+  assert.deepEqual(await problemsOf(t, yaml('services:', '  web:', '  api: { cwd: /app }', '  b: { command: x, depends_on: { web: ready, api: completed } }')), [
     `usher.yaml:2:3: services.web: no value; expected a map with 'command' and the service's other keys`,
     `usher.yaml:3:8: services.api: 'command' is missing; expected the command to run: a string (run through /bin/sh -c) or a non-empty list of strings (argv, no shell)`,
   ]);
@@ -167,6 +167,15 @@ test('unknown keys: "did you mean" for typos and other spellings, at the key', a
       `usher.yaml:11:23: services.b.ready: unknown key 'timout' (did you mean 'timeout'?); expected one of tcp, http, exec, log, delay, interval, timeout`,
     ],
   );
+});
+
+test('a misspelt key hides the "missing" error only for the key it meant', async (t) => {
+  assert.deepEqual(await problemsOf(t, yaml('services:', '  a: { comand: x }', '  b: { stopSignal: INT }', '  c: { command: x, ready: { tpc: 80 } }')), [
+    `usher.yaml:2:8: services.a: unknown key 'comand' (did you mean 'command'?); expected one of ${SERVICE_KEYS}`,
+    `usher.yaml:3:6: services.b: 'command' is missing; expected the command to run: a string (run through /bin/sh -c) or a non-empty list of strings (argv, no shell)`,
+    `usher.yaml:3:8: services.b: unknown key 'stopSignal' (did you mean 'stop_signal'?); expected one of ${SERVICE_KEYS}`,
+    `usher.yaml:4:29: services.c.ready: unknown key 'tpc' (did you mean 'tcp'?); expected one of tcp, http, exec, log, delay, interval, timeout`,
+  ]);
 });
 
 test('names: service names, the reserved name usher, variable names, a dependency listed twice', async (t) => {
@@ -310,6 +319,18 @@ test('env_file: a missing file at its list entry; bad lines reported in the env 
       `bad.env:3:1: not a KEY=VALUE line; expected KEY=VALUE (letters, digits and '_' in KEY), a # comment or a blank line`,
       `bad.env:4:3: not a KEY=VALUE line; expected KEY=VALUE (letters, digits and '_' in KEY), a # comment or a blank line`,
       `bad.env:5:3: unterminated quoted value for Q; expected the closing quote on the same line`,
+    ],
+  );
+});
+
+test('problems of the config file come first, then those of its env files, each sorted by position', async (t) => {
+  assert.deepEqual(
+    await problemsOf(t, yaml('services:', '  a: { command: x, env_file: bad.env, depends_on: [b] }', '  b: { command: x, depends_on: [a] }'), {
+      files: { 'bad.env': 'oops\n' },
+    }),
+    [
+      `usher.yaml:2:52: dependency cycle: a -> b -> a; ${CYCLE}`,
+      `bad.env:1:1: not a KEY=VALUE line; expected KEY=VALUE (letters, digits and '_' in KEY), a # comment or a blank line`,
     ],
   );
 });

@@ -16,8 +16,9 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
   readonly problems: ConfigProblem[];
 
-  constructor(problems: ConfigProblem[]) {
-    const sorted = sortProblems(problems);
+  /** `mainFile` (the config file) is listed first; other files (env files) follow in the order they were met. */
+  constructor(problems: ConfigProblem[], mainFile?: string) {
+    const sorted = sortProblems(problems, mainFile);
     super(formatProblems(sorted));
     this.problems = sorted;
   }
@@ -37,12 +38,10 @@ function formatProblems(problems: readonly ConfigProblem[]): string {
   return problems.map(formatProblem).join('\n');
 }
 
-/**
- * By file (in the order files first appear: the config file, then the env
- * files it names), then by position; duplicates removed.
- */
-function sortProblems(problems: readonly ConfigProblem[]): ConfigProblem[] {
+/** By file (the main one first), then by position; duplicates removed. */
+function sortProblems(problems: readonly ConfigProblem[], mainFile: string | undefined): ConfigProblem[] {
   const fileOrder = new Map<string, number>();
+  if (mainFile !== undefined) fileOrder.set(mainFile, 0);
   for (const p of problems) if (!fileOrder.has(p.file)) fileOrder.set(p.file, fileOrder.size);
   const seen = new Set<string>();
   const unique = problems.filter((p) => {
@@ -61,6 +60,9 @@ function sortProblems(problems: readonly ConfigProblem[]): ConfigProblem[] {
 export class Problems {
   readonly list: ConfigProblem[] = [];
 
+  /** The config file as shown, listed first when the problems are reported. */
+  constructor(readonly mainFile?: string) {}
+
   add(file: string, line: number, column: number, message: string): void {
     this.list.push({ file, line, column, message });
   }
@@ -70,6 +72,6 @@ export class Problems {
   }
 
   throwIfAny(): void {
-    if (this.list.length > 0) throw new ConfigError(this.list);
+    if (this.list.length > 0) throw new ConfigError(this.list, this.mainFile);
   }
 }

@@ -9,7 +9,6 @@ import { findConfigFile } from './find.js';
 import { displayPath } from './paths.js';
 import { buildProcfileConfig } from './procfile.js';
 import { SYSTEM_USERS, UserResolver, type UserDatabase } from './users.js';
-import { buildYamlConfig } from './yaml-config.js';
 
 export interface LoadOptions {
   /** As given to -f (relative to cwd); absent: usher.yaml, usher.yml, then Procfile in cwd. */
@@ -33,13 +32,16 @@ export async function loadConfig(options: LoadOptions): Promise<SupervisorConfig
     const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : `cannot be read (${code ?? (e as Error).message})`;
     throw new ConfigError([{ file: shown, line: 0, column: 0, message: `${why}; expected a usher.yaml or a Procfile` }]);
   }
-  const problems = new Problems();
-  const config = isProcfile(file)
-    ? buildProcfileConfig(file, shown, text, problems)
-    : await buildYamlConfig(
-        { file, shownAs: shown, text, cwd, env: options.env, users: new UserResolver({ ...SYSTEM_USERS, ...options.users }) },
-        problems,
-      );
+  const problems = new Problems(shown);
+  let config: SupervisorConfig | undefined;
+  if (isProcfile(file)) {
+    config = buildProcfileConfig(file, shown, text, problems);
+  } else {
+    // The YAML parser is most of the loader's start-up cost: a Procfile does without it.
+    const { buildYamlConfig } = await import('./yaml-config.js');
+    const users = new UserResolver({ ...SYSTEM_USERS, ...options.users });
+    config = await buildYamlConfig({ file, shownAs: shown, text, cwd, env: options.env, users }, problems);
+  }
   problems.throwIfAny();
   if (!config) throw new Error('internal error: config not built and no problem reported');
   return config;

@@ -70,7 +70,10 @@ interface Issue {
   /** Points at the key rather than the value (unknown keys, bad names). */
   key: boolean;
   message: string;
-  kind: 'missing' | 'unknown-suggested' | 'other';
+  /** For a missing key: the keys any of which would satisfy it. */
+  missing?: readonly string[];
+  /** For an unknown key: the key it most likely meant. */
+  suggestion?: string;
 }
 
 function explain(errors: readonly ErrorObject[], inherited: string | undefined, root: unknown): Issue[] {
@@ -110,7 +113,7 @@ function explainComposite(composite: ErrorObject, inner: readonly ErrorObject[],
     if (!data || typeof data !== 'object' || Array.isArray(data)) return [];
     const present = names.filter((n) => Object.hasOwn(data, n));
     const what = present.length === 0 ? 'has no probe' : `has ${present.map((p) => `'${p}'`).join(' and ')}`;
-    return [{ path, key: false, kind: present.length === 0 ? 'missing' : 'other', message: `${subject(path)}: ${what}; expected exactly one of ${listOr(names)}` }];
+    return [{ path, key: false, ...(present.length === 0 ? { missing: names } : {}), message: `${subject(path)}: ${what}; expected exactly one of ${listOr(names)}` }];
   }
   const byBranch = new Map<string, ErrorObject[]>();
   for (const e of inner) {
@@ -121,7 +124,7 @@ function explainComposite(composite: ErrorObject, inner: readonly ErrorObject[],
     (list) => !list.some((e) => e.keyword === 'type' && e.instancePath === composite.instancePath),
   );
   if (composite.keyword === 'anyOf' && fitting.length > 0) return explain(fitting[0] as ErrorObject[], expected, root);
-  return [{ path, key: false, kind: 'other', message: `${subject(path)}: ${got(composite.data)}; expected ${expected}` }];
+  return [{ path, key: false, message: `${subject(path)}: ${got(composite.data)}; expected ${expected}` }];
 }
 
 function explainOne(error: ErrorObject, inherited: string | undefined, root: unknown): Issue {
@@ -139,7 +142,7 @@ function explainOne(error: ErrorObject, inherited: string | undefined, root: unk
       return {
         path: [...path, key],
         key: true,
-        kind: suggestion ? 'unknown-suggested' : 'other',
+        ...(suggestion ? { suggestion } : {}),
         message: `${here}: unknown key ${quote(key)}${suggestion ? ` (did you mean '${suggestion}'?)` : ''}; expected one of ${allowed.join(', ')}${extensions}`,
       };
     }
@@ -147,55 +150,47 @@ function explainOne(error: ErrorObject, inherited: string | undefined, root: unk
       const name = String(params.missingProperty);
       const property = (parent?.properties as Record<string, JsonSchema> | undefined)?.[name];
       const what = (property && (message(property) ?? describe(property))) ?? 'a value';
-      return { path, key: false, kind: 'missing', message: `${here}: '${name}' is missing; expected ${what}` };
+      return { path, key: false, missing: [name], message: `${here}: '${name}' is missing; expected ${what}` };
     }
     case 'propertyNames': {
       const name = String(params.propertyName);
       const names = parent?.propertyNames as JsonSchema | undefined;
-      return {
-        path: [...path, name],
-        key: true,
-        kind: 'other',
-        message: `${here}: ${quote(name)} is not a valid name; expected ${message(names) ?? 'a valid name'}`,
-      };
+      return { path: [...path, name], key: true, message: `${here}: ${quote(name)} is not a valid name; expected ${message(names) ?? 'a valid name'}` };
     }
     case 'enum': {
       const allowed = (params.allowedValues as unknown[]).map(String);
       const suggestion = typeof error.data === 'string' ? closest(error.data, allowed) : undefined;
-      return {
-        path,
-        key: false,
-        kind: 'other',
-        message: `${here}: ${show(error.data)} is not allowed${suggestion ? ` (did you mean '${suggestion}'?)` : ''}; expected ${expected}`,
-      };
+      const meant = suggestion ? ` (did you mean '${suggestion}'?)` : '';
+      return { path, key: false, message: `${here}: ${show(error.data)} is not allowed${meant}; expected ${expected}` };
     }
     case 'type':
-      return { path, key: false, kind: 'other', message: `${here}: ${got(error.data)}; expected ${expected}` };
+      return { path, key: false, message: `${here}: ${got(error.data)}; expected ${expected}` };
     case 'minimum':
     case 'maximum':
     case 'exclusiveMinimum':
     case 'exclusiveMaximum':
-      return { path, key: false, kind: 'other', message: `${here}: ${show(error.data)} is out of range; expected ${expected}` };
+      return { path, key: false, message: `${here}: ${show(error.data)} is out of range; expected ${expected}` };
     case 'minLength':
-      return { path, key: false, kind: 'other', message: `${here}: is empty; expected ${expected}` };
+      return { path, key: false, message: `${here}: is empty; expected ${expected}` };
     case 'minItems':
-      return { path, key: false, kind: 'other', message: `${here}: is an empty list; expected ${expected}` };
+      return { path, key: false, message: `${here}: is an empty list; expected ${expected}` };
     case 'minProperties':
-      return { path, key: false, kind: 'other', message: `${here}: is empty; expected ${expected}` };
+      return { path, key: false, message: `${here}: is empty; expected ${expected}` };
     case 'uniqueItems': {
       const list = error.data as unknown[];
       const j = Number(params.j);
-      return { path: [...path, j], key: false, kind: 'other', message: `${here}: ${show(list[j])} is listed twice; expected each name once` };
+      return { path: [...path, j], key: false, message: `${here}: ${show(list[j])} is listed twice; expected each name once` };
     }
     default:
-      return { path, key: false, kind: 'other', message: `${here}: ${show(error.data)} is not valid; expected ${expected}` };
+      return { path, key: false, message: `${here}: ${show(error.data)} is not valid; expected ${expected}` };
   }
 }
 
-/** A misspelt key already says what is wrong: "'command' is missing" next to "unknown key 'comand'" is noise. */
+/** A misspelt key already says what is wrong: "'command' is missing" next to "unknown key 'comand' (did you mean 'command'?)" is noise. */
 function dropRedundant(issues: Issue[]): Issue[] {
-  const suggestedAt = new Set(issues.filter((i) => i.kind === 'unknown-suggested').map((i) => JSON.stringify(i.path.slice(0, -1))));
-  return issues.filter((i) => !(i.kind === 'missing' && suggestedAt.has(JSON.stringify(i.path))));
+  const meant = (i: Issue) => `${JSON.stringify(i.path.slice(0, -1))} ${i.suggestion}`;
+  const suggested = new Set(issues.filter((i) => i.suggestion !== undefined).map(meant));
+  return issues.filter((i) => !i.missing?.some((name) => suggested.has(`${JSON.stringify(i.path)} ${name}`)));
 }
 
 function message(schema: JsonSchema | undefined): string | undefined {

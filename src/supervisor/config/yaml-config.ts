@@ -73,7 +73,11 @@ export async function buildYamlConfig(options: YamlLoadOptions, problems: Proble
   const nodes: DependencyNode[] = [];
   for (const name of serviceNames(source, raw)) {
     const rawService = raw.services[name];
-    if (!isMap(rawService)) continue;
+    if (!isMap(rawService)) {
+      // Wrong itself (the schema said so), but its name exists for the others' depends_on.
+      nodes.push({ name, dependsOn: [], hasReadyProbe: undefined, restart: undefined });
+      continue;
+    }
     const service = await buildService(ctx, verdict, name, rawService, options.users);
     services.push(service);
     const ok = (key: keyof RawService) => rawService[key] !== undefined && verdict.isValid(['services', name, key]);
