@@ -258,3 +258,28 @@ test('loadConfig without file finds the Procfile; -f names a missing file', asyn
     return true;
   });
 });
+
+test('onWarning: each ${VAR} left empty because VAR is not set, with its position; defaults and $$ say nothing', async (t) => {
+  const dir = tempDir(t, {
+    'usher.yaml': yaml(
+      'services:',
+      '  a:',
+      '    command: echo ${GREETING} ${NAME:-world} ${OPT-} $${LITERAL}',
+      '    env: { URL: "http://${HOST}:${PORT}/", SET: "${SET}" }',
+    ),
+  });
+  const warnings: string[] = [];
+  const config = await loadConfig({ cwd: dir, env: { PORT: '80', SET: '1' }, users: usersIn(dir), onWarning: (w) => warnings.push(w) });
+  assert.deepEqual(config.services[0]?.env, { URL: 'http://:80/', SET: '1' });
+  assert.deepEqual(warnings, [
+    'usher.yaml:3:19: services.a.command: variable GREETING is not set, so ${GREETING} is empty; set it, or write ${GREETING:-default} or ${GREETING-} to choose',
+    'usher.yaml:4:25: services.a.env.URL: variable HOST is not set, so ${HOST} is empty; set it, or write ${HOST:-default} or ${HOST-} to choose',
+  ]);
+});
+
+test('onWarning: nothing is said about a file that does not load (its problems come alone)', async (t) => {
+  const dir = tempDir(t, { 'usher.yaml': yaml('services:', '  a: { command: "echo ${UNSET}", restart: sometimes }') });
+  const warnings: string[] = [];
+  await assert.rejects(loadConfig({ cwd: dir, env: {}, users: usersIn(dir), onWarning: (w) => warnings.push(w) }), ConfigError);
+  assert.deepEqual(warnings, []);
+});

@@ -13,6 +13,8 @@ export class FileContext {
     readonly dir: string,
     /** usher's working directory, for showing other files' paths. */
     readonly cwd: string,
+    /** Told about what is allowed but likely a mistake (a variable not set), as `FILE:LINE:COL: ...`. */
+    readonly warn: (line: string) => void = () => {},
   ) {}
 
   /** Reports `message` (already `what; expected ...`) at the value (or key) at `path`, prefixed with its name. */
@@ -24,7 +26,15 @@ export class FileContext {
   /** ${VAR} expansion of the string at `path`; on error, reports at the offending '${' and returns the text unexpanded. */
   expand(path: Path, text: string): string {
     const result = expandVariables(text, this.env);
-    if (result.ok) return result.value;
+    if (result.ok) {
+      for (const { name, index } of result.unset) {
+        const at = this.source.locateInString(path, index);
+        this.warn(
+          `${this.source.file}:${at.line}:${at.column}: ${subject(path)}: variable ${name} is not set, so \${${name}} is empty; set it, or write \${${name}:-default} or \${${name}-} to choose`,
+        );
+      }
+      return result.value;
+    }
     const at = this.source.locateInString(path, result.index);
     this.problems.add(this.source.file, at.line, at.column, `${subject(path)}: ${result.message}`);
     return text;

@@ -12,13 +12,24 @@ import { quote } from './words.js';
 
 export type Environment = Readonly<Record<string, string | undefined>>;
 
-export type Expansion = { ok: true; value: string } | { ok: false; index: number; message: string };
+export type Expansion =
+  | {
+      ok: true;
+      value: string;
+      /** ${NAME} written without a default and NAME not set: expanded to '' (compose warns about these). */
+      unset: { name: string; index: number }[];
+    }
+  | { ok: false; index: number; message: string };
+
+type Unset = { name: string; index: number }[];
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*/;
 
 export function expandVariables(text: string, env: Environment): Expansion {
   try {
-    return { ok: true, value: expandFrom(text, 0, text.length, env) };
+    const unset: Unset = [];
+    const value = expandFrom(text, 0, text.length, env, unset);
+    return { ok: true, value, unset };
   } catch (e) {
     if (e instanceof ExpansionError) return { ok: false, index: e.index, message: e.message };
     throw e;
@@ -34,7 +45,7 @@ class ExpansionError extends Error {
   }
 }
 
-function expandFrom(text: string, start: number, end: number, env: Environment): string {
+function expandFrom(text: string, start: number, end: number, env: Environment, unset: Unset): string {
   let out = '';
   let i = start;
   while (i < end) {
@@ -53,7 +64,7 @@ function expandFrom(text: string, start: number, end: number, env: Environment):
       if (close < 0) {
         throw new ExpansionError(dollar, `unterminated ${excerpt(text.slice(dollar))}; expected '\${NAME}' or '\${NAME:-default}' closed by '}' (write '$$' for a literal '$')`);
       }
-      out += substitute(text, dollar, dollar + 2, close, env);
+      out += substitute(text, dollar, dollar + 2, close, env, unset);
       i = close + 1;
     } else {
       out += '$';
@@ -80,7 +91,7 @@ function matchingBrace(text: string, from: number, end: number): number {
   return -1;
 }
 
-function substitute(text: string, dollar: number, bodyStart: number, close: number, env: Environment): string {
+function substitute(text: string, dollar: number, bodyStart: number, close: number, env: Environment, unsetSeen: Unset): string {
   const body = text.slice(bodyStart, close);
   const name = NAME.exec(body)?.[0];
   if (!name) {
@@ -88,13 +99,16 @@ function substitute(text: string, dollar: number, bodyStart: number, close: numb
   }
   const value = env[name];
   const rest = body.slice(name.length);
-  if (rest === '') return value ?? '';
+  if (rest === '') {
+    if (value === undefined) unsetSeen.push({ name, index: dollar });
+    return value ?? '';
+  }
   const op = /^(:-|-|:\?|\?|:\+|\+)/.exec(rest)?.[0];
   if (!op) {
     throw new ExpansionError(dollar, `${excerpt(`\${${body}}`)} is not a valid substitution; expected '\${${name}}', '\${${name}:-default}', '\${${name}:?error}' or '\${${name}:+other}'`);
   }
   const wordStart = bodyStart + name.length + op.length;
-  const word = () => expandFrom(text, wordStart, close, env);
+  const word = () => expandFrom(text, wordStart, close, env, unsetSeen);
   const unset = value === undefined;
   const emptyOrUnset = unset || value === '';
   switch (op) {

@@ -18,6 +18,12 @@ export interface LoadOptions {
   env: NodeJS.ProcessEnv | Environment;
   /** Where `user:` names are looked up (tests point these at temp files). */
   users?: Partial<UserDatabase>;
+  /**
+   * Told about what is valid but likely a mistake, one `FILE:LINE:COL: ...`
+   * line each: a `${VAR}` whose VAR is not set (expanded to '', as compose
+   * does). Only for a file that loads; without it, nothing is said.
+   */
+  onWarning?: (line: string) => void;
 }
 
 export async function loadConfig(options: LoadOptions): Promise<SupervisorConfig> {
@@ -40,7 +46,10 @@ export async function loadConfig(options: LoadOptions): Promise<SupervisorConfig
     // The YAML parser is most of the loader's start-up cost: a Procfile does without it.
     const { buildYamlConfig } = await import('./yaml-config.js');
     const users = new UserResolver({ ...SYSTEM_USERS, ...options.users });
-    config = await buildYamlConfig({ file, shownAs: shown, text, cwd, env: options.env, users }, problems);
+    // Warnings are held back until the file is known to load: problems come alone.
+    const warnings: string[] = [];
+    config = await buildYamlConfig({ file, shownAs: shown, text, cwd, env: options.env, users, onWarning: (w) => warnings.push(w) }, problems);
+    if (problems.empty) for (const w of warnings) options.onWarning?.(w);
   }
   problems.throwIfAny();
   if (!config) throw new Error('internal error: config not built and no problem reported');

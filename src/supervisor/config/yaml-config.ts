@@ -54,6 +54,7 @@ export interface YamlLoadOptions {
   cwd: string;
   env: Environment;
   users: UserResolver;
+  onWarning?: (line: string) => void;
 }
 
 /** Every problem goes to `problems`; the result is complete only when there is none. */
@@ -67,7 +68,7 @@ export async function buildYamlConfig(options: YamlLoadOptions, problems: Proble
   // Past the schema, each part it accepted is checked further even when others
   // were wrong: one run reports every problem of the file.
   if (!isMap(raw) || !isMap(raw.services)) return undefined;
-  const ctx = new FileContext(source, problems, options.env, dirname(options.file), options.cwd);
+  const ctx = new FileContext(source, problems, options.env, dirname(options.file), options.cwd, options.onWarning);
 
   const services: ServiceConfig[] = [];
   const nodes: DependencyNode[] = [];
