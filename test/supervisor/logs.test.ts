@@ -138,3 +138,14 @@ test('colour per service on a terminal only, and not with NO_COLOR or --no-color
   await piped.exited;
   assert.deepEqual(piped.stdout.all, ['one   | plain']);
 });
+
+test('LineSplitter: lines across chunks, a line of exactly the limit stays whole, one byte more is cut', () => {
+  const s = new LineSplitter(8);
+  const texts = (pieces: { bytes: Buffer; continued: boolean }[]) => pieces.map((p) => `${p.bytes.toString()}${p.continued ? '+' : ''}`);
+  assert.deepEqual(texts(s.push(Buffer.from('ab'))), []);
+  assert.deepEqual(texts(s.push(Buffer.from('cd\nefgh'))), ['abcd']);
+  assert.deepEqual(texts(s.push(Buffer.from('ijkl\n12345678\n'))), ['efghijkl', '12345678']);
+  assert.deepEqual(texts(s.push(Buffer.from('123456789\n'))), ['12345678+', '9']);
+  assert.deepEqual(texts(s.push(Buffer.from('tail'))), []);
+  assert.deepEqual(texts(s.end()), ['tail']);
+});
