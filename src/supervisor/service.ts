@@ -48,7 +48,6 @@ interface Instance {
   /** Aborts the probes: the instance ended or is being stopped. */
   probes: AbortController;
   relays: PipeRelay[];
-  lines: LineWatch;
   /** Set when usher decided the instance failed while it ran (not ready in time, live check failed). */
   failure?: string;
   /** The stop sequence, once started. */
@@ -159,9 +158,20 @@ export class Service {
     // file comes when the service (and what it left) closes its output.
     closeQuietly(out.write);
     closeQuietly(err.write);
-    const lines = new LineWatch(config.ready?.probe.kind === 'log' ? config.ready.probe.pattern : config.live?.probe.kind === 'log' ? config.live.probe.pattern : undefined);
+    // One watch per log probe (ready and live may look for different lines);
+    // lines are decoded for them only when there is one.
+    const readyLines = new LineWatch(config.ready?.probe.kind === 'log' ? config.ready.probe.pattern : undefined);
+    const liveLines = new LineWatch(config.live?.probe.kind === 'log' ? config.live.probe.pattern : undefined);
     const watchLines = config.ready?.probe.kind === 'log' || config.live?.probe.kind === 'log';
-    const onLines = watchLines ? (pieces: readonly { bytes: Buffer }[]) => pieces.forEach((p) => lines.offer(p.bytes.toString('utf8'))) : () => {};
+    const onLines = watchLines
+      ? (pieces: readonly { bytes: Buffer }[]) => {
+          for (const p of pieces) {
+            const text = p.bytes.toString('utf8');
+            readyLines.offer(text);
+            liveLines.offer(text);
+          }
+        }
+      : () => {};
     let finish!: () => void;
     const instance: Instance = {
       child,
@@ -171,7 +181,6 @@ export class Service {
         new PipeRelay(out.read, this.name, 'stdout', this.host.output, onLines),
         new PipeRelay(err.read, this.name, 'stderr', this.host.output, onLines),
       ],
-      lines,
       done: new Promise((resolve) => (finish = resolve)),
       finish: () => finish(),
     };
@@ -182,12 +191,13 @@ export class Service {
     if (!config.ready) this.everReady = true;
     this.#setState(config.ready ? 'starting' : 'running');
     child.exited.then((status) => this.#onExit(instance, status));
-    const ctx: ProbeContext = { table: this.host.table, service: config, env, startedAt: instance.startedAt, lines };
-    if (config.ready) void this.#awaitReady(instance, ctx);
-    else if (config.live) void this.#watchLive(instance, ctx);
+    const ctx: ProbeContext = { table: this.host.table, service: config, env, startedAt: instance.startedAt, lines: readyLines };
+    const liveCtx: ProbeContext = { ...ctx, lines: liveLines };
+    if (config.ready) void this.#awaitReady(instance, ctx, liveCtx);
+    else if (config.live) void this.#watchLive(instance, liveCtx);
   }
 
-  async #awaitReady(instance: Instance, ctx: ProbeContext): Promise<void> {
+  async #awaitReady(instance: Instance, ctx: ProbeContext, liveCtx: ProbeContext): Promise<void> {
     const spec = this.config.ready!;
     const outcome = await waitUntilReady(spec, ctx, instance.probes.signal);
     if (outcome === 'cancelled' || this.#instance !== instance) return;
@@ -197,7 +207,7 @@ export class Service {
       const after = Date.now() - instance.startedAt;
       this.#event('ready', { after_ms: after }, `ready after ${after} ms (${describeProbe(spec.probe)})`);
       this.#setState('running');
-      if (this.config.live) void this.#watchLive(instance, ctx);
+      if (this.config.live) void this.#watchLive(instance, liveCtx);
       return;
     }
     instance.failure = `not ready within ${seconds(spec.timeoutMs)} (${describeProbe(spec.probe)})`;

@@ -115,3 +115,20 @@ test('a command that cannot start is a failure with the shell\'s status (127 not
   assert.match(ns.stderr.text, /ghost: cannot start \/nonexistent\/server --port 1: \/nonexistent\/server: not found \(check the command and PATH\)/);
   assert.match(ns.stderr.text, /nodir: cannot start true: its cwd \/nonexistent-dir does not exist/);
 });
+
+test('log probes: ready and live each watch for their own line', T, async () => {
+  const ns = startEngine({
+    services: [{
+      name: 'svc',
+      argv: ['sh', '-c', 'echo booted; while :; do echo heartbeat; sleep 0.1; done'],
+      ready: { probe: { kind: 'log', pattern: '^booted$' }, intervalMs: 100, timeoutMs: 20_000 },
+      live: { probe: { kind: 'log', pattern: '^heartbeat$' }, intervalMs: 200, timeoutMs: 1000, failures: 2 },
+    }],
+  });
+  await ns.stderr.waitFor(/svc: ready after \d+ ms \(log \/\^booted\$\/\)/);
+  // Ten live attempts' worth of heartbeats: the live check kept passing.
+  await ns.stdout.waitForCount(/^svc +\| heartbeat$/, 20);
+  assert.doesNotMatch(ns.stderr.text, /unhealthy|live check failed/);
+  ns.signal('SIGTERM');
+  await ns.exited;
+});
