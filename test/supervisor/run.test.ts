@@ -109,3 +109,28 @@ test('user with supplementary groups (hand-built config): the child has exactly 
   const out = ns.stdout.all.map((l) => l.replace(/^\w+ +\| /, '').trim().replace(/\s+/g, ' '));
   assert.deepEqual(out, ['Uid: 65534 65534 65534 65534', 'Gid: 65534 65534 65534 65534', 'Groups: 100 4242 65534']);
 });
+
+test('usher run --help teaches, --schema prints the published schema, bad usage exits 2 with a hint', T, () => {
+  const cli = (...args: string[]) => spawnSync(NODE, [USHER, 'run', ...args], { encoding: 'utf8', cwd: tempDir() });
+  const help = cli('--help');
+  assert.equal(help.status, 0);
+  assert.match(help.stdout, /^Usage: usher run \[-f FILE\] \[--check\] \[--log-format text\|json\] \[--no-color\]/);
+  assert.match(help.stdout, /137 +a requested stop had to SIGKILL something/);
+  const schema = cli('--schema');
+  assert.equal(schema.status, 0);
+  assert.equal(JSON.parse(schema.stdout).title, 'usher.yaml');
+  for (const [args, message] of [
+    [['--log-format', 'xml'], /--log-format is text or json; got "xml"/],
+    [['--nope'], /unknown option --nope/],
+    [['server.js'], /unexpected argument "server\.js"/],
+    [['-f'], /option -f needs a value/],
+  ] as const) {
+    const r = cli(...args);
+    assert.equal(r.status, 2, r.stderr);
+    assert.match(r.stderr, message);
+    assert.match(r.stderr, /Try 'usher run --help'/);
+  }
+  const none = cli();
+  assert.equal(none.status, 2);
+  assert.match(none.stderr, /no usher\.yaml, usher\.yml or Procfile in this directory/);
+});
