@@ -208,7 +208,7 @@ interface Relay {
  * Reads the relayed stream, checks each line (optionally `NAME | ` prefixed,
  * then `NAME SEQ xxx`), and times first byte to end.
  */
-function readRelay(stream: NodeJS.ReadableStream, perWriter: number, lineSize: number, prefixed: boolean): Promise<Relay> {
+export function readRelay(stream: NodeJS.ReadableStream, perWriter: number, lineSize: number, prefixed: boolean): Promise<Relay> {
   const seen = { a: new Uint8Array(perWriter), b: new Uint8Array(perWriter) };
   let partial = Buffer.alloc(0);
   let first = NaN;
