@@ -208,7 +208,7 @@ interface Relay {
  * Reads the relayed stream, checks each line (optionally `NAME | ` prefixed,
  * then `NAME SEQ xxx`), and times first byte to end.
  */
-function readRelay(stream: NodeJS.ReadableStream, perWriter: number, lineSize: number, prefixed: boolean): Promise<Relay> {
+export function readRelay(stream: NodeJS.ReadableStream, perWriter: number, lineSize: number, prefixed: boolean): Promise<Relay> {
   const seen = { a: new Uint8Array(perWriter), b: new Uint8Array(perWriter) };
   let partial = Buffer.alloc(0);
   let first = NaN;
@@ -219,9 +219,11 @@ function readRelay(stream: NodeJS.ReadableStream, perWriter: number, lineSize: n
     lines++;
     let body = line;
     if (prefixed) {
-      // "a | a 00000001 xxx"
-      if (line.length < 4 || line[1] !== 0x20 || line[2] !== 0x7c || line[3] !== 0x20) return void broken++;
-      body = line.subarray(4);
+      // "a     | a 00000001 xxx": the name padded to the longest one (usher's own included)
+      let i = 1;
+      while (line[i] === 0x20) i++;
+      if (line[i] !== 0x7c || line[i + 1] !== 0x20) return void broken++;
+      body = line.subarray(i + 2);
       if (body[0] !== line[0]) return void broken++;
     }
     const name = body[0] === 0x61 ? 'a' : body[0] === 0x62 ? 'b' : undefined;
