@@ -157,7 +157,7 @@ export async function runSubcommand(_name: string, args: string[]): Promise<numb
 
   // usher never dies and strands its services: on an internal error every
   // process is stopped, then usher exits 70.
-  installCrashGuard(createLogger(Verbosity.Normal));
+  installCrashGuard(createLogger(Verbosity.Normal), config.graceMs);
   const noColor = request.noColor || (process.env.NO_COLOR ?? '') !== '';
   const code = await runSupervisor(config, {
     logFormat: request.logFormat,
