@@ -69,6 +69,8 @@ export class Service {
   #backoffTimer: NodeJS.Timeout | undefined;
   #stopRequested = false;
   readonly #backoff: Backoff;
+  /** Pipes still open, possibly of ended instances (a leftover may hold them until the end). */
+  readonly #openRelays = new Set<PipeRelay>();
   everStarted = false;
   everReady = false;
   /** The exit status usher reports for this service's failure. */
@@ -185,6 +187,10 @@ export class Service {
       finish: () => finish(),
     };
     this.#instance = instance;
+    for (const relay of instance.relays) {
+      this.#openRelays.add(relay);
+      void relay.ended.then(() => this.#openRelays.delete(relay));
+    }
     this.everStarted = true;
     this.#ready = config.ready ? false : null;
     this.#event('starting', { pid: child.pid, command: config.commandText }, `starting (pid ${child.pid}): ${config.commandText}`);
@@ -340,6 +346,11 @@ export class Service {
     }
     void this.#stopInstance(instance, deadline);
     await instance.done;
+  }
+
+  /** Settles when every pipe of every instance has reached end of file (every line is out). */
+  async drained(): Promise<void> {
+    await Promise.all([...this.#openRelays].map((r) => r.ended));
   }
 
   /** From now on the service never (re)starts; waiting or backing off, it is stopped at once. */

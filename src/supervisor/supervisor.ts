@@ -31,6 +31,8 @@ export type ShutdownCause =
 const SWEEP_MARGIN_MS = 100;
 /** After SIGKILL, how long to wait for the kernel to end the processes. */
 const KILL_SETTLE_MS = 2000;
+/** At the end, how long the last lines may take to come out of the pipes. */
+const DRAIN_BOUND_MS = 1000;
 
 const seconds = (ms: number) => `${+(ms / 1000).toFixed(3)}s`;
 
@@ -44,6 +46,7 @@ export class Supervisor implements SupervisorControl {
   readonly #killed = new Set<number>();
   #firstFailure: number | undefined;
   #evaluating = false;
+  #finishing = false;
   #finished!: (code: number) => void;
   /** Settles with usher's exit status. */
   readonly done: Promise<number>;
@@ -106,7 +109,7 @@ export class Supervisor implements SupervisorControl {
   }
 
   #evaluate(): void {
-    if (this.#shutdown) return;
+    if (this.#shutdown || this.#finishing) return;
     for (const service of this.#services.values()) {
       if (service.state !== 'waiting') continue;
       const verdict = checkDependencies(service.config, (n) => this.#services.get(n));
@@ -120,9 +123,9 @@ export class Supervisor implements SupervisorControl {
     // keep usher up: someone may `usher start` them again.
     const all = [...this.#services.values()];
     if (all.some((s) => s.active || s.state === 'stopped')) return;
-    const code = this.#firstFailure ?? 0;
-    this.#event('exit', { code }, code === 0 ? 'every service completed' : `no service left running; exit status ${code}`);
-    this.#finished(code);
+    if (this.#finishing) return;
+    this.#finishing = true;
+    void this.#finishNaturally(this.#firstFailure ?? 0);
   }
 
   /**
@@ -169,28 +172,62 @@ export class Supervisor implements SupervisorControl {
     if (outcome === 'stopped') {
       for (const p of liveDescendants(process.pid)) sendSignal(p.pid, SIG.TERM);
     }
-    if (!(await waitForDescendants(process.pid, this.table, this.#deadline))) {
-      const left = liveDescendants(process.pid);
-      for (const p of left) {
-        sendSignal(p.pid, SIG.KILL);
-        if (this.#killed.has(p.pid)) continue; // already named by its service, SIGKILL on its way
-        this.#killed.add(p.pid);
-        const command = commandLineOf(p.pid, p.comm);
-        this.#event('killed', { pid: p.pid, command, reason: 'grace' },
-          `killed pid ${p.pid} (${command}): still running at the end of the ${seconds(this.config.graceMs)} grace period`);
-      }
-      // SIGKILL is not instant (uninterruptible I/O ends first); let the kernel finish.
-      await waitForDescendants(process.pid, this.table, Date.now() + KILL_SETTLE_MS);
-    }
+    await this.#sweep(this.#deadline, 'still running at the end of the ' + seconds(this.config.graceMs) + ' grace period');
     clearTimeout(graceTimer);
     // The services' stop sequences see their processes gone now; let them report.
     await Promise.race([Promise.all(stops.values()), new Promise((r) => setTimeout(r, 1000).unref())]);
+    await this.#drained();
 
     const code = cause.kind === 'critical' ? cause.code : this.#killed.size > 0 ? KILLED_EXIT : 0;
     this.#event('exit', { code, took_ms: Date.now() - started },
       `stopped in ${seconds(Date.now() - started)}; exit status ${code}${cause.kind === 'signal' && this.#killed.size > 0 ? ` (${this.#killed.size} process(es) had to be killed)` : ''}`);
     this.#finished(code);
     return code;
+  }
+
+  /**
+   * Waits until nothing lives below usher, or the deadline; then SIGKILLs what
+   * is left and names each process (those a service already killed only once).
+   */
+  async #sweep(deadline: number, why: string): Promise<void> {
+    if (await waitForDescendants(process.pid, this.table, deadline)) return;
+    for (const p of liveDescendants(process.pid)) {
+      sendSignal(p.pid, SIG.KILL);
+      if (this.#killed.has(p.pid)) continue; // already named by its service, SIGKILL on its way
+      this.#killed.add(p.pid);
+      const command = commandLineOf(p.pid, p.comm);
+      this.#event('killed', { pid: p.pid, command, reason: 'grace' }, `killed pid ${p.pid} (${command}): ${why}`);
+    }
+    // SIGKILL is not instant (uninterruptible I/O ends first); let the kernel finish.
+    await waitForDescendants(process.pid, this.table, Date.now() + KILL_SETTLE_MS);
+  }
+
+  /** Every line the services wrote is out: all processes are gone, so their pipes end; bounded all the same. */
+  async #drained(): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.all([...this.#services.values()].map((s) => s.drained())),
+      new Promise((resolve) => (timer = setTimeout(resolve, DRAIN_BOUND_MS))),
+    ]);
+    clearTimeout(timer);
+  }
+
+  /**
+   * Every service has ended by itself. What they started outside their
+   * sessions (a daemon that called setsid) would die with usher, mid-write:
+   * it gets SIGTERM and the grace period first, like in a shutdown.
+   */
+  async #finishNaturally(code: number): Promise<void> {
+    const left = liveDescendants(process.pid);
+    if (left.length > 0) {
+      for (const p of left) sendSignal(p.pid, SIG.TERM);
+      this.#event('shutdown', { reason: 'every service ended', grace_ms: this.config.graceMs },
+        `every service ended; stopping ${left.length} process(es) they left behind within ${seconds(this.config.graceMs)}`);
+      await this.#sweep(Date.now() + this.config.graceMs, `left behind by the services and still running ${seconds(this.config.graceMs)} after SIGTERM`);
+    }
+    await this.#drained();
+    this.#event('exit', { code }, code === 0 ? 'every service completed' : `no service left running; exit status ${code}`);
+    this.#finished(code);
   }
 
   /** Sends a signal that is not a stop request (HUP, USR1, USR2, WINCH...) to every running service's groups. */
@@ -213,7 +250,7 @@ export class Supervisor implements SupervisorControl {
   }
 
   #checkNotStopping(): void {
-    if (this.#shutdown) throw new ControlError('usher is shutting down');
+    if (this.#shutdown || this.#finishing) throw new ControlError('usher is shutting down');
   }
 
   async start(name: string): Promise<void> {

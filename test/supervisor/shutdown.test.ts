@@ -134,3 +134,12 @@ test('SIGHUP and SIGUSR1 go to every running service; SIGINT stops like SIGTERM'
   assert.equal((await ns.exited).code, 0, ns.stderr.text);
   assert.match(ns.stderr.text, /received SIGINT: stopping every service/);
 });
+
+test('when every service has ended, what they left outside their sessions gets SIGTERM before usher exits', T, async () => {
+  // The probe escapes the service's session (setsid); the service then exits 0.
+  const ns = startEngine({ services: [{ name: 'daemonizer', argv: ['sh', '-c', `trap 'exit 0' USR2; setsid ${NODE} ${PROBE} --notify-parent & wait`] }] });
+  const exit = await ns.exited;
+  assert.equal(exit.code, 0, ns.stderr.text);
+  assert.match(ns.stderr.text, /every service ended; stopping 1 process\(es\) they left behind/);
+  assert.match(ns.stdout.text, /^daemonizer +\| SIGTERM \d+$/m, 'its last line came out too');
+});
