@@ -16,6 +16,8 @@ import {
   spawnProcess,
   SystemCallError,
   type SessionMode,
+  type SpawnUser,
+  type StdioTarget,
 } from './libc.js';
 import { decodeWaitStatus, type ExitStatus } from './wait-status.js';
 
@@ -25,6 +27,11 @@ export interface SpawnOptions {
   env?: NodeJS.ProcessEnv;
   session: SessionMode;
   foregroundTerminalFd?: number;
+  /** fd 0, 1 and 2 of the child; default: usher's own. */
+  stdio?: readonly [StdioTarget, StdioTarget, StdioTarget];
+  cwd?: string;
+  /** Run as this user (usher must be root). */
+  user?: SpawnUser;
 }
 
 /**
@@ -138,6 +145,9 @@ export class ProcessTable extends EventEmitter<ProcessTableEvents> {
         session: options.session,
         inheritFds: inheritedDescriptors(options.env ?? process.env),
         ...(options.foregroundTerminalFd !== undefined ? { foregroundTerminalFd: options.foregroundTerminalFd } : {}),
+        ...(options.stdio ? { stdio: options.stdio } : {}),
+        ...(options.cwd !== undefined ? { cwd: options.cwd } : {}),
+        ...(options.user ? { user: options.user } : {}),
       });
     } catch (err) {
       if (err instanceof SystemCallError) throw new SpawnError(file, err.errno, err.message.replace(/^[^:]*: /, ''));
