@@ -10,6 +10,7 @@ import { EventEmitter } from 'node:events';
 import { fstatSync } from 'node:fs';
 import {
   ERRNO,
+  lastWaitStatus,
   processGroupOf,
   reapOne,
   sendSignal,
@@ -25,6 +26,7 @@ export interface SpawnOptions {
   env?: NodeJS.ProcessEnv;
   session: SessionMode;
   foregroundTerminalFd?: number;
+  controllingTerminal?: string;
 }
 
 /**
@@ -101,13 +103,20 @@ export interface ProcessTableEvents {
   exit: [child: ChildProcess, status: ExitStatus];
   /** A process usher did not spawn (an orphan re-parented to it) was reaped. */
   orphan: [pid: number, status: ExitStatus];
+  /** SIGCHLD arrived; emitted before the reaping it causes. */
+  sigchld: [];
+  /** A reaping pass found nothing more to reap: children are left (still running), or none at all. */
+  idle: [childrenLeft: boolean];
 }
 
 let existing: ProcessTable | undefined;
 
 export class ProcessTable extends EventEmitter<ProcessTableEvents> {
   readonly #children = new Map<number, ChildProcess>();
-  readonly #onSigchld = () => this.reap();
+  readonly #onSigchld = () => {
+    this.emit('sigchld');
+    this.reap();
+  };
   // Signal listeners do not keep Node's event loop alive; while children run this
   // timer does, and it fires once every 24.8 days, so an idle usher stays idle.
   #keepAlive: NodeJS.Timeout | undefined;
@@ -138,6 +147,7 @@ export class ProcessTable extends EventEmitter<ProcessTableEvents> {
         session: options.session,
         inheritFds: inheritedDescriptors(options.env ?? process.env),
         ...(options.foregroundTerminalFd !== undefined ? { foregroundTerminalFd: options.foregroundTerminalFd } : {}),
+        ...(options.controllingTerminal !== undefined ? { controllingTerminal: options.controllingTerminal } : {}),
       });
     } catch (err) {
       if (err instanceof SystemCallError) throw new SpawnError(file, err.errno, err.message.replace(/^[^:]*: /, ''));
@@ -164,17 +174,19 @@ export class ProcessTable extends EventEmitter<ProcessTableEvents> {
    * time (a signal may have been coalesced with another).
    */
   reap(): void {
-    for (let reaped = reapOne(); reaped; reaped = reapOne()) {
-      const status = decodeWaitStatus(reaped.status);
-      const child = this.#children.get(reaped.pid);
+    let pid: number;
+    while ((pid = reapOne()) > 0) {
+      const status = decodeWaitStatus(lastWaitStatus());
+      const child = this.#children.get(pid);
       if (child) {
-        this.#children.delete(reaped.pid);
+        this.#children.delete(pid);
         child.settle(status);
         this.emit('exit', child, status);
       } else {
-        this.emit('orphan', reaped.pid, status);
+        this.emit('orphan', pid, status);
       }
     }
+    this.emit('idle', pid === 0);
     if (this.#children.size === 0 && this.#keepAlive) {
       clearInterval(this.#keepAlive);
       this.#keepAlive = undefined;

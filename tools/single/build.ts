@@ -1,7 +1,11 @@
-// Builds usher as a single file, for images where installing the npm package
-// (with its node_modules) is not wanted. Run after `npm run build`: the bundle
-// is made from bin/usher and the compiled build/src, as the package ships them.
+// Builds usher's bundles from the compiled build/src (run after tsc):
 //
+//   build/bin/usher.mjs + chunks/        what the package's `usher` command runs
+//                                         (`npm run build` makes it): one file for
+//                                         init mode, every lazily loaded part (the
+//                                         supervisor, the doctor, help...) in a
+//                                         chunk of its own, npm dependencies left
+//                                         to node_modules
 //   dist/single/usher.mjs + koffi.node   one ESM file for images that have node
 //   dist/sea/usher + koffi.node          a Node single executable application
 //                                         (node itself inside), for images without node
@@ -9,7 +13,7 @@
 // In both, koffi's native addon is a second file next to usher: see
 // koffi-resolver.ts for why it cannot be inlined.
 //
-//   node build/tools/single/build.js [--sea] [--out DIR]
+//   node build/tools/single/build.js --entry | [--sea] [--out DIR]
 import { build, type Plugin } from 'esbuild';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, copyFileSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -20,7 +24,7 @@ import { fileURLToPath } from 'node:url';
 /** The repository (this file runs compiled, from build/tools/single/). */
 export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const RESOLVER = join(ROOT, 'tools/single/koffi-resolver.ts');
-const BIN = join(ROOT, 'bin/usher');
+const ENTRY = join(ROOT, 'build/src/cli/entry.js');
 const require = createRequire(join(ROOT, 'package.json'));
 
 /** Node's documented fuse for SEA blobs. */
@@ -55,33 +59,6 @@ function koffiAddon(): { version: string; path: string } {
   return { version, path: join(pkg, '..', `${libc}_${arch}`, 'koffi.node') };
 }
 
-/**
- * The bundle starts from bin/usher itself, so that whatever the real entry
- * point does first (V8 flags, the error when the CLI cannot load) the single
- * file does too; bin/usher has no extension, which esbuild needs told.
- *
- * usher's CLI reads its version from package.json next to build/src/, which a
- * single file does not have: the build writes the version in instead. If the
- * CLI stops reading it that way, the build fails rather than shipping a
- * single-file usher that prints "usher unknown".
- */
-function usherPlugin(version: string): Plugin {
-  const pattern = /readFileSync\(new URL\('\.\.\/\.\.\/\.\.\/package\.json', import\.meta\.url\), 'utf8'\)/;
-  return {
-    name: 'usher',
-    setup(b) {
-      b.onLoad({ filter: /[\\/]bin[\\/]usher$/ }, (args) => ({ contents: readFileSync(args.path, 'utf8'), loader: 'js' }));
-      b.onLoad({ filter: /[\\/]build[\\/]src[\\/]cli[\\/]main\.js$/ }, (args) => {
-        const source = readFileSync(args.path, 'utf8');
-        if (!pattern.test(source)) {
-          return { errors: [{ text: `${args.path} no longer reads package.json as tools/single/build.ts expects: update usherPlugin()` }] };
-        }
-        return { contents: source.replace(pattern, JSON.stringify(JSON.stringify({ version }))), loader: 'js' };
-      });
-    },
-  };
-}
-
 function sizeOf(path: string): BuiltFile {
   return { path, bytes: statSync(path).size };
 }
@@ -92,8 +69,8 @@ async function bundle(outfile: string, format: 'esm' | 'cjs'): Promise<void> {
   const header = `// usher ${version}, single-file build. koffi.node (koffi ${koffi.version}) must sit next to this file.`;
   await build({
     // The resolver first: it must be in place before anything can require koffi.
-    // bin/usher then loads the compiled CLI (build/src), as it does when installed.
-    stdin: { contents: `import ${JSON.stringify(RESOLVER)};\nimport ${JSON.stringify(BIN)};\n`, resolveDir: ROOT, loader: 'js' },
+    // Then the same entry as the package's command.
+    stdin: { contents: `import ${JSON.stringify(RESOLVER)};\nimport ${JSON.stringify(ENTRY)};\n`, resolveDir: ROOT, loader: 'js' },
     outfile,
     bundle: true,
     platform: 'node',
@@ -103,8 +80,8 @@ async function bundle(outfile: string, format: 'esm' | 'cjs'): Promise<void> {
     minify: false,
     legalComments: 'inline',
     logLevel: 'warning',
-    plugins: [usherPlugin(version)],
     define: {
+      __USHER_VERSION__: JSON.stringify(version),
       __USHER_KOFFI_VERSION__: JSON.stringify(koffi.version),
       // A SEA's main script is CommonJS, where import.meta is empty: it stands for the executable.
       ...(format === 'cjs' ? { 'import.meta.url': '__usherExecutableUrl' } : {}),
@@ -116,6 +93,34 @@ async function bundle(outfile: string, format: 'esm' | 'cjs'): Promise<void> {
           : `${header}\nconst __usherExecutableUrl = require('node:url').pathToFileURL(process.execPath).href;`,
     },
   });
+}
+
+/**
+ * build/bin/usher.mjs: the package's command. Code splitting keeps everything
+ * behind a dynamic import() out of init mode's start-up, whatever the modules
+ * are called. npm dependencies (koffi, yaml, ajv) stay external: they are
+ * installed beside the package and koffi finds its native addon there.
+ */
+export async function buildEntry(outDir = join(ROOT, 'build/bin')): Promise<BuiltFile> {
+  rmSync(outDir, { recursive: true, force: true });
+  await build({
+    entryPoints: { usher: ENTRY },
+    outdir: outDir,
+    outExtension: { '.js': '.mjs' },
+    chunkNames: 'chunks/[name]-[hash]',
+    bundle: true,
+    splitting: true,
+    packages: 'external',
+    platform: 'node',
+    target: 'node20',
+    format: 'esm',
+    minify: false,
+    legalComments: 'inline',
+    logLevel: 'warning',
+    define: { __USHER_VERSION__: JSON.stringify(usherVersion()) },
+    banner: { js: `// usher ${usherVersion()}: built by npm run build from src/cli/entry.ts; edit the sources, not this file.` },
+  });
+  return sizeOf(join(outDir, 'usher.mjs'));
 }
 
 /** dist/single/usher.mjs and koffi.node: for images that have node but should not carry node_modules. */
@@ -165,6 +170,11 @@ async function cli(args: string[]): Promise<void> {
   const outAt = args.indexOf('--out');
   const out = outAt >= 0 ? args[outAt + 1] : undefined;
   if (outAt >= 0 && !out) throw new Error('--out needs a directory');
+  if (args.includes('--entry')) {
+    const entry = await buildEntry();
+    process.stdout.write(`${entry.path}  ${mb(entry.bytes)}\n`);
+    return;
+  }
   const built = args.includes('--sea')
     ? await buildSea(out ? resolve(out) : undefined)
     : await buildBundle(out ? resolve(out) : undefined);
