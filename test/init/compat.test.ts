@@ -7,6 +7,7 @@ import { mkdtempSync, readlinkSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fixture, startPid1, USHER } from '../helpers/pid1.js';
+import { Terminal } from '../helpers/terminal.js';
 
 const T = { timeout: 60_000 };
 const links = { 'dumb-init': '', tini: '' };
@@ -140,6 +141,29 @@ test('as dumb-init and tini, PID 1 of a namespace: a forwarded signal and the ex
     assert.deepEqual(norm(ours.stdout), norm(theirs.stdout), `${tool} ${args.join(' ')}: stdout`);
     assert.deepEqual(norm(ours.stderr).filter((l) => !childLines(l)), norm(theirs.stderr).filter((l) => !childLines(l)), `${tool} ${args.join(' ')}: stderr`);
     assert.deepEqual(norm(ours.stderr).filter(childLines), norm(theirs.stderr).filter(childLines), `${tool} ${args.join(' ')}: the child's lines`);
+  }
+});
+
+test('as dumb-init leading a terminal\'s session: the child\'s new session gets the terminal; the SIGHUP and SIGCONT of that hand-over are not forwarded, later ones are', T, async (t) => {
+  if (!dumbInit) return t.skip('dumb-init is not installed (.ci/run installs it)');
+  // The pty makes each init the leader of a session with the terminal as its controlling terminal.
+  const command = ['-v', 'sh', '-c', 'echo "tty_nr=$(cut -d" " -f7 /proc/$$/stat)"; exec sleep 30'];
+  for (const file of [dumbInit, links['dumb-init']]) {
+    const term = new Terminal([file, ...command]);
+    try {
+      await term.waitFor(/Ignoring tty hand-off signal 1\./);
+      await term.waitFor(/Ignoring tty hand-off signal 18\./);
+      const tty = /tty_nr=(\d+)/.exec(term.output.slice(await term.waitFor(/tty_nr=\d+/) - 20));
+      assert.notEqual(tty?.[1], '0', `${file}: the child's session has the terminal`);
+      assert.match(term.output, /Detached from controlling tty, ignoring the first SIGHUP and SIGCONT we receive\./);
+      // Only the first of each is dropped: the next SIGHUP is passed on (and ends the sleep).
+      process.kill(term.pid, 'SIGHUP');
+      await term.waitFor(/Forwarded signal 1 to children\./);
+      assert.doesNotMatch(term.output, /Forwarded signal 18 to children\./, `${file}: the hand-over's SIGCONT was forwarded`);
+      await term.waitFor(/Child exited with status 129\. Goodbye\./);
+    } finally {
+      term.kill();
+    }
   }
 });
 
