@@ -3,6 +3,8 @@
 import { readFileSync, writeSync } from 'node:fs';
 import { loadPersonality, personalityName } from './personality.js';
 import { subcommandFor } from './subcommands.js';
+// Init mode is what usher runs in every container start: bundled with the entry.
+import { installCrashGuard, isCrashing, runInit } from '../init/init.js';
 
 function print(fd: number, text: string): void {
   try {
@@ -49,7 +51,6 @@ export async function main(argv: string[]): Promise<void> {
     process.exit(outcome.code);
   }
 
-  const { runInit, installCrashGuard, isCrashing } = await import('../init/init.js');
   const { log, narrator } = personality.voice(outcome);
   installCrashGuard(log);
   const code = await runInit({ ...outcome.config, log, narrator });

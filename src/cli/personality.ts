@@ -5,6 +5,8 @@ import { basename } from 'node:path';
 import type { Logger } from '../core/log.js';
 import type { InitNarrator } from '../init/narrator.js';
 import type { Outcome } from './outcome.js';
+// usher's own command line is the common case: bundled with the entry, not a chunk.
+import { USHER } from './usher.js';
 
 export type PersonalityName = 'usher' | 'dumb-init' | 'tini';
 
@@ -45,6 +47,5 @@ export async function loadPersonality(name: PersonalityName): Promise<Personalit
       },
     };
   }
-  const m = await import('./usher.js');
-  return m.USHER;
+  return USHER;
 }
