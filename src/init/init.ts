@@ -63,7 +63,8 @@ export async function runInit(config: InitConfig): Promise<number> {
 
   try {
     if (config.parentDeathSignal) setParentDeathSignal(config.parentDeathSignal);
-    if (config.subreaper && self !== 1) setChildSubreaper();
+    // As PID 1 this changes nothing, and tini asks anyway (and says so at its trace level).
+    if (config.subreaper) setChildSubreaper();
   } catch (err) {
     log.fatal(err instanceof SystemCallError ? err.message : String(err));
     return 1;
@@ -155,7 +156,7 @@ export async function runInit(config: InitConfig): Promise<number> {
   } else {
     placement = placeChild(config.forwardTarget, config.alwaysOwnGroup);
   }
-  narrator.starting({ subreaperRegistered: config.subreaper && self !== 1, handOff });
+  narrator.starting({ subreaperRegistered: config.subreaper, handOff });
   // Tell an app on usher-init/shutdown how long it has between SIGTERM and usher's
   // SIGKILL, so its own deadline can end first (the library reads this).
   const env =

@@ -182,6 +182,18 @@ test('as dumb-init leading a terminal\'s session: the child\'s new session gets 
   }
 });
 
+test('as tini -vvv -s, PID 1 of a namespace: every trace line, in order', T, async (t) => {
+  if (!tini) return t.skip('tini is not installed (.ci/run installs it)');
+  const outputs = [];
+  for (const init of [tini, links.tini]) {
+    const ns = startPid1(['-vvv', '-s', '--', 'sh', '-c', 'exit 7'], { argv0: init });
+    const exit = await ns.exited;
+    outputs.push({ code: exit.code, stdout: ns.stdout.all.map((l) => normalize(l, 'tini', tini)), stderr: ns.stderr.text });
+  }
+  assert.deepEqual(outputs[1], outputs[0]);
+  assert.ok(outputs[0]?.stdout.includes('[TRACE tini (PID)] Registered as child subreaper'));
+});
+
 test('after spawning, usher holds no reference to the directory it was started in', T, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'usher-cwd-'));
   for (const argv0 of [USHER, links['dumb-init'], links.tini]) {
