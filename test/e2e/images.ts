@@ -45,7 +45,7 @@ export interface ImageSet {
 }
 
 /** Where `npm install --global` puts usher's entry file; the distroless ENTRYPOINT names it. */
-export const USHER_ENTRY = '/usr/local/lib/node_modules/usher-init/build/bin/usher.mjs';
+export const USHER_ENTRY = '/usr/local/lib/node_modules/usher-init/build/bin/usher.cjs';
 
 export interface Manifest {
   runId: string;
