@@ -3,9 +3,9 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readlinkSync, symlinkSync } from 'node:fs';
+import { mkdtempSync, readlinkSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fixture, startPid1, USHER } from '../helpers/pid1.js';
 import { Terminal } from '../helpers/terminal.js';
 
@@ -77,6 +77,20 @@ test('as dumb-init: usage, help, version, every error and exit code, byte for by
     ['sh', '-c', 'exit 42'], ['sh', '-c', 'kill -TERM $$'], ['--', '-x'], ['true', '-x'],
   ];
   for (const args of cases) compareWithReal('dumb-init', dumbInit, args);
+});
+
+test('argv[0] as it was executed: ./dumb-init and ./tini quote themselves as ./dumb-init and ./tini', (t) => {
+  if (!dumbInit || !tini) return t.skip('dumb-init or tini is not installed (.ci/run installs them)');
+  const realDir = mkdtempSync(join(tmpdir(), 'usher-real-'));
+  for (const [tool, realPath, args] of [['dumb-init', dumbInit, ['-x']], ['tini', tini, ['-x']], ['dumb-init', dumbInit, []]] as const) {
+    symlinkSync(realPath, join(realDir, tool), 'file');
+    const inDir = (dir: string) => spawnSync(`./${tool}`, [...args], { cwd: dir, encoding: 'utf8' });
+    const ours = inDir(dirname(links[tool]));
+    const theirs = inDir(realDir);
+    assert.equal(ours.stderr, theirs.stderr);
+    assert.equal(ours.status, theirs.status);
+    rmSync(join(realDir, tool));
+  }
 });
 
 test('as dumb-init: the debug dialect (-v, DUMB_INIT_DEBUG, DUMB_INIT_SETSID) line for line', (t) => {
