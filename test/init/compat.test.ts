@@ -196,6 +196,29 @@ test('as dumb-init leading a terminal\'s session: the child\'s new session gets 
   }
 });
 
+test('as dumb-init, PID 1 of a namespace: a job-control stop is translated, forwarded, and suspends it, line for line', T, async (t) => {
+  if (!dumbInit) return t.skip('dumb-init is not installed (.ci/run installs it)');
+  const child = `process.on('SIGUSR1', () => process.exit(3)); console.log('ready'); setInterval(() => {}, 1e9);`;
+  const runs = [];
+  for (const init of [dumbInit, links['dumb-init']]) {
+    const ns = startPid1(['-v', 'node', '-e', child], { argv0: init });
+    await ns.stdout.waitFor('ready');
+    ns.signal('SIGTSTP');
+    await ns.stderr.waitFor('[dumb-init] Suspending self due to TTY signal.');
+    // As PID 1 the SIGSTOP it sends itself is dropped by the kernel; the child
+    // stops, which brings a SIGCHLD (nothing to reap), and the same on SIGCONT.
+    await ns.stderr.waitForCount(/Received signal 17\.$/, 1);
+    ns.signal('SIGCONT');
+    await ns.stderr.waitFor('[dumb-init] Forwarded signal 18 to children.');
+    await ns.stderr.waitForCount(/Received signal 17\.$/, 2);
+    ns.signal('SIGUSR1');
+    const exit = await ns.exited;
+    const lines = ns.stderr.all.map((l) => normalize(l, 'dumb-init', dumbInit));
+    runs.push({ code: exit.code, lines: splitChildLines(lines.join('\n')) });
+  }
+  assert.deepEqual(runs[1], runs[0]);
+});
+
 test('as tini -vvv -s, PID 1 of a namespace: every trace line, in order', T, async (t) => {
   if (!tini) return t.skip('tini is not installed (.ci/run installs it)');
   const outputs = [];
