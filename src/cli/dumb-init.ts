@@ -6,7 +6,7 @@
 import { isatty } from 'node:tty';
 import { createLogger, Verbosity, type Logger } from '../core/log.js';
 import { JOB_CONTROL_SIGNALS, MAX_SIGNAL, SIG } from '../core/signals.js';
-import type { InitNarrator } from '../init/narrator.js';
+import { heldExtras, type InitNarrator } from '../init/narrator.js';
 import { getopt, scanPair } from './getopt.js';
 import { usherExtrasFromEnv, type Outcome } from './outcome.js';
 
@@ -110,6 +110,7 @@ export function narrator(log: Logger, setsid: boolean, startLines: readonly stri
   const on = log.verbosity >= Verbosity.Verbose;
   const debug = (line: string) => log.info(line);
   let exited = false;
+  const extras = heldExtras(log);
   return {
     notAReaper: '',
     starting({ handOff }) {
@@ -165,7 +166,9 @@ export function narrator(log: Logger, setsid: boolean, startLines: readonly stri
     mainExited(code) {
       if (on) debug(`Child exited with status ${code}. Goodbye.`);
       exited = true;
+      extras.release();
     },
     remapped() {},
+    extra: extras.extra,
   };
 }

@@ -10,7 +10,7 @@ import { isatty } from 'node:tty';
 import { ERRNO, describeSignal } from '../core/libc.js';
 import type { Logger, Verbosity } from '../core/log.js';
 import { SIG } from '../core/signals.js';
-import type { InitNarrator } from '../init/narrator.js';
+import { heldExtras, type InitNarrator } from '../init/narrator.js';
 import { atoi, getopt, strtolWhole } from './getopt.js';
 import { usherExtrasFromEnv, type Outcome } from './outcome.js';
 
@@ -168,6 +168,7 @@ export function narrator(log: ReturnType<typeof logger>): InitNarrator {
   const v = log.verbosity as number;
   let mainExited = false;
   let done = false;
+  const extras = heldExtras(log);
   return {
     notAReaper: REAPER_WARNING,
     starting({ subreaperRegistered }) {
@@ -210,11 +211,13 @@ export function narrator(log: ReturnType<typeof logger>): InitNarrator {
       if (mainExited) {
         log.trace('Exiting: child has exited');
         done = true;
+        extras.release();
       }
     },
     mainExited() {
       mainExited = true;
     },
     remapped() {},
+    extra: extras.extra,
   };
 }

@@ -104,7 +104,8 @@ export async function runInit(config: InitConfig): Promise<number> {
     stopDeadline = Date.now() + timeout;
     stopTimer = setTimeout(() => {
       for (const p of liveDescendants(self)) {
-        log.warn(
+        narrator.extra(
+          'warn',
           `pid ${p.pid} (${commandLineOf(p.pid, p.comm)}) did not stop within ${seconds(timeout)} ` +
             `of ${signalName(received)} (--stop-timeout); sending SIGKILL`,
         );
@@ -124,13 +125,13 @@ export async function runInit(config: InitConfig): Promise<number> {
     if (config.stopSignals.has(received) && stopping !== 'forwarded') {
       if (stopping === 'no' && config.stopDelayMs > 0) {
         stopping = 'delaying';
-        log.info(`holding ${signalName(received)} for ${seconds(config.stopDelayMs)} (--stop-delay)`);
+        narrator.extra('info', `holding ${signalName(received)} for ${seconds(config.stopDelayMs)} (--stop-delay)`);
         stopDelayTimer = setTimeout(() => beginStop(received), config.stopDelayMs);
         return;
       }
       if (stopDelayTimer) {
         clearTimeout(stopDelayTimer);
-        log.info(`second ${signalName(received)} during --stop-delay: forwarding now`);
+        narrator.extra('info', `second ${signalName(received)} during --stop-delay: forwarding now`);
       }
       beginStop(received);
     } else {

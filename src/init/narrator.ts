@@ -33,6 +33,28 @@ export interface InitNarrator {
   mainExited(code: number): void;
   /** exit code remapped to 0 (tini -e). */
   remapped(code: number): void;
+  /**
+   * One of usher's own lines, for what only usher does (stop delay, stop
+   * timeout). Standing in for dumb-init or tini, usher holds them until the
+   * point where that tool would have exited, so its output before then stays
+   * the tool's own.
+   */
+  extra(level: 'info' | 'warn', line: string): void;
+}
+
+/** For the stand-ins: usher's extra lines, held until the tool's exit point. */
+export function heldExtras(log: Logger): { extra: InitNarrator['extra']; release(): void } {
+  let held: [level: 'info' | 'warn', line: string][] | undefined = [];
+  return {
+    extra(level, line) {
+      if (held) held.push([level, line]);
+      else log[level](line);
+    },
+    release() {
+      for (const [level, line] of held ?? []) log[level](line);
+      held = undefined;
+    },
+  };
 }
 
 const spawnHint = (errno: number, reason: string, codes: { ENOENT: number; EACCES: number; ENOEXEC: number }) =>
@@ -84,6 +106,9 @@ export function usherNarrator(log: Logger, errno: { ENOENT: number; EACCES: numb
     mainExited() {},
     remapped(code) {
       log.info(`exit code ${code} remapped to 0 (-e)`);
+    },
+    extra(level, line) {
+      log[level](line);
     },
   };
 }

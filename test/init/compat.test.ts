@@ -231,6 +231,32 @@ test('as tini -vvv -s, PID 1 of a namespace: every trace line, in order', T, asy
   assert.ok(outputs[0]?.stdout.includes('[TRACE tini (PID)] Registered as child subreaper'));
 });
 
+test('usher\'s extras standing in (USHER_STOP_TIMEOUT): their lines come only after the point where the tool would have exited', T, async () => {
+  const probe = fixture('signal-probe.mjs');
+  for (const [tool, args, exitLine] of [
+    ['dumb-init', ['-v'], /Child exited with status 137\. Goodbye\.$/],
+    ['tini', ['-vvv', '--'], /Exiting: child has exited$/],
+  ] as const) {
+    const ns = startPid1([...args, 'node', probe, '--ignore', 'SIGTERM'], { argv0: links[tool], env: { USHER_STOP_TIMEOUT: '1' } });
+    await ns.stdout.waitFor(/^ready \d+$/);
+    ns.signal('SIGTERM');
+    const exit = await ns.exited;
+    assert.equal(exit.code, 137);
+    const kill = /did not stop within 1s of SIGTERM \(--stop-timeout\); sending SIGKILL$/;
+    if (tool === 'dumb-init') {
+      // One stream (stderr): the order is observable.
+      const lines = ns.stderr.all;
+      const exitAt = lines.findIndex((l) => exitLine.test(l));
+      const killAt = lines.findIndex((l) => kill.test(l));
+      assert.ok(exitAt >= 0 && killAt > exitAt, `dumb-init: usher's line after the exit line:\n${lines.join('\n')}`);
+    } else {
+      // tini traces on stdout and warns on stderr; the warning is held until after the exit line is written.
+      assert.ok(ns.stdout.all.some((l) => exitLine.test(l)), ns.stdout.text);
+      assert.ok(ns.stderr.all.some((l) => kill.test(l)), ns.stderr.text);
+    }
+  }
+});
+
 test('after spawning, usher holds no reference to the directory it was started in', T, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'usher-cwd-'));
   for (const argv0 of [USHER, links['dumb-init'], links.tini]) {
