@@ -59,7 +59,9 @@ Environment (flags win): USHER_STOP_TIMEOUT, USHER_STOP_DELAY,
 USHER_DRAIN_TIMEOUT (seconds); DUMB_INIT_SETSID=0, DUMB_INIT_DEBUG=1,
 TINI_SUBREAPER, TINI_KILL_PROCESS_GROUP, TINI_VERBOSITY are understood too.
 Installed as (or linked to) a file named dumb-init or tini, usher behaves as
-that tool: same defaults, messages and exit codes.
+that tool: its options, defaults, messages and exit codes, byte for byte;
+usher's extras then come from USHER_STOP_TIMEOUT, USHER_STOP_DELAY and
+USHER_DRAIN_TIMEOUT only.
 
 Exit codes: the command's own; 127 command not found; 126 not executable;
 2 bad usage; 70 internal error (after stopping every child).
