@@ -1,7 +1,7 @@
-// From argv and environment to an InitConfig, with each personality's defaults.
+// From argv and environment to an InitConfig: usher's own command line. (The
+// dumb-init and tini personalities parse as those tools do: dumb-init.ts, tini.ts.)
 import { parseArgs, parseDuration, UsageError, type OptionSpec } from './args.js';
-import type { Personality } from './personality.js';
-import type { InitConfig } from '../init/init.js';
+import type { RunConfig } from './outcome.js';
 import { JOB_CONTROL_SIGNALS, parseSignal, SIG, MAX_SIGNAL } from '../core/signals.js';
 import { Verbosity } from '../core/log.js';
 
@@ -28,7 +28,7 @@ export type CliRequest =
   | { kind: 'help' }
   | { kind: 'version' }
   | { kind: 'license' }
-  | { kind: 'run'; config: Omit<InitConfig, 'log' | 'messages'>; verbosity: Verbosity };
+  | { kind: 'run'; config: RunConfig; verbosity: Verbosity };
 
 /** Thrown for a malformed --rewrite, so dumb-init's own message can be printed. */
 export class RewriteError extends UsageError {}
@@ -69,23 +69,16 @@ function requireSignal(text: string, spelled: string): number {
   return n;
 }
 
-export function buildRequest(
-  args: readonly string[],
-  env: NodeJS.ProcessEnv,
-  personality: Personality,
-): CliRequest {
+export function buildRequest(args: readonly string[], env: NodeJS.ProcessEnv): CliRequest {
   const { options, command } = parseArgs(args, OPTIONS);
-  const usher = personality.name === 'usher';
-  const tini = personality.name === 'tini';
-
-  let target: 'group' | 'child' = tini ? 'child' : 'group';
-  let subreaper = usher;
-  let verbosity: Verbosity = personality.defaultVerbosity;
+  let target: 'group' | 'child' = 'group';
+  let subreaper = true;
+  let verbosity: Verbosity = Verbosity.Normal;
   const rewrite = new Map<number, number>();
   const remapToZero = new Set<number>();
   let pdeath: number | undefined;
   let warnOnReap = false;
-  let drainTimeoutMs = usher ? 5000 : 0;
+  let drainTimeoutMs = 5000;
   let stopTimeoutMs: number | undefined;
   let stopDelayMs = 0;
   const stopSignals = new Set<number>();
@@ -134,8 +127,8 @@ export function buildRequest(
         warnOnReap = true;
         break;
       case 'verbose':
-        // usher and dumb-init: one -v shows events; tini counts levels from its default.
-        verbosity = sawVerbose || tini ? Math.min(verbosity + 1, Verbosity.Debug) : Math.max(verbosity, Verbosity.Verbose);
+        // One -v shows events, -vv more.
+        verbosity = sawVerbose ? Math.min(verbosity + 1, Verbosity.Debug) : Math.max(verbosity, Verbosity.Verbose);
         sawVerbose = true;
         break;
       case 'quiet':
@@ -158,9 +151,9 @@ export function buildRequest(
 
   if (command.length === 0) throw new UsageError('no command given: say what to run, e.g. usher -- node server.js', 'no-command');
 
-  // dumb-init: in group mode job-control stops become SIGSTOP for the whole
+  // As dumb-init: in group mode job-control stops become SIGSTOP for the whole
   // group (which cannot ignore it), unless the user rewrote them.
-  if (!tini && target === 'group') {
+  if (target === 'group') {
     for (const s of JOB_CONTROL_SIGNALS) if (!rewrite.has(s)) rewrite.set(s, SIG.STOP);
   }
 
@@ -170,15 +163,16 @@ export function buildRequest(
     config: {
       argv: command,
       forwardTarget: target,
-      alwaysOwnGroup: tini,
+      alwaysOwnGroup: false,
+      handOffTerminal: false,
       rewrite,
-      suspendOnJobControl: !tini,
-      ignored: tini ? new Set([SIG.TTIN, SIG.TTOU]) : new Set(),
+      suspendOnJobControl: true,
+      ignored: new Set(),
       subreaper,
       parentDeathSignal: pdeath,
       remapToZero,
       warnOnReap,
-      termGroupOnChildExit: !tini,
+      termGroupOnChildExit: true,
       drainTimeoutMs,
       stopSignals: stopSignals.size > 0 ? stopSignals : new Set([SIG.TERM, SIG.INT]),
       stopTimeoutMs,

@@ -1,9 +1,6 @@
-// Help texts: usher's own, and the two it stands in for.
-import type { PersonalityName } from './personality.js';
+// usher's help and license. (dumb-init's and tini's texts are in dumb-init.ts and tini.ts.)
 
-export function helpText(name: PersonalityName, usherVersion: string): string {
-  if (name === 'dumb-init') return DUMB_INIT_HELP(usherVersion);
-  if (name === 'tini') return TINI_HELP(usherVersion);
+export function helpText(usherVersion: string): string {
   return USHER_HELP(usherVersion);
 }
 
@@ -71,61 +68,12 @@ Environment (flags win): USHER_STOP_TIMEOUT, USHER_STOP_DELAY,
 USHER_DRAIN_TIMEOUT (seconds); DUMB_INIT_SETSID=0, DUMB_INIT_DEBUG=1,
 TINI_SUBREAPER, TINI_KILL_PROCESS_GROUP, TINI_VERBOSITY are understood too.
 Installed as (or linked to) a file named dumb-init or tini, usher behaves as
-that tool: same defaults, messages and exit codes.
+that tool: its options, defaults, messages and exit codes, byte for byte;
+usher's extras then come from USHER_STOP_TIMEOUT, USHER_STOP_DELAY and
+USHER_DRAIN_TIMEOUT only.
 
 Exit codes: the command's own; 127 command not found; 126 not executable;
 2 bad usage; 70 internal error (after stopping every child).
-`;
-
-const DUMB_INIT_HELP = (v: string) => `dumb-init v1.2.5 (usher ${v})
-Usage: dumb-init [option] command [[arg] ...]
-
-dumb-init is a simple process supervisor that forwards signals to children.
-It is designed to run as PID1 in minimal container environments.
-
-Optional arguments:
-   -c, --single-child   Run in single-child mode.
-                        In this mode, signals are only proxied to the
-                        direct child and not any of its descendants.
-   -r, --rewrite s:r    Rewrite received signal s to new signal r before proxying.
-                        To ignore (not proxy) a signal, rewrite it to 0.
-                        This option can be specified multiple times.
-   -v, --verbose        Print debugging information to stderr.
-   -h, --help           Print this help message and exit.
-   -V, --version        Print the current version and exit.
-
-This is usher standing in for dumb-init; usher's own options (see usher --help)
-work here too.
-`;
-
-/** tini's usage text, exactly: it is also what tini prints on bad usage. */
-export const tiniUsage = () => `tini (tini version 0.19.0)
-Usage: tini [OPTIONS] PROGRAM -- [ARGS] | --version
-
-Execute a program under the supervision of a valid init process (tini)
-
-Command line options:
-
-  --version: Show version and exit.
-  -h: Show this help message and exit.
-  -s: Register as a process subreaper (requires Linux >= 3.4).
-  -p SIGNAL: Trigger SIGNAL when parent dies, e.g. "-p SIGKILL".
-  -v: Generate more verbose output. Repeat up to 3 times.
-  -w: Print a warning when processes are getting reaped.
-  -g: Send signals to the child's process group.
-  -e EXIT_CODE: Remap EXIT_CODE (from 0 to 255) to 0.
-  -l: Show license and exit.
-
-Environment variables:
-
-  TINI_SUBREAPER: Register as a process subreaper (requires Linux >= 3.4).
-  TINI_VERBOSITY: Set the verbosity level (default: 1).
-  TINI_KILL_PROCESS_GROUP: Send signals to the child's process group.
-
-`;
-
-const TINI_HELP = (v: string) => `${tiniUsage()}This is usher ${v} standing in for tini; usher's own options (see usher --help)
-work here too.
 `;
 
 export const LICENSE = `usher is released under the MIT License.

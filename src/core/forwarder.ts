@@ -1,7 +1,6 @@
 // Catching signals and passing them on to the child or its process group.
-import type { Logger } from './log.js';
 import type { ChildProcess } from './process-table.js';
-import { nodeSignalName, signalName } from './signals.js';
+import { nodeSignalName } from './signals.js';
 
 export type ForwardTarget =
   /** kill(-pgid): the child and everything it started in its group (dumb-init's default). */
@@ -34,15 +33,27 @@ export function listenForSignals(signals: readonly number[], onSignal: (signal: 
   };
 }
 
+/** What the forwarder tells, each init personality in its own words. */
+export interface ForwardNarration {
+  translated(from: number, to: number): void;
+  forwarded(signal: number, target: string, delivered: boolean): void;
+  dropped(received: number): void;
+}
+
 export class SignalForwarder {
   constructor(
     private readonly policy: ForwardPolicy,
-    private readonly log: Logger,
+    private readonly narrate: ForwardNarration,
   ) {}
 
   /** What `received` becomes after --rewrite; 0 when it is dropped. */
   translate(received: number): number {
     return this.policy.rewrite.get(received) ?? received;
+  }
+
+  /** How the target is named in messages. */
+  describeTarget(child: ChildProcess): string {
+    return this.policy.target === 'group' ? `process group ${child.pgid}` : `pid ${child.pid}`;
   }
 
   /**
@@ -51,25 +62,14 @@ export class SignalForwarder {
    */
   forward(received: number, child: ChildProcess | undefined): number {
     const signal = this.translate(received);
-    if (signal !== received) {
-      this.log.info(
-        signal === 0
-          ? `dropping ${signalName(received)} (rewritten to 0)`
-          : `rewriting ${signalName(received)} to ${signalName(signal)}`,
-      );
-    }
-    if (signal === 0) return 0;
-    if (!child) {
-      this.log.info(`no child to forward ${signalName(signal)} to`);
+    if (this.policy.rewrite.has(received)) this.narrate.translated(received, signal);
+    if (signal === 0) {
+      this.narrate.dropped(received);
       return 0;
     }
-    const group = this.policy.target === 'group';
-    const delivered = group ? child.signalGroup(signal) : child.signal(signal);
-    if (delivered) {
-      this.log.info(`forwarded ${signalName(signal)} to ${group ? `process group ${child.pgid}` : `pid ${child.pid}`}`);
-      return signal;
-    }
-    this.log.info(`${signalName(signal)} not forwarded: ${group ? 'process group' : 'child'} already gone`);
-    return 0;
+    if (!child) return 0;
+    const delivered = this.policy.target === 'group' ? child.signalGroup(signal) : child.signal(signal);
+    this.narrate.forwarded(signal, this.describeTarget(child), delivered);
+    return delivered ? signal : 0;
   }
 }

@@ -4,8 +4,11 @@
 // init written on it leaves re-parented orphans as zombies. Everything here goes
 // through koffi (a maintained FFI with prebuilt binaries) straight to glibc. The
 // bindings are created on first use so that `usher --help` never pays for them.
+import { closeSync, existsSync, openSync, readFileSync, readSync } from 'node:fs';
 import { constants as osConstants } from 'node:os';
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 type Fn = (...args: any[]) => any;
 
@@ -21,8 +24,9 @@ interface Bindings {
   posix_spawn_file_actions_init: Fn;
   posix_spawn_file_actions_destroy: Fn;
   posix_spawn_file_actions_adddup2: Fn;
-  posix_spawn_file_actions_addtcsetpgrp_np: Fn | undefined;
   posix_spawn_file_actions_addopen: Fn;
+  posix_spawn_file_actions_addclose: Fn;
+  posix_spawn_file_actions_addtcsetpgrp_np: Fn | undefined;
   posix_spawn_file_actions_addchdir_np: Fn | undefined;
   pipe2: Fn;
   fcntl: Fn;
@@ -37,11 +41,14 @@ interface Bindings {
   waitid: Fn;
   kill: Fn;
   prctl: Fn;
+  prctlGet: Fn;
   getpgid: Fn;
   getsid: Fn;
   tcgetpgrp: Fn;
   tcsetpgrp: Fn;
   strerror: Fn;
+  strsignal: Fn;
+  ioctl: Fn;
 }
 
 // glibc x86_64/aarch64 sizes, rounded up generously: the structures are opaque and
@@ -61,12 +68,15 @@ const O_WRONLY = 1;
 const O_CLOEXEC = 0o2000000;
 const F_SETPIPE_SZ = 1031;
 const WNOHANG = 1;
+const O_RDWR = 2;
 const WEXITED = 4;
 const WNOWAIT = 0x01000000;
 const P_ALL = 0;
 const SIGINFO_BYTES = 128;
 const PR_SET_PDEATHSIG = 1;
 const PR_SET_CHILD_SUBREAPER = 36;
+const PR_GET_CHILD_SUBREAPER = 37;
+const TIOCNOTTY = 0x5422;
 
 export const ERRNO = osConstants.errno;
 
@@ -74,9 +84,7 @@ let bindings: Bindings | undefined;
 
 function libc(): Bindings {
   if (bindings) return bindings;
-  const require = createRequire(import.meta.url);
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
-  const koffi = require('koffi') as typeof import('koffi');
+  const koffi = loadKoffi();
   const lib = koffi.load('libc.so.6');
   const optional = (decl: string): Fn | undefined => {
     try {
@@ -99,12 +107,13 @@ function libc(): Bindings {
     posix_spawn_file_actions_init: lib.func('int posix_spawn_file_actions_init(void *fa)'),
     posix_spawn_file_actions_destroy: lib.func('int posix_spawn_file_actions_destroy(void *fa)'),
     posix_spawn_file_actions_adddup2: lib.func('int posix_spawn_file_actions_adddup2(void *fa, int fd, int newfd)'),
+    posix_spawn_file_actions_addopen: lib.func(
+      'int posix_spawn_file_actions_addopen(void *fa, int fd, const char *path, int oflag, unsigned int mode)',
+    ),
+    posix_spawn_file_actions_addclose: lib.func('int posix_spawn_file_actions_addclose(void *fa, int fd)'),
     // glibc >= 2.35 only; without it the terminal hand-over is done from the parent.
     posix_spawn_file_actions_addtcsetpgrp_np: optional(
       'int posix_spawn_file_actions_addtcsetpgrp_np(void *fa, int tcfd)',
-    ),
-    posix_spawn_file_actions_addopen: lib.func(
-      'int posix_spawn_file_actions_addopen(void *fa, int fd, const char *path, int oflag, uint32_t mode)',
     ),
     // glibc >= 2.29 only; a service with `cwd:` needs it (checked when asked for).
     posix_spawn_file_actions_addchdir_np: optional('int posix_spawn_file_actions_addchdir_np(void *fa, const char *path)'),
@@ -123,13 +132,61 @@ function libc(): Bindings {
     waitid: lib.func('int waitid(int idtype, int id, void *infop, int options)'),
     kill: lib.func('int kill(int pid, int sig)'),
     prctl: lib.func('int prctl(int option, unsigned long arg2, unsigned long arg3, unsigned long arg4, unsigned long arg5)'),
+    prctlGet: lib.func('int prctl(int option, int *arg2, unsigned long arg3, unsigned long arg4, unsigned long arg5)'),
     getpgid: lib.func('int getpgid(int pid)'),
     getsid: lib.func('int getsid(int pid)'),
     tcgetpgrp: lib.func('int tcgetpgrp(int fd)'),
     tcsetpgrp: lib.func('int tcsetpgrp(int fd, int pgrp)'),
     strerror: lib.func('const char *strerror(int errnum)'),
+    strsignal: lib.func('const char *strsignal(int sig)'),
+    ioctl: lib.func('int ioctl(int fd, unsigned long request, unsigned long arg)'),
   };
   return bindings;
+}
+
+type Koffi = typeof import('koffi');
+
+/**
+ * koffi's native addon, opened directly. koffi's own loader (its JavaScript,
+ * and reading node's ELF headers to tell glibc from musl) costs as much again
+ * as opening the addon, on every container start; it adds nothing usher uses
+ * (deprecation shims). Anything unexpected falls back to require('koffi'),
+ * which the single-file builds answer with their own addon (koffi-resolver.ts).
+ */
+function loadKoffi(): Koffi {
+  try {
+    const flavour = process.platform === 'linux' && nodeIsMusl() ? 'musl' : process.platform;
+    const relative = `@koromix/koffi-${process.platform}-${process.arch}/${flavour}_${process.arch}/koffi.node`;
+    // node_modules/ as Node would search it, from here upwards (nested or hoisted installs);
+    // walked by hand: Node's CommonJS resolver costs ~10 ms to warm up in an ESM process.
+    for (let dir = dirname(fileURLToPath(import.meta.url)); ; dir = dirname(dir)) {
+      const addon = join(dir, 'node_modules', relative);
+      if (existsSync(addon)) {
+        const koffiPackage = join(dir, 'node_modules', 'koffi', 'package.json');
+        const expected = (JSON.parse(readFileSync(koffiPackage, 'utf8')) as { version?: string }).version;
+        const module = { exports: {} as Koffi };
+        process.dlopen(module, addon);
+        if (module.exports.version === expected) return module.exports;
+        break;
+      }
+      if (dirname(dir) === dir) break;
+    }
+  } catch {
+    // a layout other than npm's: let koffi find itself
+  }
+  return createRequire(import.meta.url)('koffi') as Koffi;
+}
+
+/** Whether node runs on musl: its ELF interpreter (in the first page of the binary) names ld-musl. */
+function nodeIsMusl(): boolean {
+  const fd = openSync(process.execPath, 'r');
+  try {
+    const head = Buffer.alloc(4096);
+    const n = readSync(fd, head, 0, head.length, 0);
+    return head.subarray(0, n).includes('/ld-musl-');
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** An errno from a failed system call, with the call named for the message. */
@@ -178,6 +235,12 @@ export interface SpawnRequest {
   cwd?: string;
   /** Run the child as this user: see spawnAsUser. */
   user?: SpawnUser;
+  /**
+   * With 'new-session': a terminal the child opens once it leads its session,
+   * which makes it the session's controlling terminal (what dumb-init's child
+   * does with TIOCSCTTY; posix_spawn runs setsid before the file actions).
+   */
+  controllingTerminal?: string;
 }
 
 export type StdioTarget =
@@ -224,6 +287,11 @@ export function spawnProcess(request: SpawnRequest): number {
       }
       c.posix_spawn_file_actions_addchdir_np(actions, request.cwd);
     }
+    if (request.session === 'new-session' && request.controllingTerminal !== undefined) {
+      const spare = Math.max(...request.inheritFds) + 1;
+      c.posix_spawn_file_actions_addopen(actions, spare, request.controllingTerminal, O_RDWR, 0);
+      c.posix_spawn_file_actions_addclose(actions, spare);
+    }
     c.sigfillset(allSignals);
     // sigfillset leaves out glibc's internal signals 32 and 33, and glibc's spawn
     // then sets them to SIG_IGN in the child, which survives exec. Set their bits
@@ -264,26 +332,29 @@ export function spawnProcess(request: SpawnRequest): number {
   }
 }
 
-export interface ReapedChild {
-  pid: number;
-  /** Raw wait status as waitpid(2) reports it. */
-  status: number;
-}
-
 const waitStatus = new Int32Array(1);
 
-/** One non-blocking waitpid(-1); undefined when nothing (more) is waiting to be reaped. */
-export function reapOne(): ReapedChild | undefined {
+/**
+ * One non-blocking waitpid(-1): the pid reaped (its raw status from
+ * lastWaitStatus()), 0 when children remain but none has ended, -1 when there
+ * is no child at all. Reaping is the init's hot path (thousands of orphans at
+ * once), so nothing is allocated per call.
+ */
+export function reapOne(): number {
   const c = libc();
   for (;;) {
     const pid: number = c.waitpid(-1, waitStatus, WNOHANG);
-    if (pid > 0) return { pid, status: waitStatus[0] as number };
-    if (pid === 0) return undefined;
+    if (pid >= 0) return pid;
     const errno = c.errno();
     if (errno === ERRNO.EINTR) continue;
-    if (errno === ERRNO.ECHILD) return undefined;
+    if (errno === ERRNO.ECHILD) return -1;
     throw new SystemCallError('waitpid', errno);
   }
+}
+
+/** Raw wait status (as waitpid(2) reports it) of the last process reapOne() reaped. */
+export function lastWaitStatus(): number {
+  return waitStatus[0] as number;
 }
 
 const siginfo = Buffer.alloc(SIGINFO_BYTES);
@@ -317,6 +388,28 @@ export function setChildSubreaper(): void {
   if (c.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) !== 0) {
     throw new SystemCallError('prctl(PR_SET_CHILD_SUBREAPER)', c.errno());
   }
+}
+
+/** Whether a parent (or we) made this process a child subreaper (PR_GET_CHILD_SUBREAPER). */
+export function isChildSubreaper(): boolean {
+  const c = libc();
+  const bit = new Int32Array(1);
+  return c.prctlGet(PR_GET_CHILD_SUBREAPER, bit, 0, 0, 0) === 0 && bit[0] === 1;
+}
+
+/** glibc's description of a signal ("Terminated"), as tini prints it. */
+export function describeSignal(signal: number): string {
+  return String(libc().strsignal(signal));
+}
+
+/**
+ * Gives up the controlling terminal on fd (ioctl TIOCNOTTY), as dumb-init does
+ * before its child takes the terminal for a session of its own. Returns 0, or
+ * the errno.
+ */
+export function detachTerminal(fd: number): number {
+  const c = libc();
+  return c.ioctl(fd, TIOCNOTTY, 0) === 0 ? 0 : (c.errno() as number);
 }
 
 export function setParentDeathSignal(signal: number): void {

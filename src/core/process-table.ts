@@ -10,6 +10,7 @@ import { EventEmitter } from 'node:events';
 import { fstatSync } from 'node:fs';
 import {
   ERRNO,
+  lastWaitStatus,
   processGroupOf,
   reapOne,
   sendSignal,
@@ -32,6 +33,7 @@ export interface SpawnOptions {
   cwd?: string;
   /** Run as this user (usher must be root). */
   user?: SpawnUser;
+  controllingTerminal?: string;
 }
 
 /**
@@ -108,13 +110,20 @@ export interface ProcessTableEvents {
   exit: [child: ChildProcess, status: ExitStatus];
   /** A process usher did not spawn (an orphan re-parented to it) was reaped. */
   orphan: [pid: number, status: ExitStatus];
+  /** SIGCHLD arrived; emitted before the reaping it causes. */
+  sigchld: [];
+  /** A reaping pass found nothing more to reap: children are left (still running), or none at all. */
+  idle: [childrenLeft: boolean];
 }
 
 let existing: ProcessTable | undefined;
 
 export class ProcessTable extends EventEmitter<ProcessTableEvents> {
   readonly #children = new Map<number, ChildProcess>();
-  readonly #onSigchld = () => this.reap();
+  readonly #onSigchld = () => {
+    this.emit('sigchld');
+    this.reap();
+  };
   // Signal listeners do not keep Node's event loop alive; while children run this
   // timer does, and it fires once every 24.8 days, so an idle usher stays idle.
   #keepAlive: NodeJS.Timeout | undefined;
@@ -148,6 +157,7 @@ export class ProcessTable extends EventEmitter<ProcessTableEvents> {
         ...(options.stdio ? { stdio: options.stdio } : {}),
         ...(options.cwd !== undefined ? { cwd: options.cwd } : {}),
         ...(options.user ? { user: options.user } : {}),
+        ...(options.controllingTerminal !== undefined ? { controllingTerminal: options.controllingTerminal } : {}),
       });
     } catch (err) {
       if (err instanceof SystemCallError) throw new SpawnError(file, err.errno, err.message.replace(/^[^:]*: /, ''));
@@ -174,17 +184,19 @@ export class ProcessTable extends EventEmitter<ProcessTableEvents> {
    * time (a signal may have been coalesced with another).
    */
   reap(): void {
-    for (let reaped = reapOne(); reaped; reaped = reapOne()) {
-      const status = decodeWaitStatus(reaped.status);
-      const child = this.#children.get(reaped.pid);
+    let pid: number;
+    while ((pid = reapOne()) > 0) {
+      const status = decodeWaitStatus(lastWaitStatus());
+      const child = this.#children.get(pid);
       if (child) {
-        this.#children.delete(reaped.pid);
+        this.#children.delete(pid);
         child.settle(status);
         this.emit('exit', child, status);
       } else {
-        this.emit('orphan', reaped.pid, status);
+        this.emit('orphan', pid, status);
       }
     }
+    this.emit('idle', pid === 0);
     if (this.#children.size === 0 && this.#keepAlive) {
       clearInterval(this.#keepAlive);
       this.#keepAlive = undefined;

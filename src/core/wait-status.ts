@@ -5,10 +5,23 @@ export type ExitStatus =
   | { kind: 'exited'; code: number }
   | { kind: 'killed'; signal: number; coreDumped: boolean };
 
-export function decodeWaitStatus(raw: number): ExitStatus {
-  const termSignal = raw & 0x7f;
-  if (termSignal === 0) return { kind: 'exited', code: (raw >> 8) & 0xff };
-  return { kind: 'killed', signal: termSignal, coreDumped: (raw & 0x80) !== 0 };
+// An orphan storm reaps thousands of processes that almost all ended the same
+// way: one frozen status per raw value, instead of an object per reap.
+const decoded = new Map<number, Readonly<ExitStatus>>();
+
+export function decodeWaitStatus(raw: number): Readonly<ExitStatus> {
+  let status = decoded.get(raw);
+  if (status === undefined) {
+    const termSignal = raw & 0x7f;
+    status = Object.freeze(
+      termSignal === 0
+        ? { kind: 'exited' as const, code: (raw >> 8) & 0xff }
+        : { kind: 'killed' as const, signal: termSignal, coreDumped: (raw & 0x80) !== 0 },
+    );
+    // Exit codes and signals bound the distinct values (a few hundred at most).
+    if (decoded.size < 1024) decoded.set(raw, status);
+  }
+  return status;
 }
 
 /** The exit code a shell would report: the code itself, or 128+N for signal N. */

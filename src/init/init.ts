@@ -1,34 +1,33 @@
 // Init mode: run one command as the child of PID 1, pass signals on, reap every
 // zombie, stop the rest cleanly, and exit with the child's status.
-import { sendSignal, setChildSubreaper, setParentDeathSignal, SystemCallError } from '../core/libc.js';
+import { isChildSubreaper, sendSignal, setChildSubreaper, setParentDeathSignal, SystemCallError } from '../core/libc.js';
 import { listenForSignals, SignalForwarder, type ForwardTarget } from '../core/forwarder.js';
-import { Verbosity, type Logger } from '../core/log.js';
+import type { Logger } from '../core/log.js';
 import { ProcessTable, SpawnError, type ChildProcess } from '../core/process-table.js';
 import { forwardableSignals, JOB_CONTROL_SIGNALS, SIG, signalName } from '../core/signals.js';
-import { placeChild } from '../core/terminal.js';
+import { handOffTerminal, placeChild, type HandOff, type Placement } from '../core/terminal.js';
 import { drainDescendants, liveDescendants, signalDescendants, type Straggler } from '../core/terminate.js';
-import { describeExit, shellExitCode } from '../core/wait-status.js';
+import { shellExitCode, type ExitStatus } from '../core/wait-status.js';
 import { commandLineOf } from '../core/proc-fs.js';
+import type { InitNarrator } from './narrator.js';
 
-export interface InitMessages {
-  /** What to print and which code to exit with when the command cannot be started. */
-  spawnFailed(error: SpawnError): { message: string; exitCode: number };
-  /** Printed (as a warning) with --warn-on-reap for every reaped orphan. */
-  reapedOrphan(pid: number): string;
-  /** Printed as a warning when usher is neither PID 1 nor a subreaper. */
-  notAReaper: string;
-}
+export type { InitNarrator } from './narrator.js';
 
 export interface InitConfig {
   argv: string[];
   forwardTarget: ForwardTarget;
   /** tini puts the child in its own process group even when signalling it alone. */
   alwaysOwnGroup: boolean;
+  /**
+   * dumb-init's setsid mode: give the controlling terminal up so the child's new
+   * session can take it, and drop the SIGHUP and SIGCONT that hand-over causes.
+   */
+  handOffTerminal: boolean;
   /** Received signal -> sent signal; 0 drops it. */
   rewrite: Map<number, number>;
   /** dumb-init: after forwarding SIGTSTP/SIGTTIN/SIGTTOU, stop usher itself too. */
   suspendOnJobControl: boolean;
-  /** Signals usher catches and ignores instead of forwarding (tini: SIGTTIN, SIGTTOU). */
+  /** Signals usher catches and discards instead of forwarding (tini: SIGTTIN, SIGTTOU). */
   ignored: Set<number>;
   subreaper: boolean;
   parentDeathSignal: number | undefined;
@@ -46,7 +45,8 @@ export interface InitConfig {
   /** Hold a stop signal this long before forwarding it. */
   stopDelayMs: number;
   log: Logger;
-  messages: InitMessages;
+  /** What is said, and when: usher's words, or dumb-init's or tini's. */
+  narrator: InitNarrator;
 }
 
 /** Exit code when usher itself fails (sysexits' EX_SOFTWARE). */
@@ -58,32 +58,43 @@ const seconds = (ms: number) => `${+(ms / 1000).toFixed(3)}s`;
 
 /** Runs the init to completion and returns the exit code usher should exit with. */
 export async function runInit(config: InitConfig): Promise<number> {
-  const { log } = config;
+  const { log, narrator } = config;
   const self = process.pid;
 
   try {
     if (config.parentDeathSignal) setParentDeathSignal(config.parentDeathSignal);
-    if (config.subreaper && self !== 1) setChildSubreaper();
+    // As PID 1 this changes nothing, and tini asks anyway (and says so at its trace level).
+    if (config.subreaper) setChildSubreaper();
   } catch (err) {
     log.fatal(err instanceof SystemCallError ? err.message : String(err));
     return 1;
   }
-  if (self !== 1 && !config.subreaper) log.warn(config.messages.notAReaper);
+  // As tini: a parent may have made us a subreaper before exec; then all is well.
+  if (self !== 1 && !config.subreaper && narrator.notAReaper && !isChildSubreaper()) log.warn(narrator.notAReaper);
 
   const table = ProcessTable.open();
-  const verbose = log.verbosity >= Verbosity.Verbose;
-  table.on('orphan', (pid, status) => {
-    // An orphan storm can bring thousands of these: build no string unless asked.
-    if (verbose) log.info(`reaped pid ${pid}, which ${describeExit(status)}`);
-    if (config.warnOnReap) log.warn(config.messages.reapedOrphan(pid));
-  });
-
-  const forwarder = new SignalForwarder({ target: config.forwardTarget, rewrite: config.rewrite }, log);
+  const forwarder = new SignalForwarder({ target: config.forwardTarget, rewrite: config.rewrite }, narrator);
   let main: ChildProcess | undefined;
+  let mainStatus: ExitStatus | undefined;
   let stopping: 'no' | 'delaying' | 'forwarded' = 'no';
   let stopDelayTimer: NodeJS.Timeout | undefined;
   let stopTimer: NodeJS.Timeout | undefined;
   let stopDeadline = Infinity;
+  // The first SIGHUP and SIGCONT after a terminal hand-over come from the kernel.
+  const handOffSignals = new Set<number>();
+
+  table.on('sigchld', () => narrator.received(SIG.CHLD));
+  table.on('orphan', (pid, status) => narrator.reaped(pid, status, false, config.warnOnReap));
+  table.on('exit', (child, status) => {
+    if (child !== main) return;
+    // Said and done in the same reaping pass, where dumb-init and tini exit.
+    mainStatus = status;
+    narrator.reaped(child.pid, status, true, config.warnOnReap);
+    // dumb-init's behaviour: what the child left in its own group is asked to stop.
+    if (config.termGroupOnChildExit) forwarder.forward(SIG.TERM, child);
+    narrator.mainExited(shellExitCode(status));
+  });
+  table.on('idle', (childrenLeft) => narrator.reapPassEnded(childrenLeft));
 
   const beginStop = (received: number) => {
     stopping = 'forwarded';
@@ -93,7 +104,8 @@ export async function runInit(config: InitConfig): Promise<number> {
     stopDeadline = Date.now() + timeout;
     stopTimer = setTimeout(() => {
       for (const p of liveDescendants(self)) {
-        log.warn(
+        narrator.extra(
+          'warn',
           `pid ${p.pid} (${commandLineOf(p.pid, p.comm)}) did not stop within ${seconds(timeout)} ` +
             `of ${signalName(received)} (--stop-timeout); sending SIGKILL`,
         );
@@ -103,38 +115,49 @@ export async function runInit(config: InitConfig): Promise<number> {
   };
 
   const onSignal = (received: number) => {
-    log.info(`received ${signalName(received)}`);
+    if (config.ignored.has(received)) return;
+    narrator.received(received);
     if (received === SIG.USR2 && process.env.USHER_FAULT_INJECTION === 'crash-on-sigusr2') {
       // Lets the tests prove that an internal error never strands the children.
       throw new Error('fault injected by USHER_FAULT_INJECTION');
     }
-    if (config.ignored.has(received)) return;
-    if (config.stopSignals.has(received)) {
+    if (handOffSignals.delete(received)) return narrator.handOffIgnored(received);
+    if (config.stopSignals.has(received) && stopping !== 'forwarded') {
       if (stopping === 'no' && config.stopDelayMs > 0) {
         stopping = 'delaying';
-        log.info(`holding ${signalName(received)} for ${seconds(config.stopDelayMs)} (--stop-delay)`);
+        narrator.extra('info', `holding ${signalName(received)} for ${seconds(config.stopDelayMs)} (--stop-delay)`);
         stopDelayTimer = setTimeout(() => beginStop(received), config.stopDelayMs);
         return;
       }
-      if (stopping !== 'forwarded') {
-        if (stopDelayTimer) {
-          clearTimeout(stopDelayTimer);
-          log.info(`second ${signalName(received)} during --stop-delay: forwarding now`);
-        }
-        return beginStop(received);
+      if (stopDelayTimer) {
+        clearTimeout(stopDelayTimer);
+        narrator.extra('info', `second ${signalName(received)} during --stop-delay: forwarding now`);
+      }
+      beginStop(received);
+    } else {
+      forwarder.forward(received, main);
+      if (config.suspendOnJobControl && JOB_CONTROL.has(received)) {
+        narrator.suspending();
+        sendSignal(self, SIG.STOP);
       }
     }
-    forwarder.forward(received, main);
-    if (config.suspendOnJobControl && JOB_CONTROL.has(received)) {
-      log.info('suspending usher itself, as the job-control signal asks');
-      sendSignal(self, SIG.STOP);
-    }
+    // tini reaps after every signal it handles (and says so at its trace level).
+    if (main) table.reap();
   };
 
   // Listen before spawning: a signal that arrives in between is then queued by
-  // libuv and handled once the child exists, never lost.
+  // libuv and handled once the child exists, never lost. The terminal hand-over
+  // below sends usher SIGHUP, which must find a listener.
   const unlisten = listenForSignals(forwardableSignals(), onSignal);
-  const placement = placeChild(config.forwardTarget, config.alwaysOwnGroup);
+  let placement: Placement;
+  let handOff: HandOff | undefined;
+  if (config.handOffTerminal) {
+    ({ placement, handOff } = handOffTerminal());
+    if (handOff?.detached && handOff.wasSessionLeader) (handOffSignals.add(SIG.HUP), handOffSignals.add(SIG.CONT));
+  } else {
+    placement = placeChild(config.forwardTarget, config.alwaysOwnGroup);
+  }
+  narrator.starting({ subreaperRegistered: config.subreaper, handOff });
   // Tell an app on usher-init/shutdown how long it has between SIGTERM and usher's
   // SIGKILL, so its own deadline can end first (the library reads this).
   const env =
@@ -147,22 +170,20 @@ export async function runInit(config: InitConfig): Promise<number> {
     unlisten();
     table.close();
     if (!(err instanceof SpawnError)) throw err;
-    const failure = config.messages.spawnFailed(err);
+    const failure = narrator.spawnFailed(err);
     log.fatal(failure.message);
     return failure.exitCode;
   }
-  log.info(
-    `started pid ${main.pid}: ${config.argv.join(' ')} (${placement.session}; signals go to ` +
-      `${config.forwardTarget === 'group' ? `process group ${main.pgid}` : `pid ${main.pid}`})`,
-  );
-
-  const status = await main.exited;
-  log.info(`main process ${main.pid} ${describeExit(status)}`);
-
-  // dumb-init's behaviour: what the child left in its own group is asked to stop.
-  if (config.termGroupOnChildExit && main.pgid === main.pid && main.signalGroup(SIG.TERM)) {
-    log.info(`sent SIGTERM to what is left of process group ${main.pgid}`);
+  narrator.spawned(main.pid, config.argv, placement, forwarder.describeTarget(main));
+  // Hold no reference to the directory usher was started in (it could pin a
+  // mount): the child has its own now. dumb-init does the same.
+  try {
+    process.chdir('/');
+  } catch {
+    // nothing pinned that we could release
   }
+
+  const status = mainStatus ?? (await main.exited);
 
   if (config.drainTimeoutMs > 0) {
     const signalled = signalDescendants(self, SIG.TERM);
@@ -176,12 +197,13 @@ export async function runInit(config: InitConfig): Promise<number> {
   if (stopDelayTimer) clearTimeout(stopDelayTimer);
   if (stopTimer) clearTimeout(stopTimer);
   unlisten();
+  // What ended meanwhile (the group's leftovers, killed by the SIGTERM above) is reaped and named.
   table.reap();
   table.close();
 
   const code = shellExitCode(status);
   if (config.remapToZero.has(code)) {
-    log.info(`exit code ${code} remapped to 0 (-e)`);
+    narrator.remapped(code);
     return 0;
   }
   return code;

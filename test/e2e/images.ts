@@ -38,7 +38,16 @@ export interface ImageSet {
   single: string;
   /** No node at all: busybox, the libraries, the SEA build of usher and koffi.node in /opt/usher. */
   sea: string;
+  /**
+   * Distroless-like: node and its libraries, usher installed from `npm pack`,
+   * the fixtures; no shell, no /usr/bin/env, no busybox. ENTRYPOINT is node
+   * running usher's entry file directly (the documented form for such images).
+   */
+  distroless: string;
 }
+
+/** Where `npm install --global` puts usher's entry file; the distroless ENTRYPOINT names it. */
+export const USHER_ENTRY = '/usr/local/lib/node_modules/usher-init/build/bin/usher.cjs';
 
 export interface Manifest {
   runId: string;
@@ -275,6 +284,7 @@ export async function buildImages(log: Log = () => undefined): Promise<Manifest>
     multiProcess: imageName('multi-process'),
     single: imageName('single'),
     sea: imageName('sea'),
+    distroless: imageName('distroless'),
   };
 
   // usher as a user gets it: the package npm would publish.
@@ -345,6 +355,31 @@ export async function buildImages(log: Log = () => undefined): Promise<Manifest>
     await importRootfs(rootfs, images.sea, [`ENV PATH=${PATH}`]);
   });
 
+  await timed(buildMs, 'distroless-like image (node, no shell, no env)', log, async () => {
+    const rootfs = join(STAGING, 'rootfs-distroless');
+    const node = which('node');
+    mkdirSync(rootfs, { recursive: true });
+    for (const dir of ['tmp', 'root', 'proc', 'sys', 'dev', 'etc', 'usr/local/bin', 'usr/local/lib']) {
+      mkdirSync(join(rootfs, dir), { recursive: true });
+    }
+    chmodSync(join(rootfs, 'tmp'), 0o1777);
+    writeFileSync(join(rootfs, 'etc/passwd'), 'root:x:0:0:root:/root:/sbin/nologin\nnobody:x:65534:65534:nobody:/nonexistent:/sbin/nologin\n');
+    writeFileSync(join(rootfs, 'etc/group'), 'root:x:0:\nnogroup:x:65534:\n');
+    for (const lib of await libsOf(node)) install(rootfs, lib);
+    install(rootfs, node, '/usr/local/bin/node');
+    // The same global install as the usher image (from npm pack), bin link included: it cannot run here.
+    cpSync(join(STAGING, 'usher', '.usher-e2e', 'global'), join(rootfs, 'usr/local'), { recursive: true, verbatimSymlinks: true });
+    copyFixtures(rootfs);
+    for (const absent of ['bin/sh', 'usr/bin/env']) {
+      if (existsSync(join(rootfs, absent))) throw new Error(`the distroless image must not have /${absent}`);
+    }
+    await importRootfs(rootfs, images.distroless, [
+      `ENV PATH=${PATH}`,
+      `ENTRYPOINT ["node", "${USHER_ENTRY}", "--"]`,
+      'CMD ["node"]',
+    ]);
+  });
+
   for (const [label, image] of Object.entries(images)) {
     sizes[`image ${label}`] = Number((await podman(['image', 'inspect', '--format', '{{.Size}}', image])).stdout.trim());
   }
@@ -357,7 +392,7 @@ export async function buildImages(log: Log = () => undefined): Promise<Manifest>
 export async function removeImages(): Promise<void> {
   const listed = await podman(['images', '--format', '{{.Repository}}:{{.Tag}}'], { check: false });
   const ours = listed.stdout.split('\n').filter((n) => n.startsWith(`localhost/${PREFIX}-`));
-  const order = ['sea', 'single', 'multi-process', 'shell-script', 'node-app', 'usher', 'node'].map(imageName);
+  const order = ['distroless', 'sea', 'single', 'multi-process', 'shell-script', 'node-app', 'usher', 'node'].map(imageName);
   const sorted = [...order.filter((n) => ours.includes(n)), ...ours.filter((n) => !order.includes(n))];
   for (const name of sorted) await podman(['rmi', name], { check: false });
   rmSync(STAGING, { recursive: true, force: true });

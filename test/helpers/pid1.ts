@@ -31,6 +31,8 @@ export interface StartOptions {
   bare?: boolean;
   /** Name usher is invoked by (a link named dumb-init or tini), or the path of a real binary. */
   argv0?: string;
+  /** Working directory to start in. */
+  cwd?: string;
 }
 
 export class Namespace {
@@ -45,6 +47,7 @@ export class Namespace {
     this.#proc = spawn('unshare', ['--pid', '--fork', '--mount-proc', '--kill-child', ...argv], {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, ...options.env },
+      ...(options.cwd !== undefined ? { cwd: options.cwd } : {}),
     });
     this.stdout = new Lines(this.#proc.stdout);
     this.stderr = new Lines(this.#proc.stderr);

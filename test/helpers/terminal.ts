@@ -40,6 +40,11 @@ export class Terminal {
     return this.waitFor(expect, from);
   }
 
+  /** The pid of the command the terminal runs (the session leader). */
+  get pid(): number {
+    return this.#pty.pid;
+  }
+
   resize(cols: number, rows: number): void {
     this.#pty.resize(cols, rows);
   }

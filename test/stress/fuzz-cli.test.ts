@@ -21,16 +21,14 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { buildRequest } from '../../src/cli/config.js';
-import { UsageError, MAX_DURATION_MS } from '../../src/cli/args.js';
-import { DUMB_INIT, TINI, USHER as USHER_PERSONALITY, type Personality } from '../../src/cli/personality.js';
+import { MAX_DURATION_MS } from '../../src/cli/args.js';
+import { loadPersonality, type Personality, type PersonalityName } from '../../src/cli/personality.js';
 import { USHER } from '../helpers/pid1.js';
 import { figure, size } from '../helpers/stress.js';
 
 const IN_PROCESS = size(2_000, 10_000);
 const REAL = size(15, 300);
 const SEED = process.env.USHER_FUZZ_SEED !== undefined ? Number(process.env.USHER_FUZZ_SEED) : randomBytes(4).readInt32LE();
-const PERSONALITIES: Record<string, Personality> = { usher: USHER_PERSONALITY, 'dumb-init': DUMB_INIT, tini: TINI };
 
 // --- generators -----------------------------------------------------------
 
@@ -106,26 +104,33 @@ function replayHint(err: unknown): Error {
 
 // --- in-process: the parser -------------------------------------------------
 
-test(`fuzzed command line, in-process: ${IN_PROCESS} cases through the parser`, (t) => {
+test(`fuzzed command line, in-process: ${IN_PROCESS} cases through the parser`, async (t) => {
   t.diagnostic(`fast-check seed ${SEED}`);
+  const personalities = new Map<string, Personality>();
+  for (const name of ['usher', 'dumb-init', 'tini'] as PersonalityName[]) personalities.set(name, await loadPersonality(name));
   let usage = 0;
   let runs = 0;
   try {
-    fc.assert(
-      fc.property(invocation, ({ personality, args, env }: Invocation) => {
-        let request;
+    await fc.assert(
+      fc.asyncProperty(invocation, async ({ personality, args, env }: Invocation) => {
+        let outcome;
         try {
-          request = buildRequest(args, env, PERSONALITIES[personality] as Personality);
+          outcome = await (personalities.get(personality) as Personality).parse(personality, args, env);
         } catch (err) {
-          if (!(err instanceof UsageError)) throw new Error(`not a usage error: ${err instanceof Error ? err.stack : String(err)}`);
-          assert.doesNotMatch(err.message, /\n/, 'a usage error is one line');
-          assert.ok(err.message.length > 0 && err.message.length < 300, `message length ${err.message.length}`);
-          usage++;
+          throw new Error(`the parser threw instead of answering: ${err instanceof Error ? err.stack : String(err)}`);
+        }
+        if (outcome.kind === 'exit') {
+          // Help, version, license, or a usage error: printed and exited, with a documented code.
+          assert.ok([0, 1, 2].includes(outcome.code), `exit code ${outcome.code}`);
+          for (const [fd, text] of outcome.print) {
+            assert.ok(fd === 1 || fd === 2, `printed to fd ${fd}`);
+            assert.doesNotMatch(text, /\n\s+at /, 'no stack trace');
+          }
+          if (outcome.code !== 0) usage++;
           return;
         }
         runs++;
-        if (request.kind !== 'run') return;
-        const { config } = request;
+        const { config } = outcome;
         assert.ok(config.argv.length > 0, 'a run has a command');
         for (const [name, ms] of [['drain', config.drainTimeoutMs], ['stop delay', config.stopDelayMs], ['stop timeout', config.stopTimeoutMs ?? 0]] as const) {
           assert.ok(Number.isInteger(ms) && ms >= 0 && ms <= MAX_DURATION_MS, `${name} ${ms} ms is not a duration a timer can wait`);
@@ -140,8 +145,8 @@ test(`fuzzed command line, in-process: ${IN_PROCESS} cases through the parser`, 
   figure(t, {
     scenario: 'fuzzed CLI and environment',
     thrown: `${IN_PROCESS} generated argument lists and environments, in-process (seed ${SEED})`,
-    measure: 'outcomes: a request, or a one-line usage error',
-    value: `${runs} requests, ${usage} usage errors, 0 other`,
+    measure: 'outcomes: a run, or printed text and a documented exit code',
+    value: `${runs} runs, ${usage} usage errors, 0 other`,
     target: '0 other',
     held: true,
   });

@@ -1,7 +1,11 @@
-// Builds usher as a single file, for images where installing the npm package
-// (with its node_modules) is not wanted. Run after `npm run build`: the bundle
-// is made from bin/usher and the compiled build/src, as the package ships them.
+// Builds usher's bundles from the compiled build/src (run after tsc):
 //
+//   build/bin/usher.cjs                  what the package's `usher` command runs
+//                                         (`npm run build` makes it): one CommonJS
+//                                         file; every lazily loaded part (the
+//                                         supervisor, the doctor, the stand-ins,
+//                                         help) is evaluated only when asked for;
+//                                         npm dependencies left to node_modules
 //   dist/single/usher.mjs + koffi.node   one ESM file for images that have node
 //   dist/sea/usher + koffi.node          a Node single executable application
 //                                         (node itself inside), for images without node
@@ -9,7 +13,7 @@
 // In both, koffi's native addon is a second file next to usher: see
 // koffi-resolver.ts for why it cannot be inlined.
 //
-//   node build/tools/single/build.js [--sea] [--out DIR]
+//   node build/tools/single/build.js --entry | [--sea] [--out DIR]
 import { build, type Plugin } from 'esbuild';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, copyFileSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -20,7 +24,7 @@ import { fileURLToPath } from 'node:url';
 /** The repository (this file runs compiled, from build/tools/single/). */
 export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const RESOLVER = join(ROOT, 'tools/single/koffi-resolver.ts');
-const BIN = join(ROOT, 'bin/usher');
+const ENTRY = join(ROOT, 'build/src/cli/entry.js');
 const require = createRequire(join(ROOT, 'package.json'));
 
 /** Node's documented fuse for SEA blobs. */
@@ -55,33 +59,6 @@ function koffiAddon(): { version: string; path: string } {
   return { version, path: join(pkg, '..', `${libc}_${arch}`, 'koffi.node') };
 }
 
-/**
- * The bundle starts from bin/usher itself, so that whatever the real entry
- * point does first (V8 flags, the error when the CLI cannot load) the single
- * file does too; bin/usher has no extension, which esbuild needs told.
- *
- * usher's CLI reads its version from package.json next to build/src/, which a
- * single file does not have: the build writes the version in instead. If the
- * CLI stops reading it that way, the build fails rather than shipping a
- * single-file usher that prints "usher unknown".
- */
-function usherPlugin(version: string): Plugin {
-  const pattern = /readFileSync\(new URL\('\.\.\/\.\.\/\.\.\/package\.json', import\.meta\.url\), 'utf8'\)/;
-  return {
-    name: 'usher',
-    setup(b) {
-      b.onLoad({ filter: /[\\/]bin[\\/]usher$/ }, (args) => ({ contents: readFileSync(args.path, 'utf8'), loader: 'js' }));
-      b.onLoad({ filter: /[\\/]build[\\/]src[\\/]cli[\\/]main\.js$/ }, (args) => {
-        const source = readFileSync(args.path, 'utf8');
-        if (!pattern.test(source)) {
-          return { errors: [{ text: `${args.path} no longer reads package.json as tools/single/build.ts expects: update usherPlugin()` }] };
-        }
-        return { contents: source.replace(pattern, JSON.stringify(JSON.stringify({ version }))), loader: 'js' };
-      });
-    },
-  };
-}
-
 function sizeOf(path: string): BuiltFile {
   return { path, bytes: statSync(path).size };
 }
@@ -92,8 +69,8 @@ async function bundle(outfile: string, format: 'esm' | 'cjs'): Promise<void> {
   const header = `// usher ${version}, single-file build. koffi.node (koffi ${koffi.version}) must sit next to this file.`;
   await build({
     // The resolver first: it must be in place before anything can require koffi.
-    // bin/usher then loads the compiled CLI (build/src), as it does when installed.
-    stdin: { contents: `import ${JSON.stringify(RESOLVER)};\nimport ${JSON.stringify(BIN)};\n`, resolveDir: ROOT, loader: 'js' },
+    // Then the same entry as the package's command.
+    stdin: { contents: `import ${JSON.stringify(RESOLVER)};\nimport ${JSON.stringify(ENTRY)};\n`, resolveDir: ROOT, loader: 'js' },
     outfile,
     bundle: true,
     platform: 'node',
@@ -103,8 +80,8 @@ async function bundle(outfile: string, format: 'esm' | 'cjs'): Promise<void> {
     minify: false,
     legalComments: 'inline',
     logLevel: 'warning',
-    plugins: [usherPlugin(version)],
     define: {
+      __USHER_VERSION__: JSON.stringify(version),
       __USHER_KOFFI_VERSION__: JSON.stringify(koffi.version),
       // A SEA's main script is CommonJS, where import.meta is empty: it stands for the executable.
       ...(format === 'cjs' ? { 'import.meta.url': '__usherExecutableUrl' } : {}),
@@ -116,6 +93,44 @@ async function bundle(outfile: string, format: 'esm' | 'cjs'): Promise<void> {
           : `${header}\nconst __usherExecutableUrl = require('node:url').pathToFileURL(process.execPath).href;`,
     },
   });
+}
+
+/**
+ * build/bin/usher.cjs: the package's command, one CommonJS file.
+ *
+ * Not ESM with code splitting, although that is what keeps modules out of a
+ * start-up in most programs: the first ESM module (or dynamic import()) a
+ * Node process loads starts Node's ESM loader, which measured about half of
+ * usher's start-up over `node -e 0` (CPU time, `usher -q -- /bin/true`: ESM
+ * chunks +44 ms, this file +21 ms). Here esbuild turns every import() into a
+ * lazily run module wrapper in the same file, so whatever src/ loads lazily
+ * (today the supervisor, the doctor, dumb-init's and tini's texts, help) is
+ * parsed but never run in init mode, with no list of files to keep up to date.
+ * npm dependencies (koffi, yaml, ajv) stay external, loaded from node_modules
+ * by the code that needs them.
+ */
+export async function buildEntry(outDir = join(ROOT, 'build/bin')): Promise<BuiltFile> {
+  rmSync(outDir, { recursive: true, force: true });
+  const outfile = join(outDir, 'usher.cjs');
+  await build({
+    entryPoints: [ENTRY],
+    outfile,
+    bundle: true,
+    packages: 'external',
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    minify: false,
+    legalComments: 'inline',
+    logLevel: 'warning',
+    define: { __USHER_VERSION__: JSON.stringify(usherVersion()), 'import.meta.url': '__usherFileUrl' },
+    banner: {
+      js:
+        `// usher ${usherVersion()}: built by npm run build from src/cli/entry.ts; edit the sources, not this file.\n` +
+        "const __usherFileUrl = require('node:url').pathToFileURL(__filename).href;",
+    },
+  });
+  return sizeOf(outfile);
 }
 
 /** dist/single/usher.mjs and koffi.node: for images that have node but should not carry node_modules. */
@@ -165,6 +180,11 @@ async function cli(args: string[]): Promise<void> {
   const outAt = args.indexOf('--out');
   const out = outAt >= 0 ? args[outAt + 1] : undefined;
   if (outAt >= 0 && !out) throw new Error('--out needs a directory');
+  if (args.includes('--entry')) {
+    const entry = await buildEntry();
+    process.stdout.write(`${entry.path}  ${mb(entry.bytes)}\n`);
+    return;
+  }
   const built = args.includes('--sea')
     ? await buildSea(out ? resolve(out) : undefined)
     : await buildBundle(out ? resolve(out) : undefined);
