@@ -33,6 +33,7 @@ interface Bindings {
   tcgetpgrp: Fn;
   tcsetpgrp: Fn;
   strerror: Fn;
+  pipe2: Fn;
 }
 
 // glibc x86_64/aarch64 sizes, rounded up generously: the structures are opaque and
@@ -102,6 +103,7 @@ function libc(): Bindings {
     tcgetpgrp: lib.func('int tcgetpgrp(int fd)'),
     tcsetpgrp: lib.func('int tcsetpgrp(int fd, int pgrp)'),
     strerror: lib.func('const char *strerror(int errnum)'),
+    pipe2: lib.func('int pipe2(int *fds, int flags)'),
   };
   return bindings;
 }
@@ -146,6 +148,14 @@ export interface SpawnRequest {
   foregroundTerminalFd?: number;
   /** Descriptors the child inherits as they are (always at least 0, 1 and 2). */
   inheritFds: readonly number[];
+  /** Descriptors of usher's to install as the child's 0, 1 or 2 instead of usher's own (e.g. a pipe's write end). */
+  stdio?: StdioRedirect;
+}
+
+export interface StdioRedirect {
+  stdin?: number;
+  stdout?: number;
+  stderr?: number;
 }
 
 /**
@@ -165,7 +175,7 @@ export function spawnProcess(request: SpawnRequest): number {
     // Node marks every descriptor it inherited close-on-exec at start-up, stdio
     // included. dup2(fd, fd) in the child clears that flag for the ones the
     // command must get, without touching usher's own.
-    for (const fd of request.inheritFds) c.posix_spawn_file_actions_adddup2(actions, fd, fd);
+    for (const fd of request.inheritFds) c.posix_spawn_file_actions_adddup2(actions, redirected(request.stdio, fd) ?? fd, fd);
     c.sigfillset(allSignals);
     // sigfillset leaves out glibc's internal signals 32 and 33, and glibc's spawn
     // then sets them to SIG_IGN in the child, which survives exec. Set their bits
@@ -202,6 +212,27 @@ export function spawnProcess(request: SpawnRequest): number {
     c.posix_spawn_file_actions_destroy(actions);
     c.posix_spawnattr_destroy(attr);
   }
+}
+
+function redirected(stdio: StdioRedirect | undefined, fd: number): number | undefined {
+  if (fd === 0) return stdio?.stdin;
+  if (fd === 1) return stdio?.stdout;
+  if (fd === 2) return stdio?.stderr;
+  return undefined;
+}
+
+const O_CLOEXEC = 0o2000000;
+
+/**
+ * A pipe whose both ends are close-on-exec, so no child inherits them by
+ * accident; a child gets the write end only through SpawnRequest.stdio (dup2
+ * clears the flag on the copy). The caller closes the ends it gave away.
+ */
+export function openPipe(): { read: number; write: number } {
+  const c = libc();
+  const fds = new Int32Array(2);
+  if (c.pipe2(fds, O_CLOEXEC) !== 0) throw new SystemCallError('pipe2', c.errno());
+  return { read: fds[0] as number, write: fds[1] as number };
 }
 
 export interface ReapedChild {

@@ -16,6 +16,7 @@ import {
   spawnProcess,
   SystemCallError,
   type SessionMode,
+  type StdioRedirect,
 } from './libc.js';
 import { decodeWaitStatus, type ExitStatus } from './wait-status.js';
 
@@ -25,6 +26,8 @@ export interface SpawnOptions {
   env?: NodeJS.ProcessEnv;
   session: SessionMode;
   foregroundTerminalFd?: number;
+  /** Descriptors to give the child as its stdin/stdout/stderr (default: usher's own). */
+  stdio?: StdioRedirect;
 }
 
 /**
@@ -138,6 +141,7 @@ export class ProcessTable extends EventEmitter<ProcessTableEvents> {
         session: options.session,
         inheritFds: inheritedDescriptors(options.env ?? process.env),
         ...(options.foregroundTerminalFd !== undefined ? { foregroundTerminalFd: options.foregroundTerminalFd } : {}),
+        ...(options.stdio ? { stdio: options.stdio } : {}),
       });
     } catch (err) {
       if (err instanceof SystemCallError) throw new SpawnError(file, err.errno, err.message.replace(/^[^:]*: /, ''));
