@@ -144,11 +144,12 @@ export function readSignalDispositions(pid: number): SignalDispositions | undefi
 
 /**
  * When the process started (clock ticks after boot, /proc/PID/stat field 22),
+ * the CPU time it used,
  * and for a zombie its raw wait status (field 52, Linux >= 3.5): what its
  * parent will read when it reaps it. Pid plus start time names a process even
  * after its pid is reused.
  */
-export function readStartAndExit(pid: number): { startTicks: number; waitStatus: number | undefined } | undefined {
+export function readStartAndExit(pid: number): { startTicks: number; cpuTicks: number; waitStatus: number | undefined } | undefined {
   let stat: string;
   try {
     stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
@@ -157,7 +158,8 @@ export function readStartAndExit(pid: number): { startTicks: number; waitStatus:
   }
   const rest = stat.slice(stat.lastIndexOf(')') + 2).trim().split(' ');
   const exit = rest[49];
-  return { startTicks: Number(rest[19]), waitStatus: rest[0] === 'Z' && exit !== undefined ? Number(exit) : undefined };
+  // utime + stime (fields 14 and 15): CPU used so far, in clock ticks.
+  return { startTicks: Number(rest[19]), cpuTicks: Number(rest[11]) + Number(rest[12]), waitStatus: rest[0] === 'Z' && exit !== undefined ? Number(exit) : undefined };
 }
 
 /**

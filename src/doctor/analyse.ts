@@ -272,9 +272,15 @@ function slowShutdown(o: Observation): Finding[] {
   return out;
 }
 
+/** How long a zombie must stay unreaped to count: far beyond a busy parent's reaction time. */
+export const ZOMBIE_MS = 500;
+
 function zombieRecords(o: Observation): Tracked[] {
-  // A zombie seen on two looks in a row was not reaped promptly; one look is the normal instant between exit and reap.
-  return o.records.filter((r) => r.zombiePolls >= 2 && r.hostPpid !== o.ownPid);
+  // Between exit and reap a process is a zombie for an instant; one left for
+  // ZOMBIE_MS (seen on looks that far apart) was not reaped.
+  return o.records.filter(
+    (r) => r.zombieUntilMs !== undefined && r.endedMs !== undefined && r.zombieUntilMs - r.endedMs >= ZOMBIE_MS && r.hostPpid !== o.ownPid,
+  );
 }
 
 function zombies(o: Observation): Finding[] {

@@ -34,7 +34,8 @@ export function argvOf(pid: number): string[] {
   try {
     const raw = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
     const args = raw.split('\0');
-    if (args[args.length - 1] === '') args.pop();
+    // A rewritten title is padded with NULs.
+    while (args.length > 0 && args[args.length - 1] === '') args.pop();
     // A program that rewrote its title (npm sets "npm start") leaves one word with spaces.
     if (args.length === 1) return (args[0] as string).split(' ').filter(Boolean);
     return args;

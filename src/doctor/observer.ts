@@ -32,6 +32,8 @@ export interface Tracked {
   status?: ExitStatus;
   /** Looks at /proc that saw it as a zombie. */
   zombiePolls: number;
+  /** The last look that saw it as a zombie (it became one at endedMs). */
+  zombieUntilMs?: number;
   catches: number[];
   ignores: number[];
   blocks: number[];
@@ -45,6 +47,9 @@ export class TreeObserver {
   readonly #t0: number;
   #first = true;
   #frozenAt: number | undefined;
+  /** CPU ticks the tree used, summed at the last full look; and when that sum last changed. */
+  #cpuTicks = -1;
+  cpuChangedMs = 0;
 
   constructor(
     /** Every process below this host pid is watched (unshare, conmon, or the doctor itself). */
@@ -87,10 +92,12 @@ export class TreeObserver {
     const now = this.now();
     const fresh: Tracked[] = [];
     const seen = new Set<number>();
+    let cpu = 0;
     for (const p of descendantsOf(this.anchor, listProcesses())) {
       if (this.exclude(p.pid)) continue;
       const stat = readStartAndExit(p.pid);
       if (!stat) continue;
+      cpu += stat.cpuTicks;
       let r = this.#byHostPid.get(p.pid);
       if (r && r.startTicks !== stat.startTicks) {
         r.endedMs ??= now;
@@ -104,7 +111,7 @@ export class TreeObserver {
           pgrp: p.pgrp,
           pid: p.pid,
           startTicks: stat.startTicks,
-          command: commandLineOf(p.pid, p.comm),
+          command: commandLineOf(p.pid, p.comm).trim(),
           startedMs: this.#first ? 0 : now,
           zombiePolls: 0,
           catches: [],
@@ -122,12 +129,13 @@ export class TreeObserver {
       if (p.state === 'Z' || p.state === 'X') {
         r.zombiePolls++;
         r.endedMs ??= now;
+        r.zombieUntilMs = now;
         if (stat.waitStatus !== undefined) r.status ??= decodeWaitStatus(stat.waitStatus);
         continue;
       }
       if (r.endedMs !== undefined) continue;
       // A child between fork and exec still shows its parent's command: keep reading until it settles.
-      const command = commandLineOf(p.pid, p.comm);
+      const command = commandLineOf(p.pid, p.comm).trim();
       // An exiting process has no command line left ("[comm]"): keep the one it had.
       if (!command.startsWith('[') || r.command.startsWith('[')) r.command = command;
       const d = readSignalDispositions(p.pid);
@@ -143,6 +151,8 @@ export class TreeObserver {
       }
     }
     for (const r of this.records) if (r.endedMs === undefined && !seen.has(r.hostPid)) r.endedMs = now;
+    if (cpu !== this.#cpuTicks || fresh.length > 0) this.cpuChangedMs = now;
+    this.#cpuTicks = cpu;
     this.#first = false;
     return fresh;
   }
@@ -168,6 +178,7 @@ export class TreeObserver {
       } else if (stat.waitStatus !== undefined) {
         r.zombiePolls++;
         r.endedMs = now;
+        r.zombieUntilMs = now;
         r.status ??= decodeWaitStatus(stat.waitStatus);
       }
     }

@@ -6,6 +6,9 @@ import { LineMatcher, probeOnce, type ReadyCondition } from './ready.js';
 
 /** Longest wait for --settle quiet or a --ready condition before the check gives up. */
 export const READY_LIMIT_MS = 60_000;
+/** How long the tree must use no CPU to count as idle (CPU time is counted in 10 ms ticks). */
+const IDLE_MS = 300;
+const SETTLE_BUSY_FACTOR = 5;
 
 export interface ReadyWait {
   settleMs: number;
@@ -36,7 +39,13 @@ export async function waitUntilReady(observer: TreeObserver, pid1: Tracked, wait
       void probe();
       return false;
     }
-    return performance.now() - lastNew >= wait.settleMs;
+    // Settled: no new process for settleMs, and the tree idle (no CPU used) for
+    // a while too, since a process that is still starting (node loading its
+    // modules, installing its handlers) forks nothing yet. A tree that never
+    // idles counts as settled after SETTLE_BUSY_FACTOR times settleMs.
+    const quietFor = performance.now() - lastNew;
+    const idleFor = observer.now() - observer.cpuChangedMs;
+    return quietFor >= wait.settleMs && (idleFor >= Math.min(wait.settleMs, IDLE_MS) || quietFor >= wait.settleMs * SETTLE_BUSY_FACTOR);
   };
   // Noting new processes needs each poll's result: wrap the observer's poll for the wait.
   const originalPoll = observer.poll.bind(observer);

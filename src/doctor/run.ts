@@ -133,8 +133,8 @@ export async function doctorRun(options: RunOptions): Promise<FullReport> {
         started.notes.unshift(`PID namespace refused (${refused})`);
         observer = new TreeObserver(started.anchor, table);
         pid1 = await findPid1(observer, started);
-      } else {
-        return { report: errorReport(started.mode, `the command did not start${status ? ` (exit ${shellExitCode(status)})` : ''}: ${tail(output) || 'no output'}`, 'check the command: is it installed, on PATH, executable?') };
+      } else if (/unshare: failed to execute/.test(output)) {
+        return { report: errorReport(started.mode, `the command did not start: ${tail(output)}`, 'check the command: is it installed, on PATH, executable?') };
       }
     }
     if (!pid1) {
