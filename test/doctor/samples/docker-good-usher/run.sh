@@ -1,0 +1,3 @@
+#!/bin/sh
+# No exec, no trap: fine under usher, which signals the whole process group.
+node server.js

@@ -1,0 +1,2 @@
+#!/bin/sh
+node app.mjs "$@" | tee /tmp/app.log
