@@ -7,5 +7,17 @@ export async function staticChecks(
   manifests: readonly string[],
 ): Promise<{ findings: Finding[] } | { error: string; fix: string }> {
   if (dockerfiles.length === 0 && manifests.length === 0) return { findings: [] };
-  return { error: 'the static checks (--dockerfile, --kubernetes) are not built in yet', fix: 'run the command or --image check' };
+  const { checkDockerfile, checkKubernetes } = await import('./static/index.js');
+  const findings: Finding[] = [];
+  try {
+    for (const path of dockerfiles) findings.push(...(await checkDockerfile(path)));
+  } catch (err) {
+    return { error: (err as Error).message, fix: 'check the path given to --dockerfile, and that the file is a Dockerfile' };
+  }
+  try {
+    for (const path of manifests) findings.push(...(await checkKubernetes(path)));
+  } catch (err) {
+    return { error: (err as Error).message, fix: 'check the path given to --kubernetes, and that the file is a Kubernetes manifest (YAML)' };
+  }
+  return { findings };
 }
