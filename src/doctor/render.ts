@@ -72,7 +72,9 @@ export function renderText(full: FullReport): string {
     lines.push(`PID 1: ${details.pid1.name} (${details.pid1.kind === 'package-manager' ? 'package manager' : details.pid1.kind}${details.pid1.forwarding ? `, forwards to ${details.pid1.forwarding === 'group' ? 'the child\'s process group' : 'its direct child only'}` : ''})`);
     lines.push(`${details.stopSignal} sent to PID 1 after ${seconds(details.settledAfterMs)}; grace period ${seconds(details.graceMs)}`);
     const shown = details.rows.filter((r) => r.endedMs === undefined || r.endedMs >= 0);
-    const span = Math.max(details.graceMs, ...shown.map((r) => r.endedMs ?? 0), 1);
+    // Forced: the grace period is the story. Graceful: the stop itself, however short.
+    const ends = shown.map((r) => r.endedMs ?? 0);
+    const span = report.verdict === 'forced' ? Math.max(details.graceMs, ...ends) : Math.max(...ends, 1);
     lines.push('');
     lines.push(`timeline: 0 = ${details.stopSignal} sent, right edge = ${seconds(span)}; S got it, - dropped, = running, | exited, x killed`);
     lines.push(`  ${'PID'.padStart(5)} ${'PPID'.padStart(5)}  ${clip('COMMAND', 28)} ${'0'.padEnd(BAR - seconds(span).length)}${seconds(span)}`);
