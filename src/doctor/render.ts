@@ -59,6 +59,14 @@ function rowNote(row: TimelineRow, stopSignal: string): string {
   return `${started}${got}, ${end}`;
 }
 
+/** Long absolute paths shortened to their last two parts, so the command fits its column. */
+function shorten(command: string): string {
+  return command
+    .split(' ')
+    .map((w) => (w.startsWith('/') && w.split('/').length > 4 ? `…/${w.split('/').slice(-2).join('/')}` : w))
+    .join(' ');
+}
+
 function clip(text: string, width: number): string {
   return text.length <= width ? text.padEnd(width) : `${text.slice(0, width - 1)}…`;
 }
@@ -77,9 +85,9 @@ export function renderText(full: FullReport): string {
     const span = report.verdict === 'forced' ? Math.max(details.graceMs, ...ends) : Math.max(...ends, 1);
     lines.push('');
     lines.push(`timeline: 0 = ${details.stopSignal} sent, right edge = ${seconds(span)}; S got it, - dropped, = running, | exited, x killed`);
-    lines.push(`  ${'PID'.padStart(5)} ${'PPID'.padStart(5)}  ${clip('COMMAND', 28)} ${'0'.padEnd(BAR - seconds(span).length)}${seconds(span)}`);
+    lines.push(`  ${'PID'.padStart(5)} ${'PPID'.padStart(5)}  ${clip('COMMAND', 30)} ${'0'.padEnd(BAR - seconds(span).length)}${seconds(span)}`);
     for (const row of shown) {
-      lines.push(`  ${String(row.pid).padStart(5)} ${String(row.ppid).padStart(5)}  ${clip(row.command, 28)} ${bar(row, span)}  ${rowNote(row, details.stopSignal)}`);
+      lines.push(`  ${String(row.pid).padStart(5)} ${String(row.ppid).padStart(5)}  ${clip(shorten(row.command), 30)} ${bar(row, span)}  ${rowNote(row, details.stopSignal)}`);
     }
     const before = details.rows.length - shown.length;
     if (before > 0) lines.push(`  (${before} short-lived process${before === 1 ? '' : 'es'} ended before the stop)`);
