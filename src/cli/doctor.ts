@@ -81,6 +81,7 @@ function parseDoctorArgs(args: readonly string[]): DoctorArgs | 'help' {
   const parsed = parseArgs(args, SPECS);
   const out: DoctorArgs = { json: false, graceMs: 10_000, signal: 15, settleMs: 1000, dockerfiles: [], manifests: [], command: parsed.command };
   let settleGiven = false;
+  let signalGiven = false;
   for (const { key, value, spelled } of parsed.options) {
     const v = value ?? '';
     switch (key) {
@@ -101,6 +102,7 @@ function parseDoctorArgs(args: readonly string[]): DoctorArgs | 'help' {
         const n = parseSignal(v);
         if (n === undefined) throw new UsageError(`${spelled} expects a signal name or number (SIGTERM, QUIT, 15); got "${v}"`, 'bad-value', spelled, v);
         out.signal = n;
+        signalGiven = true;
         break;
       }
       case 'ready':
@@ -123,6 +125,8 @@ function parseDoctorArgs(args: readonly string[]): DoctorArgs | 'help' {
   }
   if (settleGiven && out.ready !== undefined) throw new UsageError('--settle and --ready exclude each other: give one', 'bad-value', '--ready');
   if (out.image !== undefined && out.command.length > 0) throw new UsageError('--image runs the image\'s own command: give no command after it', 'bad-value', '--image');
+  if (out.image !== undefined && out.ready !== undefined) throw new UsageError('--ready goes with a command, not --image (the image is stopped once it settles)', 'bad-value', '--ready');
+  if (out.image !== undefined && signalGiven) throw new UsageError('--image stops the container with the image\'s own STOPSIGNAL, as the engine does: drop --signal', 'bad-value', '--signal');
   if (out.engine && out.image === undefined) throw new UsageError('--engine goes with --image', 'bad-value', '--engine');
   if (out.image === undefined && out.command.length === 0 && out.dockerfiles.length === 0 && out.manifests.length === 0) {
     throw new UsageError('nothing to check: give a command after --, or --image, --dockerfile or --kubernetes', 'no-command');
@@ -185,6 +189,7 @@ export async function runSubcommand(_name: string, args: string[]): Promise<numb
       full = await doctor.doctorImage({
         image: parsed.image,
         graceMs: parsed.graceMs,
+        settleMs: parsed.settleMs,
         ...(parsed.engine ? { engine: parsed.engine } : {}),
         onOutput: (text) => print(2, text),
       });

@@ -9,7 +9,7 @@ import { decodeWaitStatus, type ExitStatus } from '../core/wait-status.js';
 /** How often /proc is read while something is being watched. */
 export const POLL_MS = 40;
 /** While the tree stops: known processes only, to see which ended before which. */
-export const FAST_POLL_MS = 3;
+export const FAST_POLL_MS = 5;
 
 export interface Tracked {
   hostPid: number;

@@ -68,3 +68,21 @@ test('the text report of its fix: graceful in N ms', T, async () => {
   assert.match(result.stdout, /findings: none/, result.stdout);
   assert.equal(result.code, 0);
 });
+
+test('--image with an engine that is not installed: the check could not run, exit 2, and says what to do', T, async (t) => {
+  const result = await doctor(['--json', '--image', 'localhost/anything:latest', '--engine', 'docker'], { env: { PATH: '/nonexistent' } });
+  const report = parseReport(result);
+  t.diagnostic(report.findings[0]?.message ?? '');
+  assert.equal(report.verdict, 'error');
+  assert.equal(report.mode, 'container');
+  assert.match(report.findings[0]?.message ?? '', /docker is not installed/);
+  assert.equal(result.code, 2);
+});
+
+test('--image refuses a command, --ready and --signal (usage errors, exit 2)', T, async () => {
+  for (const args of [['--image', 'x', '--', 'true'], ['--image', 'x', '--ready', 'tcp:80'], ['--image', 'x', '--signal', 'TERM']]) {
+    const r = await doctor(args);
+    assert.equal(r.code, 2, args.join(' '));
+    assert.match(r.stderr, /usher doctor: /, args.join(' '));
+  }
+});
