@@ -19,7 +19,7 @@ export function parseReady(text: string): ReadyCondition | undefined {
     const m = /^(?:(.+):)?(\d{1,5})$/.exec(rest);
     const port = Number(m?.[2]);
     if (!m || port < 1 || port > 65535) return undefined;
-    return { kind: 'tcp', port, host: m[1] ?? '127.0.0.1' };
+    return { kind: 'tcp', port, host: m[1]?.replace(/^\[(.*)\]$/, '$1') ?? '127.0.0.1' };
   }
   if (kind === 'http') {
     const url = /^https?:\/\//.test(rest) ? rest : `http://${rest.replace(/^\/\//, '')}`;

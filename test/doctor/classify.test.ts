@@ -48,3 +48,13 @@ test('readSignalDispositions sees what a real process catches and ignores', asyn
     child.kill('SIGKILL');
   }
 });
+
+test('--ready conditions parse, and bad ones are refused', async () => {
+  const { parseReady } = await import('../../src/doctor/ready.js');
+  assert.deepEqual(parseReady('tcp:3000'), { kind: 'tcp', port: 3000, host: '127.0.0.1' });
+  assert.deepEqual(parseReady('tcp:[::1]:80'), { kind: 'tcp', port: 80, host: '::1' });
+  assert.deepEqual(parseReady('http:localhost:8080/healthz'), { kind: 'http', url: 'http://localhost:8080/healthz' });
+  assert.deepEqual(parseReady('http://localhost/ready'), { kind: 'http', url: 'http://localhost/ready' });
+  assert.equal(parseReady('log:^listening on \\d+')?.kind, 'log');
+  for (const bad of ['tcp:99999', 'tcp:', 'log:(', 'udp:53', '3000']) assert.equal(parseReady(bad), undefined, bad);
+});
