@@ -50,6 +50,8 @@ export class TreeObserver {
   /** CPU ticks the tree used, summed at the last full look; and when that sum last changed. */
   #cpuTicks = -1;
   cpuChangedMs = 0;
+  /** When the last new process appeared (observer time). */
+  lastNewMs = 0;
 
   constructor(
     /** Every process below this host pid is watched (unshare, conmon, or the doctor itself). */
@@ -151,6 +153,7 @@ export class TreeObserver {
       }
     }
     for (const r of this.records) if (r.endedMs === undefined && !seen.has(r.hostPid)) r.endedMs = now;
+    if (fresh.length > 0) this.lastNewMs = now;
     if (cpu !== this.#cpuTicks || fresh.length > 0) this.cpuChangedMs = now;
     this.#cpuTicks = cpu;
     this.#first = false;

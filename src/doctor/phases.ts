@@ -22,7 +22,7 @@ export type ReadyResult = 'ready' | 'pid1-ended' | 'timeout';
 /** Waits until no new process appeared for settleMs (or the ready condition holds), PID 1 ends, or the limit. */
 export async function waitUntilReady(observer: TreeObserver, pid1: Tracked, wait: ReadyWait, limitMs = READY_LIMIT_MS): Promise<ReadyResult> {
   const started = performance.now();
-  let lastNew = started;
+  const startedAt = observer.now();
   let probeOk = false;
   let probing = false;
   let stopped = false;
@@ -43,22 +43,14 @@ export async function waitUntilReady(observer: TreeObserver, pid1: Tracked, wait
     // a while too, since a process that is still starting (node loading its
     // modules, installing its handlers) forks nothing yet. A tree that never
     // idles counts as settled after SETTLE_BUSY_FACTOR times settleMs.
-    const quietFor = performance.now() - lastNew;
+    const quietFor = observer.now() - Math.max(observer.lastNewMs, startedAt);
     const idleFor = observer.now() - observer.cpuChangedMs;
     return quietFor >= wait.settleMs && (idleFor >= Math.min(wait.settleMs, IDLE_MS) || quietFor >= wait.settleMs * SETTLE_BUSY_FACTOR);
-  };
-  // Noting new processes needs each poll's result: wrap the observer's poll for the wait.
-  const originalPoll = observer.poll.bind(observer);
-  observer.poll = () => {
-    const fresh = originalPoll();
-    if (fresh.length > 0) lastNew = performance.now();
-    return fresh;
   };
   try {
     await observer.watch(done, started + limitMs);
   } finally {
     stopped = true;
-    observer.poll = originalPoll;
   }
   if (pid1.endedMs !== undefined) return 'pid1-ended';
   return done() ? 'ready' : 'timeout';

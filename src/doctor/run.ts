@@ -152,7 +152,7 @@ export async function doctorRun(options: RunOptions): Promise<FullReport> {
       const what = options.ready ? `waiting for ${describeReady(options.ready)}` : `waiting for the tree to settle (${options.settleMs} ms without a new process)`;
       return { report: errorReport(started.mode, `gave up after ${READY_LIMIT_MS / 1000} s ${what}`, options.ready ? 'check the --ready condition (the port, the URL, the pattern)' : 'use --ready to say when the app is up, or a shorter --settle') };
     }
-    return await stopAndReport(options, started, observer, pid1, subject, table);
+    return await stopAndReport(options, started, observer, pid1, subject);
   } finally {
     killAll();
     await settleWithin(started.spawned.child, 5000);
@@ -164,8 +164,7 @@ export async function doctorRun(options: RunOptions): Promise<FullReport> {
   }
 }
 
-async function stopAndReport(options: RunOptions, started: Started, observer: TreeObserver, pid1: Tracked, subject: string, table: ProcessTable): Promise<FullReport> {
-  void table;
+async function stopAndReport(options: RunOptions, started: Started, observer: TreeObserver, pid1: Tracked, subject: string): Promise<FullReport> {
   observer.poll();
   const pid1Class = classifyPid1(argvOf(pid1.hostPid), environOf(pid1.hostPid));
   const sig = options.stopSignal;
