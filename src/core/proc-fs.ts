@@ -95,3 +95,82 @@ export function contextSwitchesOf(pid: number): number {
   }
   return total;
 }
+
+/** What /proc/PID/status says about a process's signals and its pids in nested PID namespaces. */
+export interface SignalDispositions {
+  /** Signals with a handler installed (SigCgt). */
+  caught: number[];
+  /** Signals set to SIG_IGN (SigIgn). */
+  ignored: number[];
+  /** Signals in the main thread's mask (SigBlk): delivered only once unblocked. */
+  blocked: number[];
+  /** Signals pending for the process or its main thread (ShdPnd, SigPnd). */
+  pending: number[];
+  /** NSpid: the pid in each PID namespace, outermost first; the last is what the process itself sees. */
+  nsPids: number[];
+}
+
+/** Signal numbers whose bits are set in a /proc mask (hex, bit N-1 = signal N). */
+export function signalsInMask(hex: string): number[] {
+  const out: number[] = [];
+  let mask: bigint;
+  try {
+    mask = BigInt(`0x${hex.trim() || '0'}`);
+  } catch {
+    return out;
+  }
+  for (let n = 1; mask > 0n; n++, mask >>= 1n) if (mask & 1n) out.push(n);
+  return out;
+}
+
+export function readSignalDispositions(pid: number): SignalDispositions | undefined {
+  let status: string;
+  try {
+    status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  } catch {
+    return undefined;
+  }
+  const field = (name: string) => new RegExp(`^${name}:\\s*(.*)$`, 'm').exec(status)?.[1] ?? '';
+  const pending = new Set([...signalsInMask(field('ShdPnd')), ...signalsInMask(field('SigPnd'))]);
+  const nsPids = field('NSpid').trim().split(/\s+/).filter(Boolean).map(Number);
+  return {
+    caught: signalsInMask(field('SigCgt')),
+    ignored: signalsInMask(field('SigIgn')),
+    blocked: signalsInMask(field('SigBlk')),
+    pending: [...pending].sort((a, b) => a - b),
+    nsPids: nsPids.length > 0 ? nsPids : [pid],
+  };
+}
+
+/**
+ * When the process started (clock ticks after boot, /proc/PID/stat field 22),
+ * the CPU time it used,
+ * and for a zombie its raw wait status (field 52, Linux >= 3.5): what its
+ * parent will read when it reaps it. Pid plus start time names a process even
+ * after its pid is reused.
+ */
+export function readStartAndExit(pid: number): { startTicks: number; cpuTicks: number; waitStatus: number | undefined } | undefined {
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+  } catch {
+    return undefined;
+  }
+  const rest = stat.slice(stat.lastIndexOf(')') + 2).trim().split(' ');
+  const exit = rest[49];
+  // utime + stime (fields 14 and 15): CPU used so far, in clock ticks.
+  return { startTicks: Number(rest[19]), cpuTicks: Number(rest[11]) + Number(rest[12]), waitStatus: rest[0] === 'Z' && exit !== undefined ? Number(exit) : undefined };
+}
+
+/**
+ * Where in the kernel pid sleeps (/proc/PID/wchan), '' when running or unknown.
+ * A process in sigtimedwait (tini) takes signals without a handler: while it
+ * waits the kernel unblocks them, so SigCgt and SigBlk both look empty.
+ */
+export function sleepingIn(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/wchan`, 'utf8').trim().replace(/^0$/, '');
+  } catch {
+    return '';
+  }
+}

@@ -1,0 +1,111 @@
+// What kind of program PID 1 is, from its command line: a shell, a package
+// manager, a known init, or the app itself. Each kind fails to stop in its own
+// way, and each has its own fix.
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+
+export type Pid1Kind = 'shell' | 'package-manager' | 'init' | 'app';
+
+/** How an init passes the stop signal on: to the child's whole process group, or to the direct child only. */
+export type Forwarding = 'group' | 'single-child' | 'unknown';
+
+export interface Pid1Class {
+  kind: Pid1Kind;
+  /** The program's name: sh, npm, tini, node... */
+  name: string;
+  /** For inits: where the stop signal goes. */
+  forwarding?: Forwarding;
+}
+
+const SHELLS = new Set(['sh', 'bash', 'dash', 'ash', 'zsh', 'ksh', 'mksh', 'busybox']);
+const PACKAGE_MANAGERS = new Map([
+  ['npm', 'npm'], ['npm-cli.js', 'npm'], ['npx', 'npm'], ['npx-cli.js', 'npm'],
+  ['yarn', 'yarn'], ['yarn.js', 'yarn'], ['yarn.cjs', 'yarn'], ['yarnpkg', 'yarn'],
+  ['pnpm', 'pnpm'], ['pnpm.cjs', 'pnpm'], ['pnpm.js', 'pnpm'], ['pnpx', 'pnpm'],
+]);
+const INITS = new Map([
+  ['usher', 'usher'], ['tini', 'tini'], ['tini-static', 'tini'], ['docker-init', 'tini'],
+  ['dumb-init', 'dumb-init'], ['catatonit', 'catatonit'], ['s6-svscan', 's6-svscan'],
+]);
+const INTERPRETERS = new Set(['node', 'nodejs', 'bun', 'deno']);
+
+/** argv of a process from /proc/PID/cmdline; empty when it is gone or a kernel thread. */
+export function argvOf(pid: number): string[] {
+  try {
+    const raw = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    const args = raw.split('\0');
+    // A rewritten title is padded with NULs.
+    while (args.length > 0 && args[args.length - 1] === '') args.pop();
+    // A program that rewrote its title (npm sets "npm start") leaves one word with spaces.
+    if (args.length === 1) return (args[0] as string).split(' ').filter(Boolean);
+    return args;
+  } catch {
+    return [];
+  }
+}
+
+export function environOf(pid: number): Map<string, string> {
+  const env = new Map<string, string>();
+  try {
+    for (const entry of readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0')) {
+      const eq = entry.indexOf('=');
+      if (eq > 0) env.set(entry.slice(0, eq), entry.slice(eq + 1));
+    }
+  } catch {
+    // gone, or not ours to read
+  }
+  return env;
+}
+
+export function classifyPid1(argv: readonly string[], env: ReadonlyMap<string, string> = new Map()): Pid1Class {
+  const first = basename(argv[0] ?? '');
+  // An interpreter runs the real program: `node /usr/bin/npm start`, `node .../bin/usher -- app`.
+  let program = first;
+  let rest = argv.slice(1);
+  if (INTERPRETERS.has(first)) {
+    const script = argv.slice(1).findIndex((a) => !a.startsWith('-'));
+    if (script >= 0) {
+      const name = basename(argv[script + 1] as string);
+      if (PACKAGE_MANAGERS.has(name) || INITS.has(name)) {
+        program = name;
+        rest = argv.slice(script + 2);
+      }
+    }
+  }
+  if (SHELLS.has(program)) return { kind: 'shell', name: program };
+  const pm = PACKAGE_MANAGERS.get(program);
+  if (pm) return { kind: 'package-manager', name: pm };
+  const init = INITS.get(program);
+  if (init) return { kind: 'init', name: init, forwarding: forwardingOf(init, rest, env) };
+  return { kind: 'app', name: program || '?' };
+}
+
+/** The options before the command (`--` or the first word that is not an option ends them). */
+function optionsOf(args: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const a of args) {
+    if (a === '--' || !a.startsWith('-')) break;
+    out.push(a);
+  }
+  return out;
+}
+
+function hasShort(options: readonly string[], letter: string): boolean {
+  return options.some((o) => !o.startsWith('--') && o.slice(1).includes(letter));
+}
+
+function forwardingOf(init: string, args: readonly string[], env: ReadonlyMap<string, string>): Forwarding {
+  const options = optionsOf(args);
+  switch (init) {
+    case 'usher':
+    case 'dumb-init':
+      if (hasShort(options, 'c') || options.includes('--single-child') || env.get('DUMB_INIT_SETSID') === '0') return 'single-child';
+      return 'group';
+    case 'tini':
+      return hasShort(options, 'g') || env.has('TINI_KILL_PROCESS_GROUP') ? 'group' : 'single-child';
+    case 'catatonit':
+      return hasShort(options, 'g') ? 'group' : 'single-child';
+    default:
+      return 'unknown';
+  }
+}
