@@ -2,6 +2,9 @@
 // each as PID 1 of its own PID namespace, measured in the same run so the
 // machine's noise hits all of them alike. Prints a table and usher's ratios.
 // Not a test: nothing here asserts; the targets are printed next to the figures.
+// Then supervisor mode (bench/supervisor.ts): usher run against supervisord,
+// s6-svscan and pm2-runtime, and its log relay against cat.
+// Options: --quick (fewer runs), --only-supervisor, --only-reaping.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -199,6 +202,12 @@ async function sigtermToExitMs(init: Init, runs: number): Promise<number> {
 const fmt = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : 'n/a');
 
 async function main(): Promise<void> {
+  if (process.argv.includes('--only-supervisor')) {
+    // Supervisor mode alone (also part of the full run, at its end).
+    const { supervisorBench } = await import('./supervisor.js');
+    await supervisorBench(quick);
+    return;
+  }
   if (process.argv.includes('--only-reaping')) {
     // A focused run for working on the reaper: the zombie pile alone, many times.
     const pile = await zombieReapMs(INITS, 5000, 9);
@@ -274,6 +283,10 @@ async function main(): Promise<void> {
   );
   console.log(`  zero idle wake-ups: ${usher.wakeups} -> ${usher.wakeups === 0 ? 'met' : 'MISSED'}`);
   console.log(`  RSS within 8 MB of a bare node process (${fmt(bareNodeRssKb / 1024)} MB): +${fmt(rssOverBare)} MB -> ${rssOverBare <= 8 ? 'met' : 'MISSED'}`);
+
+  console.log('');
+  const { supervisorBench } = await import('./supervisor.js');
+  await supervisorBench(quick);
 }
 
 main().catch((err) => {

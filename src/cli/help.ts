@@ -19,6 +19,15 @@ image's entrypoint:
     ENTRYPOINT ["usher", "--"]
     CMD ["node", "server.js"]
 
+Several processes in one container (supervisor mode):
+  usher run [-f FILE]       Runs the services of a usher.yaml (or Procfile) in
+                            dependency order and stops them in reverse order
+                            within its grace period. usher run --help explains;
+                            usher run --check validates the file. Exit 137 when
+                            a requested stop had to SIGKILL something.
+  usher ps, usher start|stop|restart NAME, usher signal NAME SIG
+                            Control a running \`usher run\` (docker exec).
+
 Signals:
   (default)                 The command gets its own session and process group;
                             signals go to the whole group, so a shell script

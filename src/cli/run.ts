@@ -1,7 +1,187 @@
-// Placeholder until the mode lands: the dispatch in subcommands.ts is in place.
+// `usher run [-f FILE] [--check] [--log-format text|json] [--no-color] [--schema]`:
+// parses the words, loads and validates the config, and hands over to the
+// supervisor (loaded only when there is something to run).
 import { writeSync } from 'node:fs';
+import { parseArgs, UsageError, type OptionSpec } from './args.js';
 
-export async function runSubcommand(name: string, _args: string[]): Promise<number> {
-  writeSync(2, `usher: '${name}' is not available yet\n`);
-  return 2;
+const EXIT_USAGE = 2;
+
+const OPTIONS: readonly OptionSpec[] = [
+  { key: 'help', short: 'h', long: 'help' },
+  { key: 'file', short: 'f', long: 'file', value: 'FILE' },
+  { key: 'check', long: 'check' },
+  { key: 'schema', long: 'schema' },
+  { key: 'log-format', long: 'log-format', value: 'text|json' },
+  { key: 'no-color', long: 'no-color' },
+];
+
+export const RUN_HELP = `Usage: usher run [-f FILE] [--check] [--log-format text|json] [--no-color]
+       usher run --schema
+
+Runs several services in one container, as its PID 1: started in dependency
+order (independent ones in parallel), restarted per their policy, stopped in
+reverse order within one grace period. usher stays an init: it reaps every
+orphan and passes HUP, USR1, USR2, WINCH and the like on to every service.
+
+    ENTRYPOINT ["usher", "run"]
+
+  -f, --file FILE        The config: a usher.yaml, or a Procfile (name: command
+                         per line; every entry is critical: when one ends, all
+                         stop). Default: usher.yaml, usher.yml, then Procfile
+                         in the current directory.
+  --check                Validate the file and print the start order; start
+                         nothing. Exit 0 when valid, 2 when not.
+  --log-format FORMAT    text (default): \`NAME | line\`, names padded, a colour
+                         per service on a terminal. json: one object per line,
+                         {"time", "service", "stream", "line"}; usher's own
+                         events as {"time", "service": "usher", "event", ...}.
+                         A line over 64 KiB is cut: the next piece reads
+                         \`NAME + ...\` (json: "continued": true on the piece cut).
+  --no-color             No colours (also when NO_COLOR is set).
+  --schema               Print the JSON Schema of usher.yaml (for editors:
+                         # yaml-language-server: $schema=...).
+  -h, --help             This help.
+
+Each service's stdout and stderr go to usher's stdout and stderr, whole lines
+only; usher's own events (starting, ready, exited, restarting, stopping,
+killed) go to stderr.
+
+Stopping (SIGTERM or SIGINT, a critical service failing for good): dependants
+before their dependencies; each service gets its stop_signal on its whole
+process group (and whatever it left in its session), SIGKILL after its
+stop_timeout; everything within \`grace\` (default 25s), at whose end whatever
+still runs is SIGKILLed and named. A second SIGTERM changes nothing.
+
+Exit status:
+  0     a requested stop where every service ended on its own, or every
+        service completed with 0
+  N     the critical service's status (128+S when signal S killed it), or,
+        when every service has ended on its own, the first failure's status
+  137   a requested stop had to SIGKILL something (named on stderr)
+  2     bad usage or an invalid config file (every problem listed with its
+        file:line:column); nothing was started
+  70    internal error (every process stopped first)
+
+Control while it runs: usher ps, usher start|stop|restart NAME,
+usher signal NAME SIG (see usher ps --help).
+`;
+
+function print(fd: number, text: string): void {
+  try {
+    writeSync(fd, text);
+  } catch {
+    // nowhere to report to
+  }
+}
+
+interface RunRequest {
+  file: string | undefined;
+  check: boolean;
+  schema: boolean;
+  help: boolean;
+  logFormat: 'text' | 'json';
+  noColor: boolean;
+}
+
+function parseRunArgs(args: string[]): RunRequest {
+  const parsed = parseArgs(args, OPTIONS);
+  if (parsed.command.length > 0) {
+    throw new UsageError(`unexpected argument "${parsed.command[0]}": usher run takes its services from a file (-f FILE)`, 'bad-value');
+  }
+  const request: RunRequest = { file: undefined, check: false, schema: false, help: false, logFormat: 'text', noColor: false };
+  for (const o of parsed.options) {
+    if (o.key === 'help') request.help = true;
+    else if (o.key === 'check') request.check = true;
+    else if (o.key === 'schema') request.schema = true;
+    else if (o.key === 'no-color') request.noColor = true;
+    else if (o.key === 'file') {
+      if (!o.value) throw new UsageError(`${o.spelled} needs a file name`, 'missing-value', o.spelled);
+      request.file = o.value;
+    } else if (o.key === 'log-format') {
+      if (o.value !== 'text' && o.value !== 'json') {
+        throw new UsageError(`--log-format is text or json; got "${o.value}"`, 'bad-value', o.spelled, o.value);
+      }
+      request.logFormat = o.value;
+    }
+  }
+  return request;
+}
+
+export async function runSubcommand(_name: string, args: string[]): Promise<number> {
+  let request: RunRequest;
+  try {
+    request = parseRunArgs(args);
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    print(2, `usher run: ${err.message}\nTry 'usher run --help' for more information.\n`);
+    return EXIT_USAGE;
+  }
+  if (request.help) {
+    print(1, RUN_HELP);
+    return 0;
+  }
+  const { loadConfig, describeStartOrder, schemaText, ConfigError } = await import('../supervisor/config/index.js');
+  if (request.schema) {
+    print(1, schemaText().replace(/\n?$/, '\n'));
+    return 0;
+  }
+
+  let config;
+  try {
+    config = await loadConfig({ ...(request.file !== undefined ? { file: request.file } : {}), cwd: process.cwd(), env: process.env });
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    print(2, `${err.format()}\nusher run: nothing was started.\n`);
+    return EXIT_USAGE;
+  }
+  if (request.check) {
+    print(1, `${config.file}: valid, ${config.services.length} service(s). Start order:\n${describeStartOrder(config)}\n`);
+    return 0;
+  }
+
+  const [{ effectiveUserId }, { runSupervisor }, { installCrashGuard }, { createLogger, Verbosity }] = await Promise.all([
+    import('../core/libc.js'),
+    import('../supervisor/run-supervisor.js'),
+    import('../init/init.js'),
+    import('../core/log.js'),
+  ]);
+  const withUser = config.services.filter((s) => s.user);
+  const euid = effectiveUserId();
+  if (withUser.length > 0 && euid !== 0) {
+    for (const s of withUser) {
+      print(2, `usher run: service "${s.name}" has user: ${s.user?.spec}, but usher runs as uid ${euid}, not root: ` +
+        'only root can start a process as another user. Run usher as root (the container\'s default), or remove user:.\n');
+    }
+    return EXIT_USAGE;
+  }
+
+  // usher never dies and strands its services: on an internal error every
+  // process is stopped, then usher exits 70.
+  installCrashGuard(createLogger(Verbosity.Normal), config.graceMs);
+  const noColor = request.noColor || (process.env.NO_COLOR ?? '') !== '';
+  const code = await runSupervisor(config, {
+    logFormat: request.logFormat,
+    colour: !noColor,
+    attachments: await attachments(config),
+  });
+  process.exit(code);
+}
+
+/** The control socket, and the health endpoint when the file asks for one; each loaded only when used. */
+async function attachments(config: { health?: { port: number; host: string } }) {
+  const { controlSocketPath } = await import('../supervisor/control-protocol.js');
+  const list: { name: string; attach: import('../supervisor/run-supervisor.js').Attachment }[] = [
+    {
+      name: 'control socket',
+      attach: async (control) => (await import('../supervisor/control-server.js')).startControlServer(control, controlSocketPath()),
+    },
+  ];
+  const health = config.health;
+  if (health) {
+    list.push({
+      name: 'health endpoint',
+      attach: async (control) => (await import('../supervisor/health-server.js')).startHealthServer(control, health),
+    });
+  }
+  return list;
 }

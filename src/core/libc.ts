@@ -22,6 +22,15 @@ interface Bindings {
   posix_spawn_file_actions_destroy: Fn;
   posix_spawn_file_actions_adddup2: Fn;
   posix_spawn_file_actions_addtcsetpgrp_np: Fn | undefined;
+  posix_spawn_file_actions_addopen: Fn;
+  posix_spawn_file_actions_addchdir_np: Fn | undefined;
+  pipe2: Fn;
+  fcntl: Fn;
+  setgroups: Fn;
+  getgroups: Fn;
+  setresuid: Fn;
+  setresgid: Fn;
+  geteuid: Fn;
   sigemptyset: Fn;
   sigfillset: Fn;
   waitpid: Fn;
@@ -33,7 +42,6 @@ interface Bindings {
   tcgetpgrp: Fn;
   tcsetpgrp: Fn;
   strerror: Fn;
-  pipe2: Fn;
 }
 
 // glibc x86_64/aarch64 sizes, rounded up generously: the structures are opaque and
@@ -42,11 +50,16 @@ const SPAWNATTR_BYTES = 512;
 const FILE_ACTIONS_BYTES = 256;
 const SIGSET_BYTES = 128;
 
+export const POSIX_SPAWN_RESETIDS = 0x01;
 export const POSIX_SPAWN_SETPGROUP = 0x02;
 export const POSIX_SPAWN_SETSIGDEF = 0x04;
 export const POSIX_SPAWN_SETSIGMASK = 0x08;
 export const POSIX_SPAWN_SETSID = 0x80;
 
+const O_RDONLY = 0;
+const O_WRONLY = 1;
+const O_CLOEXEC = 0o2000000;
+const F_SETPIPE_SZ = 1031;
 const WNOHANG = 1;
 const WEXITED = 4;
 const WNOWAIT = 0x01000000;
@@ -90,6 +103,18 @@ function libc(): Bindings {
     posix_spawn_file_actions_addtcsetpgrp_np: optional(
       'int posix_spawn_file_actions_addtcsetpgrp_np(void *fa, int tcfd)',
     ),
+    posix_spawn_file_actions_addopen: lib.func(
+      'int posix_spawn_file_actions_addopen(void *fa, int fd, const char *path, int oflag, uint32_t mode)',
+    ),
+    // glibc >= 2.29 only; a service with `cwd:` needs it (checked when asked for).
+    posix_spawn_file_actions_addchdir_np: optional('int posix_spawn_file_actions_addchdir_np(void *fa, const char *path)'),
+    pipe2: lib.func('int pipe2(int *fds, int flags)'),
+    fcntl: lib.func('int fcntl(int fd, int cmd, ...)'),
+    setgroups: lib.func('int setgroups(size_t size, const uint32_t *list)'),
+    getgroups: lib.func('int getgroups(int size, uint32_t *list)'),
+    setresuid: lib.func('int setresuid(uint32_t ruid, uint32_t euid, uint32_t suid)'),
+    setresgid: lib.func('int setresgid(uint32_t rgid, uint32_t egid, uint32_t sgid)'),
+    geteuid: lib.func('uint32_t geteuid()'),
     sigemptyset: lib.func('int sigemptyset(void *set)'),
     sigfillset: lib.func('int sigfillset(void *set)'),
     // A plain pointer filled through a reused Int32Array: a third of the cost of
@@ -103,7 +128,6 @@ function libc(): Bindings {
     tcgetpgrp: lib.func('int tcgetpgrp(int fd)'),
     tcsetpgrp: lib.func('int tcsetpgrp(int fd, int pgrp)'),
     strerror: lib.func('const char *strerror(int errnum)'),
-    pipe2: lib.func('int pipe2(int *fds, int flags)'),
   };
   return bindings;
 }
@@ -146,16 +170,28 @@ export interface SpawnRequest {
   session: SessionMode;
   /** With 'new-group': make the new group the foreground group of this terminal fd. */
   foregroundTerminalFd?: number;
-  /** Descriptors the child inherits as they are (always at least 0, 1 and 2). */
+  /** Descriptors the child inherits as they are (always at least 0, 1 and 2, unless `stdio` says otherwise). */
   inheritFds: readonly number[];
-  /** Descriptors of usher's to install as the child's 0, 1 or 2 instead of usher's own (e.g. a pipe's write end). */
-  stdio?: StdioRedirect;
+  /** What the child gets as fd 0, 1 and 2; default: usher's own (inherited). */
+  stdio?: readonly [StdioTarget, StdioTarget, StdioTarget];
+  /** Working directory of the child (glibc >= 2.29). */
+  cwd?: string;
+  /** Run the child as this user: see spawnAsUser. */
+  user?: SpawnUser;
 }
 
-export interface StdioRedirect {
-  stdin?: number;
-  stdout?: number;
-  stderr?: number;
+export type StdioTarget =
+  | { kind: 'inherit' }
+  /** /dev/null. */
+  | { kind: 'null' }
+  /** This descriptor of usher's (e.g. a pipe's write end). */
+  | { kind: 'fd'; fd: number };
+
+export interface SpawnUser {
+  uid: number;
+  gid: number;
+  /** Supplementary groups the child gets. */
+  groups: readonly number[];
 }
 
 /**
@@ -175,7 +211,19 @@ export function spawnProcess(request: SpawnRequest): number {
     // Node marks every descriptor it inherited close-on-exec at start-up, stdio
     // included. dup2(fd, fd) in the child clears that flag for the ones the
     // command must get, without touching usher's own.
-    for (const fd of request.inheritFds) c.posix_spawn_file_actions_adddup2(actions, redirected(request.stdio, fd) ?? fd, fd);
+    const stdio = request.stdio;
+    for (const fd of request.inheritFds) {
+      const target = stdio && fd <= 2 ? stdio[fd] : undefined;
+      if (!target || target.kind === 'inherit') c.posix_spawn_file_actions_adddup2(actions, fd, fd);
+      else if (target.kind === 'null') c.posix_spawn_file_actions_addopen(actions, fd, '/dev/null', fd === 0 ? O_RDONLY : O_WRONLY, 0);
+      else c.posix_spawn_file_actions_adddup2(actions, target.fd, fd);
+    }
+    if (request.cwd !== undefined) {
+      if (!c.posix_spawn_file_actions_addchdir_np) {
+        throw new Error(`cannot start a process in ${request.cwd}: this C library has no posix_spawn_file_actions_addchdir_np (glibc >= 2.29 needed)`);
+      }
+      c.posix_spawn_file_actions_addchdir_np(actions, request.cwd);
+    }
     c.sigfillset(allSignals);
     // sigfillset leaves out glibc's internal signals 32 and 33, and glibc's spawn
     // then sets them to SIG_IGN in the child, which survives exec. Set their bits
@@ -184,6 +232,7 @@ export function spawnProcess(request: SpawnRequest): number {
     allSignals[4] = (allSignals[4] as number) | 0x01;
     c.sigemptyset(noSignals);
     let flags = POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK;
+    if (request.user) flags |= POSIX_SPAWN_RESETIDS;
     if (request.session === 'new-session') flags |= POSIX_SPAWN_SETSID;
     if (request.session === 'new-group') {
       flags |= POSIX_SPAWN_SETPGROUP;
@@ -196,7 +245,8 @@ export function spawnProcess(request: SpawnRequest): number {
     c.posix_spawnattr_setsigdefault(attr, allSignals);
     c.posix_spawnattr_setsigmask(attr, noSignals);
     const pid = [0];
-    const rc: number = c.posix_spawnp(pid, request.file, actions, attr, [...request.argv, null], [...request.env, null]);
+    const spawn = () => c.posix_spawnp(pid, request.file, actions, attr, [...request.argv, null], [...request.env, null]) as number;
+    const rc: number = request.user ? asUser(request.user, spawn) : spawn();
     if (rc !== 0) throw new SystemCallError('posix_spawnp', rc);
     const childPid = pid[0] as number;
     if (
@@ -212,27 +262,6 @@ export function spawnProcess(request: SpawnRequest): number {
     c.posix_spawn_file_actions_destroy(actions);
     c.posix_spawnattr_destroy(attr);
   }
-}
-
-function redirected(stdio: StdioRedirect | undefined, fd: number): number | undefined {
-  if (fd === 0) return stdio?.stdin;
-  if (fd === 1) return stdio?.stdout;
-  if (fd === 2) return stdio?.stderr;
-  return undefined;
-}
-
-const O_CLOEXEC = 0o2000000;
-
-/**
- * A pipe whose both ends are close-on-exec, so no child inherits them by
- * accident; a child gets the write end only through SpawnRequest.stdio (dup2
- * clears the flag on the copy). The caller closes the ends it gave away.
- */
-export function openPipe(): { read: number; write: number } {
-  const c = libc();
-  const fds = new Int32Array(2);
-  if (c.pipe2(fds, O_CLOEXEC) !== 0) throw new SystemCallError('pipe2', c.errno());
-  return { read: fds[0] as number, write: fds[1] as number };
 }
 
 export interface ReapedChild {
@@ -310,4 +339,74 @@ export function sessionOf(pid: number): number {
 /** Foreground process group of the terminal on fd, or -1 when fd is not our controlling terminal. */
 export function foregroundGroupOf(fd: number): number {
   return libc().tcgetpgrp(fd) as number;
+}
+
+/** Effective user id of usher. */
+export function effectiveUserId(): number {
+  return libc().geteuid() as number;
+}
+
+/** A pipe whose both ends are close-on-exec; a child gets an end only through a dup2 file action. */
+export function openPipe(bytes?: number): { read: number; write: number } {
+  const c = libc();
+  const fds = new Int32Array(2);
+  if (c.pipe2(fds, O_CLOEXEC) !== 0) throw new SystemCallError('pipe2', c.errno());
+  if (bytes !== undefined) {
+    // Best effort: a bigger pipe means fewer round trips between a chatty
+    // writer and usher; the kernel caps it (/proc/sys/fs/pipe-max-size).
+    c.fcntl(fds[1], F_SETPIPE_SZ, 'int', bytes);
+  }
+  return { read: fds[0] as number, write: fds[1] as number };
+}
+
+function ownGroups(): Uint32Array {
+  const c = libc();
+  const count: number = c.getgroups(0, null);
+  if (count < 0) throw new SystemCallError('getgroups', c.errno());
+  const list = new Uint32Array(Math.max(count, 1));
+  const got: number = c.getgroups(count, list);
+  if (got < 0) throw new SystemCallError('getgroups', c.errno());
+  return list.subarray(0, got);
+}
+
+/**
+ * Runs `spawn` (a posix_spawn with POSIX_SPAWN_RESETIDS) with the target user's
+ * ids as this process's REAL ids and its groups, then restores root at once.
+ *
+ * posix_spawn cannot call setuid in the child, and a multi-threaded Node process
+ * must never fork. So, for the span of one synchronous spawn: the groups become
+ * the target's, real uid/gid become the target's while effective and saved stay
+ * 0 (so usher keeps its privileges and every other thread, which glibc switches
+ * along, keeps root's file access), and RESETIDS makes the child's effective ids
+ * the real ones; exec then copies them into the saved ids. No JavaScript runs in
+ * the window (it is one synchronous call), so nothing else can spawn inside it.
+ */
+function asUser(user: SpawnUser, spawn: () => number): number {
+  const c = libc();
+  if ((c.geteuid() as number) !== 0) {
+    throw new Error(`running a process as uid ${user.uid} needs usher to run as root`);
+  }
+  const saved = ownGroups();
+  const groups = Uint32Array.from(user.groups.length > 0 ? user.groups : [user.gid]);
+  if (c.setgroups(groups.length, groups) !== 0) throw new SystemCallError('setgroups', c.errno());
+  try {
+    if (c.setresgid(user.gid, 0, 0) !== 0) throw new SystemCallError('setresgid', c.errno());
+    try {
+      if (c.setresuid(user.uid, 0, 0) !== 0) throw new SystemCallError('setresuid', c.errno());
+      try {
+        return spawn();
+      } finally {
+        restore(c.setresuid(0, 0, 0), 'setresuid');
+      }
+    } finally {
+      restore(c.setresgid(0, 0, 0), 'setresgid');
+    }
+  } finally {
+    restore(c.setgroups(saved.length, saved), 'setgroups');
+  }
+}
+
+function restore(rc: number, call: string): void {
+  // usher cannot go on with the wrong ids: every later spawn and kill would be wrong.
+  if (rc !== 0) throw new Error(`${call} failed while restoring usher's own ids (${errnoName(libc().errno())}); usher must stop`);
 }

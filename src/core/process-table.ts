@@ -16,7 +16,8 @@ import {
   spawnProcess,
   SystemCallError,
   type SessionMode,
-  type StdioRedirect,
+  type SpawnUser,
+  type StdioTarget,
 } from './libc.js';
 import { decodeWaitStatus, type ExitStatus } from './wait-status.js';
 
@@ -26,8 +27,11 @@ export interface SpawnOptions {
   env?: NodeJS.ProcessEnv;
   session: SessionMode;
   foregroundTerminalFd?: number;
-  /** Descriptors to give the child as its stdin/stdout/stderr (default: usher's own). */
-  stdio?: StdioRedirect;
+  /** fd 0, 1 and 2 of the child; default: usher's own. */
+  stdio?: readonly [StdioTarget, StdioTarget, StdioTarget];
+  cwd?: string;
+  /** Run as this user (usher must be root). */
+  user?: SpawnUser;
 }
 
 /**
@@ -142,6 +146,8 @@ export class ProcessTable extends EventEmitter<ProcessTableEvents> {
         inheritFds: inheritedDescriptors(options.env ?? process.env),
         ...(options.foregroundTerminalFd !== undefined ? { foregroundTerminalFd: options.foregroundTerminalFd } : {}),
         ...(options.stdio ? { stdio: options.stdio } : {}),
+        ...(options.cwd !== undefined ? { cwd: options.cwd } : {}),
+        ...(options.user ? { user: options.user } : {}),
       });
     } catch (err) {
       if (err instanceof SystemCallError) throw new SpawnError(file, err.errno, err.message.replace(/^[^:]*: /, ''));

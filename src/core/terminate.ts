@@ -34,6 +34,15 @@ export function signalDescendants(root: number, signal: number): number {
  * grandchild whose parent is still alive ends without telling us.
  */
 export function waitForDescendants(root: number, table: ProcessTable, deadline: number): Promise<boolean> {
+  return waitUntilNone(() => liveDescendants(root), table, deadline);
+}
+
+/**
+ * Resolves true once `find` returns no process, false at the deadline. Wakes on
+ * every reap, and re-reads /proc on a short back-off in between (a grandchild
+ * whose parent still lives ends without telling us). No timer outlives it.
+ */
+export function waitUntilNone(find: () => ProcessInfo[], table: ProcessTable, deadline: number): Promise<boolean> {
   return new Promise((resolve) => {
     let timer: NodeJS.Timeout | undefined;
     let backoff = 10;
@@ -44,7 +53,7 @@ export function waitForDescendants(root: number, table: ProcessTable, deadline: 
       resolve(empty);
     };
     function check(): void {
-      if (liveDescendants(root).length === 0) return finish(true);
+      if (find().length === 0) return finish(true);
       const left = deadline - Date.now();
       if (left <= 0) return finish(false);
       if (timer) clearTimeout(timer);
@@ -69,4 +78,26 @@ export async function drainDescendants(root: number, table: ProcessTable, deadli
   // first); give the kernel a moment so usher does not exit before them.
   await waitForDescendants(root, table, Date.now() + 2000);
   return stragglers;
+}
+
+/**
+ * Live processes below usher that belong to session `sid`: a service started
+ * in its own session, plus whatever it left behind in it (orphans keep their
+ * session id after their parent dies, even in another process group).
+ */
+export function liveSessionMembers(sid: number): ProcessInfo[] {
+  return liveDescendants(process.pid).filter((p) => p.session === sid);
+}
+
+/**
+ * Sends `signal` to every process group of session `sid` (its leader's group
+ * first): kill(-pgid) reaches a whole pipeline, and the other groups catch what
+ * a shell with job control moved out of the leader's group. Returns how many
+ * groups were signalled.
+ */
+export function signalSession(sid: number, signal: number, members: ProcessInfo[] = liveSessionMembers(sid)): number {
+  const groups = new Set([sid, ...members.map((p) => p.pgrp)]);
+  let count = 0;
+  for (const group of groups) if (sendSignal(-group, signal)) count++;
+  return count;
 }

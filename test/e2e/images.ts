@@ -32,6 +32,8 @@ export interface ImageSet {
   nodeApp: string;
   /** examples/shell-script, built from its Dockerfile. */
   shellScript: string;
+  /** examples/multi-process (supervisor mode: usher.yaml and Procfile), built from its Dockerfile. */
+  multiProcess: string;
   /** node plus the single-file usher.mjs and koffi.node in /opt/usher; no node_modules anywhere. */
   single: string;
   /** No node at all: busybox, the libraries, the SEA build of usher and koffi.node in /opt/usher. */
@@ -270,6 +272,7 @@ export async function buildImages(log: Log = () => undefined): Promise<Manifest>
     usher: imageName('usher'),
     nodeApp: imageName('node-app'),
     shellScript: imageName('shell-script'),
+    multiProcess: imageName('multi-process'),
     single: imageName('single'),
     sea: imageName('sea'),
   };
@@ -311,6 +314,9 @@ export async function buildImages(log: Log = () => undefined): Promise<Manifest>
   await timed(buildMs, 'examples/shell-script image', log, () =>
     buildExample('shell-script', images.shellScript, images.node, tarball, version),
   );
+  await timed(buildMs, 'examples/multi-process image', log, () =>
+    buildExample('multi-process', images.multiProcess, images.node, tarball, version),
+  );
 
   const recordSingle = (label: string, built: SingleFileBuild) => {
     sizes[`${label}: ${built.usher.path.split('/').at(-1)}`] = built.usher.bytes;
@@ -351,7 +357,7 @@ export async function buildImages(log: Log = () => undefined): Promise<Manifest>
 export async function removeImages(): Promise<void> {
   const listed = await podman(['images', '--format', '{{.Repository}}:{{.Tag}}'], { check: false });
   const ours = listed.stdout.split('\n').filter((n) => n.startsWith(`localhost/${PREFIX}-`));
-  const order = ['sea', 'single', 'shell-script', 'node-app', 'usher', 'node'].map(imageName);
+  const order = ['sea', 'single', 'multi-process', 'shell-script', 'node-app', 'usher', 'node'].map(imageName);
   const sorted = [...order.filter((n) => ours.includes(n)), ...ours.filter((n) => !order.includes(n))];
   for (const name of sorted) await podman(['rmi', name], { check: false });
   rmSync(STAGING, { recursive: true, force: true });

@@ -1,0 +1,42 @@
+// What the builders of one YAML file share: where to report, what to expand with.
+import type { Problems } from './errors.js';
+import { expandVariables, type Environment } from './expand.js';
+import type { Path, YamlSource } from './yaml-source.js';
+import { subject } from './validate.js';
+
+export class FileContext {
+  constructor(
+    readonly source: YamlSource,
+    readonly problems: Problems,
+    readonly env: Environment,
+    /** Directory of the config file: relative cwd and env_file paths start there. */
+    readonly dir: string,
+    /** usher's working directory, for showing other files' paths. */
+    readonly cwd: string,
+    /** Told about what is allowed but likely a mistake (a variable not set), as `FILE:LINE:COL: ...`. */
+    readonly warn: (line: string) => void = () => {},
+  ) {}
+
+  /** Reports `message` (already `what; expected ...`) at the value (or key) at `path`, prefixed with its name. */
+  report(path: Path, message: string, { key = false }: { key?: boolean } = {}): void {
+    const at = this.source.locate(path, { key });
+    this.problems.add(this.source.file, at.line, at.column, `${subject(path)}: ${message}`);
+  }
+
+  /** ${VAR} expansion of the string at `path`; on error, reports at the offending '${' and returns the text unexpanded. */
+  expand(path: Path, text: string): string {
+    const result = expandVariables(text, this.env);
+    if (result.ok) {
+      for (const { name, index } of result.unset) {
+        const at = this.source.locateInString(path, index);
+        this.warn(
+          `${this.source.file}:${at.line}:${at.column}: ${subject(path)}: variable ${name} is not set, so \${${name}} is empty; set it, or write \${${name}:-default} or \${${name}-} to choose`,
+        );
+      }
+      return result.value;
+    }
+    const at = this.source.locateInString(path, result.index);
+    this.problems.add(this.source.file, at.line, at.column, `${subject(path)}: ${result.message}`);
+    return text;
+  }
+}

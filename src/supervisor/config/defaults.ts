@@ -1,0 +1,14 @@
+// Every default of usher.yaml in one place (the schema's "default" annotations say the same).
+import { SIG } from '../../core/signals.js';
+import type { RestartPolicy } from '../types.js';
+
+export const DEFAULTS = {
+  graceMs: 25_000,
+  healthHost: '0.0.0.0',
+  stopSignal: SIG.TERM as number,
+  stopTimeoutMs: 10_000,
+  restart: 'no' as RestartPolicy,
+  backoff: { initialMs: 1_000, maxMs: 30_000 },
+  /** Procfile entries are always critical (foreman: when one exits, all stop). */
+  yamlCritical: false,
+} as const;

@@ -1,0 +1,97 @@
+// ready: and live: as the runtime takes them: one Probe plus its timings.
+import type { LiveSpec, Probe, ReadySpec } from '../types.js';
+import type { FileContext } from './context.js';
+import { formatDuration, parseDuration } from './duration.js';
+import { quote } from './words.js';
+import type { Path } from './yaml-source.js';
+
+/** A probe map as the schema lets it through: exactly one kind, timings valid. */
+export interface RawProbe {
+  tcp?: number | string;
+  http?: string;
+  exec?: string | string[];
+  log?: string;
+  delay?: number | string;
+  interval?: number | string;
+  timeout?: number | string;
+  failures?: number;
+}
+
+export const READY_DEFAULTS = { intervalMs: 500, timeoutMs: 60_000 } as const;
+export const LIVE_DEFAULTS = { intervalMs: 5_000, timeoutMs: 2_000, failures: 3 } as const;
+
+export function buildReady(ctx: FileContext, path: Path, raw: RawProbe): ReadySpec | undefined {
+  const probe = buildProbe(ctx, path, raw);
+  if (!probe) return undefined;
+  const timeoutMs = parseDuration(raw.timeout) ?? READY_DEFAULTS.timeoutMs;
+  if (probe.kind === 'delay' && probe.ms >= timeoutMs) {
+    // Ready "after the delay" but failed at the timeout: dependants would wait for nothing.
+    ctx.report([...path, 'delay'], `${formatDuration(probe.ms)} can never pass within the ready timeout of ${formatDuration(timeoutMs)}; expected a delay shorter than timeout`);
+  }
+  return { probe, intervalMs: parseDuration(raw.interval) ?? READY_DEFAULTS.intervalMs, timeoutMs };
+}
+
+export function buildLive(ctx: FileContext, path: Path, raw: RawProbe): LiveSpec | undefined {
+  const probe = buildProbe(ctx, path, raw);
+  if (!probe) return undefined;
+  return {
+    probe,
+    intervalMs: parseDuration(raw.interval) ?? LIVE_DEFAULTS.intervalMs,
+    timeoutMs: parseDuration(raw.timeout) ?? LIVE_DEFAULTS.timeoutMs,
+    failures: raw.failures ?? LIVE_DEFAULTS.failures,
+  };
+}
+
+function buildProbe(ctx: FileContext, path: Path, raw: RawProbe): Probe | undefined {
+  if (raw.tcp !== undefined) return tcpProbe(ctx, [...path, 'tcp'], raw.tcp);
+  if (raw.http !== undefined) return httpProbe(ctx, [...path, 'http'], raw.http);
+  if (raw.exec !== undefined) return { kind: 'exec', argv: commandArgv(ctx, [...path, 'exec'], raw.exec) };
+  if (raw.log !== undefined) return logProbe(ctx, [...path, 'log'], raw.log);
+  if (raw.delay !== undefined) return { kind: 'delay', ms: parseDuration(raw.delay) ?? 0 };
+  return undefined;
+}
+
+function tcpProbe(ctx: FileContext, path: Path, raw: number | string): Probe | undefined {
+  if (typeof raw === 'number') return { kind: 'tcp', host: '127.0.0.1', port: raw };
+  const text = ctx.expand(path, raw).trim();
+  const match = /^(?:\[([^\]]+)\]|([^:]*)):(\d+)$/.exec(text) ?? /^()()(\d+)$/.exec(text);
+  const port = match ? Number(match[3]) : NaN;
+  if (!match || !(port >= 1 && port <= 65535)) {
+    ctx.report(path, `${quote(text)} is not a port or host:port; expected a port number from 1 to 65535 or "host:port" such as "127.0.0.1:5432"`);
+    return undefined;
+  }
+  const host = match[1] || match[2] || '127.0.0.1';
+  return { kind: 'tcp', host, port };
+}
+
+function httpProbe(ctx: FileContext, path: Path, raw: string): Probe | undefined {
+  const text = ctx.expand(path, raw).trim();
+  let url: URL | undefined;
+  try {
+    url = new URL(text);
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+    ctx.report(path, `${quote(text)} is not an http URL; expected an http:// or https:// URL such as "http://127.0.0.1:8080/ready"`);
+    return undefined;
+  }
+  return { kind: 'http', url: text };
+}
+
+function logProbe(ctx: FileContext, path: Path, raw: string): Probe | undefined {
+  const text = ctx.expand(path, raw);
+  try {
+    return { kind: 'log', pattern: new RegExp(text) };
+  } catch (e) {
+    const why = (e as Error).message.replace(/^Invalid regular expression: /, '');
+    ctx.report(path, `invalid regular expression (${why}); expected a JavaScript regular expression`);
+    return undefined;
+  }
+}
+
+/** A string runs through /bin/sh -c; a list is the argv. Every part ${}-expanded. */
+export function commandArgv(ctx: FileContext, path: Path, raw: string | string[]): string[] {
+  if (typeof raw === 'string') return ['/bin/sh', '-c', ctx.expand(path, raw)];
+  return raw.map((arg, i) => ctx.expand([...path, i], arg));
+}

@@ -1,0 +1,2620 @@
+// @ts-nocheck
+// GENERATED from schema/usher.schema.json by generate-validator.ts: do not edit.
+"use strict";
+export const validate = validate10;
+export default validate10;
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","title":"usher.yaml","description":"usher supervisor mode: the services to run in one container, started in dependency order and stopped in reverse order inside the grace period. Reference: docs/supervisor-config.md. Durations are 10s, 500ms, 1m, 1h or a number of seconds. ${VAR} and ${VAR:-default} are expanded from usher's environment in command, env values, cwd and probes; $$ is a literal $.","type":"object","errorMessage":"a map with 'services' (and optionally 'grace', 'health')","required":["services"],"additionalProperties":false,"patternProperties":{"^x-":{"description":"Extension field, ignored by usher (for YAML anchors shared by services, as in compose files)."}},"properties":{"grace":{"$ref":"#/definitions/duration","description":"The whole shutdown budget: on SIGTERM every service is stopped (reverse dependency order) within this time, then whatever is left is killed. Keep it below the platform's deadline (Kubernetes: terminationGracePeriodSeconds, 30 s by default; docker stop: 10 s).","default":"25s"},"health":{"type":"object","description":"An HTTP server for the platform's probes: GET /live (200 while usher is not shutting down) and GET /ready (200 when every service with a `ready` probe is ready).","errorMessage":"a map with 'port' (and optionally 'host')","required":["port"],"additionalProperties":false,"properties":{"port":{"type":"integer","minimum":1,"maximum":65535,"description":"TCP port of the health server.","errorMessage":"a port number from 1 to 65535","examples":[9000]},"host":{"type":"string","minLength":1,"description":"Address the health server listens on.","errorMessage":"an IP address or host name, such as 0.0.0.0 or 127.0.0.1","default":"0.0.0.0"}},"examples":[{"port":9000}]},"services":{"type":"object","description":"The services, by name. Started in dependency order (independent ones in parallel); log lines are prefixed with the name.","errorMessage":"a map of service names to services","minProperties":1,"propertyNames":{"pattern":"^[A-Za-z0-9][A-Za-z0-9_.-]*$","maxLength":63,"not":{"const":"usher"},"errorMessage":"a service name: letters, digits, '.', '_' or '-', starting with a letter or digit, at most 63 characters, not 'usher'"},"additionalProperties":{"$ref":"#/definitions/service"}}},"definitions":{"duration":{"title":"duration","description":"A duration: 10s, 500ms, 1m, 1h, 1m30s, or a number of seconds.","errorMessage":"a duration such as 10s, 500ms, 1m or a number of seconds","anyOf":[{"type":"number","minimum":0},{"type":"string","pattern":"^\\s*([0-9]+(\\.[0-9]+)?(ms|s|m|h)\\s*)+$"}],"examples":["10s","500ms","1m",5]},"command":{"description":"A list of strings is run as is (argv, no shell); a string runs through /bin/sh -c.","errorMessage":"a string (run through /bin/sh -c) or a non-empty list of strings (argv, no shell)","anyOf":[{"type":"string","minLength":1},{"type":"array","minItems":1,"items":{"type":"string","errorMessage":"a string (one argument)"}}],"examples":[["node","server.js"],"npm run migrate"]},"service":{"type":"object","description":"One service.","errorMessage":"a map with 'command' and the service's other keys","required":["command"],"additionalProperties":false,"properties":{"command":{"$ref":"#/definitions/command","errorMessage":"the command to run: a string (run through /bin/sh -c) or a non-empty list of strings (argv, no shell)"},"cwd":{"type":"string","minLength":1,"description":"Working directory of the service; relative paths are relative to this file's directory. Default: usher's own working directory.","errorMessage":"a directory path","examples":["/app"]},"env":{"description":"Variables added to usher's environment for this service (after env_file, so they win). A map, or a list of KEY=VALUE strings.","errorMessage":"a map of variable names to values, or a list of KEY=VALUE strings","anyOf":[{"type":"object","propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_]*$","errorMessage":"a variable name: letters, digits and '_', not starting with a digit"},"additionalProperties":{"type":["string","number","boolean"],"errorMessage":"a string, a number or a boolean"}},{"type":"array","items":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*=","errorMessage":"a KEY=VALUE string"}}],"examples":[{"PORT":"8080"}]},"env_file":{"description":"File(s) of KEY=VALUE lines (# comments, blank lines, optional `export`, quotes), read when usher starts; relative to this file's directory. Values are not expanded.","errorMessage":"a file path or a list of file paths","anyOf":[{"type":"string","minLength":1},{"type":"array","minItems":1,"items":{"type":"string","minLength":1,"errorMessage":"a file path"}}],"examples":[".env"]},"user":{"description":"Run as this user: a name from the image's /etc/passwd, a uid, or user:group (names or ids). Its groups from /etc/group are set too. Needs usher to run as root.","errorMessage":"a user name or uid, optionally followed by :group (name or gid)","anyOf":[{"type":"string","pattern":"^[^:\\s]+(:[^:\\s]+)?$"},{"type":"integer","minimum":0}],"examples":["node","1000:1000"]},"depends_on":{"description":"Services that must be started first: a list of names (each must be started), or a map of name to condition: started, ready (its ready probe passed) or completed (it exited 0).","errorMessage":"a list of service names, or a map of service name to started, ready or completed","anyOf":[{"type":"array","uniqueItems":true,"items":{"type":"string","errorMessage":"a service name"}},{"type":"object","additionalProperties":{"enum":["started","ready","completed"],"errorMessage":"started, ready or completed"}}],"examples":[["db"],{"db":"ready","migrate":"completed"}]},"ready":{"$ref":"#/definitions/readyProbe"},"live":{"$ref":"#/definitions/liveProbe"},"restart":{"description":"When the service is started again after it ends: no, on-failure (exited non-zero or killed by a signal), always.","errorMessage":"no, on-failure or always","enum":["no","on-failure","always"],"default":"no"},"max_restarts":{"type":"integer","minimum":0,"description":"Restarts allowed before the service is failed for good (and the container stops if it is critical). Default: no limit.","errorMessage":"a whole number, 0 or more","examples":[5]},"backoff":{"type":"object","description":"Delay before a restart: starts at initial, doubles at each restart up to max; back to initial after the service ran stably for a while.","errorMessage":"a map with 'initial' and 'max' durations","additionalProperties":false,"properties":{"initial":{"$ref":"#/definitions/duration","description":"The first delay.","default":"1s"},"max":{"$ref":"#/definitions/duration","description":"The longest delay.","default":"30s"}},"examples":[{"initial":"1s","max":"30s"}]},"stop_signal":{"description":"Signal sent to the service's whole process group to stop it: a name (SIGTERM, TERM) or a number.","errorMessage":"a signal name such as SIGTERM, SIGINT, SIGQUIT, SIGHUP, SIGUSR1, or a number from 1 to 31","anyOf":[{"type":"string","minLength":1},{"type":"integer","minimum":1,"maximum":31}],"default":"SIGTERM","examples":["SIGTERM","SIGINT","SIGQUIT"]},"stop_timeout":{"$ref":"#/definitions/duration","description":"Time between the stop signal and SIGKILL (cut to what is left of grace during a shutdown).","default":"10s"},"critical":{"type":"boolean","description":"When the service fails for good (exits with no restart left, or a dependency fails), the whole container stops.","errorMessage":"true or false","default":false}}},"readyProbe":{"type":"object","title":"ready probe","description":"When the service counts as ready (gates dependants with `depends_on: {NAME: ready}` and /ready): exactly one of tcp, http, exec, log, delay; plus interval and timeout.","errorMessage":"a map with exactly one of tcp, http, exec, log or delay (and optionally interval, timeout)","additionalProperties":false,"oneOf":[{"required":["tcp"]},{"required":["http"]},{"required":["exec"]},{"required":["log"]},{"required":["delay"]}],"properties":{"tcp":{"$ref":"#/definitions/probeTcp"},"http":{"$ref":"#/definitions/probeHttp"},"exec":{"$ref":"#/definitions/probeExec"},"log":{"$ref":"#/definitions/probeLog"},"delay":{"$ref":"#/definitions/duration","description":"The service counts as ready when it is still running this long after it started."},"interval":{"$ref":"#/definitions/duration","description":"Between two attempts.","default":"500ms"},"timeout":{"$ref":"#/definitions/duration","description":"Not ready this long after it started: the service failed.","default":"60s"}},"examples":[{"tcp":6379},{"http":"http://127.0.0.1:8080/ready","interval":"500ms","timeout":"60s"}]},"liveProbe":{"type":"object","title":"live probe","description":"Checked while the service runs: after `failures` failed attempts in a row the service is restarted per its restart policy. Exactly one of tcp, http, exec, log, delay; plus interval, timeout, failures.","errorMessage":"a map with exactly one of tcp, http, exec, log or delay (and optionally interval, timeout, failures)","additionalProperties":false,"oneOf":[{"required":["tcp"]},{"required":["http"]},{"required":["exec"]},{"required":["log"]},{"required":["delay"]}],"properties":{"tcp":{"$ref":"#/definitions/probeTcp"},"http":{"$ref":"#/definitions/probeHttp"},"exec":{"$ref":"#/definitions/probeExec"},"log":{"$ref":"#/definitions/probeLog"},"delay":{"$ref":"#/definitions/duration","description":"Passes once the service has run this long."},"interval":{"$ref":"#/definitions/duration","description":"Between two attempts.","default":"5s"},"timeout":{"$ref":"#/definitions/duration","description":"Bound of one attempt.","default":"2s"},"failures":{"type":"integer","minimum":1,"description":"Failed attempts in a row that count as dead.","errorMessage":"a whole number, 1 or more","default":3}},"examples":[{"http":"http://127.0.0.1:8080/live","interval":"5s","failures":3}]},"probeTcp":{"description":"A TCP connection succeeds: a port (on 127.0.0.1) or \"host:port\".","errorMessage":"a port number or \"host:port\"","anyOf":[{"type":"integer","minimum":1,"maximum":65535},{"type":"string","minLength":1}],"examples":[6379,"127.0.0.1:5432"]},"probeHttp":{"type":"string","minLength":1,"description":"GET this URL answers 2xx or 3xx.","errorMessage":"an http:// or https:// URL","examples":["http://127.0.0.1:8080/ready"]},"probeExec":{"description":"This command exits 0 (a string runs through /bin/sh -c).","errorMessage":"a string (run through /bin/sh -c) or a non-empty list of strings (argv, no shell)","anyOf":[{"type":"string","minLength":1},{"type":"array","minItems":1,"items":{"type":"string","errorMessage":"a string (one argument)"}}],"examples":[["pg_isready","-h","127.0.0.1"]]},"probeLog":{"type":"string","minLength":1,"description":"A line of the service's stdout or stderr matches this regular expression (JavaScript syntax).","errorMessage":"a regular expression","examples":["listening on port \\d+"]}}};
+const schema12 = {"title":"duration","description":"A duration: 10s, 500ms, 1m, 1h, 1m30s, or a number of seconds.","errorMessage":"a duration such as 10s, 500ms, 1m or a number of seconds","anyOf":[{"type":"number","minimum":0},{"type":"string","pattern":"^\\s*([0-9]+(\\.[0-9]+)?(ms|s|m|h)\\s*)+$"}],"examples":["10s","500ms","1m",5]};
+const pattern0 = new RegExp("^x-", "u");
+const pattern1 = new RegExp("^\\s*([0-9]+(\\.[0-9]+)?(ms|s|m|h)\\s*)+$", "u");
+const pattern2 = new RegExp("^[A-Za-z0-9][A-Za-z0-9_.-]*$", "u");
+const schema13 = {"type":"object","description":"One service.","errorMessage":"a map with 'command' and the service's other keys","required":["command"],"additionalProperties":false,"properties":{"command":{"$ref":"#/definitions/command","errorMessage":"the command to run: a string (run through /bin/sh -c) or a non-empty list of strings (argv, no shell)"},"cwd":{"type":"string","minLength":1,"description":"Working directory of the service; relative paths are relative to this file's directory. Default: usher's own working directory.","errorMessage":"a directory path","examples":["/app"]},"env":{"description":"Variables added to usher's environment for this service (after env_file, so they win). A map, or a list of KEY=VALUE strings.","errorMessage":"a map of variable names to values, or a list of KEY=VALUE strings","anyOf":[{"type":"object","propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_]*$","errorMessage":"a variable name: letters, digits and '_', not starting with a digit"},"additionalProperties":{"type":["string","number","boolean"],"errorMessage":"a string, a number or a boolean"}},{"type":"array","items":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*=","errorMessage":"a KEY=VALUE string"}}],"examples":[{"PORT":"8080"}]},"env_file":{"description":"File(s) of KEY=VALUE lines (# comments, blank lines, optional `export`, quotes), read when usher starts; relative to this file's directory. Values are not expanded.","errorMessage":"a file path or a list of file paths","anyOf":[{"type":"string","minLength":1},{"type":"array","minItems":1,"items":{"type":"string","minLength":1,"errorMessage":"a file path"}}],"examples":[".env"]},"user":{"description":"Run as this user: a name from the image's /etc/passwd, a uid, or user:group (names or ids). Its groups from /etc/group are set too. Needs usher to run as root.","errorMessage":"a user name or uid, optionally followed by :group (name or gid)","anyOf":[{"type":"string","pattern":"^[^:\\s]+(:[^:\\s]+)?$"},{"type":"integer","minimum":0}],"examples":["node","1000:1000"]},"depends_on":{"description":"Services that must be started first: a list of names (each must be started), or a map of name to condition: started, ready (its ready probe passed) or completed (it exited 0).","errorMessage":"a list of service names, or a map of service name to started, ready or completed","anyOf":[{"type":"array","uniqueItems":true,"items":{"type":"string","errorMessage":"a service name"}},{"type":"object","additionalProperties":{"enum":["started","ready","completed"],"errorMessage":"started, ready or completed"}}],"examples":[["db"],{"db":"ready","migrate":"completed"}]},"ready":{"$ref":"#/definitions/readyProbe"},"live":{"$ref":"#/definitions/liveProbe"},"restart":{"description":"When the service is started again after it ends: no, on-failure (exited non-zero or killed by a signal), always.","errorMessage":"no, on-failure or always","enum":["no","on-failure","always"],"default":"no"},"max_restarts":{"type":"integer","minimum":0,"description":"Restarts allowed before the service is failed for good (and the container stops if it is critical). Default: no limit.","errorMessage":"a whole number, 0 or more","examples":[5]},"backoff":{"type":"object","description":"Delay before a restart: starts at initial, doubles at each restart up to max; back to initial after the service ran stably for a while.","errorMessage":"a map with 'initial' and 'max' durations","additionalProperties":false,"properties":{"initial":{"$ref":"#/definitions/duration","description":"The first delay.","default":"1s"},"max":{"$ref":"#/definitions/duration","description":"The longest delay.","default":"30s"}},"examples":[{"initial":"1s","max":"30s"}]},"stop_signal":{"description":"Signal sent to the service's whole process group to stop it: a name (SIGTERM, TERM) or a number.","errorMessage":"a signal name such as SIGTERM, SIGINT, SIGQUIT, SIGHUP, SIGUSR1, or a number from 1 to 31","anyOf":[{"type":"string","minLength":1},{"type":"integer","minimum":1,"maximum":31}],"default":"SIGTERM","examples":["SIGTERM","SIGINT","SIGQUIT"]},"stop_timeout":{"$ref":"#/definitions/duration","description":"Time between the stop signal and SIGKILL (cut to what is left of grace during a shutdown).","default":"10s"},"critical":{"type":"boolean","description":"When the service fails for good (exits with no restart left, or a dependency fails), the whole container stops.","errorMessage":"true or false","default":false}}};
+const schema14 = {"description":"A list of strings is run as is (argv, no shell); a string runs through /bin/sh -c.","errorMessage":"a string (run through /bin/sh -c) or a non-empty list of strings (argv, no shell)","anyOf":[{"type":"string","minLength":1},{"type":"array","minItems":1,"items":{"type":"string","errorMessage":"a string (one argument)"}}],"examples":[["node","server.js"],"npm run migrate"]};
+const func2 = Object.prototype.hasOwnProperty;
+const pattern3 = new RegExp("^[A-Za-z_][A-Za-z0-9_]*$", "u");
+const pattern4 = new RegExp("^[A-Za-z_][A-Za-z0-9_]*=", "u");
+const pattern5 = new RegExp("^[^:\\s]+(:[^:\\s]+)?$", "u");
+const schema15 = {"type":"object","title":"ready probe","description":"When the service counts as ready (gates dependants with `depends_on: {NAME: ready}` and /ready): exactly one of tcp, http, exec, log, delay; plus interval and timeout.","errorMessage":"a map with exactly one of tcp, http, exec, log or delay (and optionally interval, timeout)","additionalProperties":false,"oneOf":[{"required":["tcp"]},{"required":["http"]},{"required":["exec"]},{"required":["log"]},{"required":["delay"]}],"properties":{"tcp":{"$ref":"#/definitions/probeTcp"},"http":{"$ref":"#/definitions/probeHttp"},"exec":{"$ref":"#/definitions/probeExec"},"log":{"$ref":"#/definitions/probeLog"},"delay":{"$ref":"#/definitions/duration","description":"The service counts as ready when it is still running this long after it started."},"interval":{"$ref":"#/definitions/duration","description":"Between two attempts.","default":"500ms"},"timeout":{"$ref":"#/definitions/duration","description":"Not ready this long after it started: the service failed.","default":"60s"}},"examples":[{"tcp":6379},{"http":"http://127.0.0.1:8080/ready","interval":"500ms","timeout":"60s"}]};
+const schema16 = {"description":"A TCP connection succeeds: a port (on 127.0.0.1) or \"host:port\".","errorMessage":"a port number or \"host:port\"","anyOf":[{"type":"integer","minimum":1,"maximum":65535},{"type":"string","minLength":1}],"examples":[6379,"127.0.0.1:5432"]};
+const schema17 = {"type":"string","minLength":1,"description":"GET this URL answers 2xx or 3xx.","errorMessage":"an http:// or https:// URL","examples":["http://127.0.0.1:8080/ready"]};
+const schema18 = {"description":"This command exits 0 (a string runs through /bin/sh -c).","errorMessage":"a string (run through /bin/sh -c) or a non-empty list of strings (argv, no shell)","anyOf":[{"type":"string","minLength":1},{"type":"array","minItems":1,"items":{"type":"string","errorMessage":"a string (one argument)"}}],"examples":[["pg_isready","-h","127.0.0.1"]]};
+const schema19 = {"type":"string","minLength":1,"description":"A line of the service's stdout or stderr matches this regular expression (JavaScript syntax).","errorMessage":"a regular expression","examples":["listening on port \\d+"]};
+
+function validate12(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+const _errs1 = errors;
+let valid0 = false;
+let passing0 = null;
+const _errs2 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.tcp === undefined){
+const err0 = {instancePath,schemaPath:"#/oneOf/0/required",keyword:"required",params:{missingProperty: "tcp"},message:"must have required property '"+"tcp"+"'",schema:schema15.oneOf[0].required,parentSchema:schema15.oneOf[0],data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+var _valid0 = _errs2 === errors;
+if(_valid0){
+valid0 = true;
+passing0 = 0;
+}
+const _errs3 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.http === undefined){
+const err1 = {instancePath,schemaPath:"#/oneOf/1/required",keyword:"required",params:{missingProperty: "http"},message:"must have required property '"+"http"+"'",schema:schema15.oneOf[1].required,parentSchema:schema15.oneOf[1],data};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+var _valid0 = _errs3 === errors;
+if(_valid0 && valid0){
+valid0 = false;
+passing0 = [passing0, 1];
+}
+else {
+if(_valid0){
+valid0 = true;
+passing0 = 1;
+}
+const _errs4 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.exec === undefined){
+const err2 = {instancePath,schemaPath:"#/oneOf/2/required",keyword:"required",params:{missingProperty: "exec"},message:"must have required property '"+"exec"+"'",schema:schema15.oneOf[2].required,parentSchema:schema15.oneOf[2],data};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+var _valid0 = _errs4 === errors;
+if(_valid0 && valid0){
+valid0 = false;
+passing0 = [passing0, 2];
+}
+else {
+if(_valid0){
+valid0 = true;
+passing0 = 2;
+}
+const _errs5 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.log === undefined){
+const err3 = {instancePath,schemaPath:"#/oneOf/3/required",keyword:"required",params:{missingProperty: "log"},message:"must have required property '"+"log"+"'",schema:schema15.oneOf[3].required,parentSchema:schema15.oneOf[3],data};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+var _valid0 = _errs5 === errors;
+if(_valid0 && valid0){
+valid0 = false;
+passing0 = [passing0, 3];
+}
+else {
+if(_valid0){
+valid0 = true;
+passing0 = 3;
+}
+const _errs6 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.delay === undefined){
+const err4 = {instancePath,schemaPath:"#/oneOf/4/required",keyword:"required",params:{missingProperty: "delay"},message:"must have required property '"+"delay"+"'",schema:schema15.oneOf[4].required,parentSchema:schema15.oneOf[4],data};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+var _valid0 = _errs6 === errors;
+if(_valid0 && valid0){
+valid0 = false;
+passing0 = [passing0, 4];
+}
+else {
+if(_valid0){
+valid0 = true;
+passing0 = 4;
+}
+}
+}
+}
+}
+if(!valid0){
+const err5 = {instancePath,schemaPath:"#/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf",schema:schema15.oneOf,parentSchema:schema15,data};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+else {
+errors = _errs1;
+if(vErrors !== null){
+if(_errs1){
+vErrors.length = _errs1;
+}
+else {
+vErrors = null;
+}
+}
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+if(!(((((((key0 === "tcp") || (key0 === "http")) || (key0 === "exec")) || (key0 === "log")) || (key0 === "delay")) || (key0 === "interval")) || (key0 === "timeout"))){
+const err6 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema15,data};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+if(data.tcp !== undefined){
+let data0 = data.tcp;
+const _errs11 = errors;
+let valid3 = false;
+const _errs12 = errors;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+const err7 = {instancePath:instancePath+"/tcp",schemaPath:"#/definitions/probeTcp/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema16.anyOf[0].type,parentSchema:schema16.anyOf[0],data:data0};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+if((typeof data0 == "number") && (isFinite(data0))){
+if(data0 > 65535 || isNaN(data0)){
+const err8 = {instancePath:instancePath+"/tcp",schemaPath:"#/definitions/probeTcp/anyOf/0/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535",schema:65535,parentSchema:schema16.anyOf[0],data:data0};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+if(data0 < 1 || isNaN(data0)){
+const err9 = {instancePath:instancePath+"/tcp",schemaPath:"#/definitions/probeTcp/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema16.anyOf[0],data:data0};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+var _valid1 = _errs12 === errors;
+valid3 = valid3 || _valid1;
+if(!valid3){
+const _errs14 = errors;
+if(typeof data0 === "string"){
+if(data0.length < 1){
+const err10 = {instancePath:instancePath+"/tcp",schemaPath:"#/definitions/probeTcp/anyOf/1/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema16.anyOf[1],data:data0};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+else {
+const err11 = {instancePath:instancePath+"/tcp",schemaPath:"#/definitions/probeTcp/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema16.anyOf[1].type,parentSchema:schema16.anyOf[1],data:data0};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+var _valid1 = _errs14 === errors;
+valid3 = valid3 || _valid1;
+}
+if(!valid3){
+const err12 = {instancePath:instancePath+"/tcp",schemaPath:"#/definitions/probeTcp/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema16.anyOf,parentSchema:schema16,data:data0};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+else {
+errors = _errs11;
+if(vErrors !== null){
+if(_errs11){
+vErrors.length = _errs11;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.http !== undefined){
+let data1 = data.http;
+if(typeof data1 === "string"){
+if(data1.length < 1){
+const err13 = {instancePath:instancePath+"/http",schemaPath:"#/definitions/probeHttp/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema17,data:data1};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+else {
+const err14 = {instancePath:instancePath+"/http",schemaPath:"#/definitions/probeHttp/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema17.type,parentSchema:schema17,data:data1};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+if(data.exec !== undefined){
+let data2 = data.exec;
+const _errs23 = errors;
+let valid6 = false;
+const _errs24 = errors;
+if(typeof data2 === "string"){
+if(data2.length < 1){
+const err15 = {instancePath:instancePath+"/exec",schemaPath:"#/definitions/probeExec/anyOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema18.anyOf[0],data:data2};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+else {
+const err16 = {instancePath:instancePath+"/exec",schemaPath:"#/definitions/probeExec/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema18.anyOf[0].type,parentSchema:schema18.anyOf[0],data:data2};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+var _valid2 = _errs24 === errors;
+valid6 = valid6 || _valid2;
+if(!valid6){
+const _errs26 = errors;
+if(Array.isArray(data2)){
+if(data2.length < 1){
+const err17 = {instancePath:instancePath+"/exec",schemaPath:"#/definitions/probeExec/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema18.anyOf[1],data:data2};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+const len0 = data2.length;
+for(let i0=0; i0<len0; i0++){
+let data3 = data2[i0];
+if(typeof data3 !== "string"){
+const err18 = {instancePath:instancePath+"/exec/" + i0,schemaPath:"#/definitions/probeExec/anyOf/1/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema18.anyOf[1].items.type,parentSchema:schema18.anyOf[1].items,data:data3};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+}
+}
+else {
+const err19 = {instancePath:instancePath+"/exec",schemaPath:"#/definitions/probeExec/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema18.anyOf[1].type,parentSchema:schema18.anyOf[1],data:data2};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+var _valid2 = _errs26 === errors;
+valid6 = valid6 || _valid2;
+}
+if(!valid6){
+const err20 = {instancePath:instancePath+"/exec",schemaPath:"#/definitions/probeExec/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema18.anyOf,parentSchema:schema18,data:data2};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+else {
+errors = _errs23;
+if(vErrors !== null){
+if(_errs23){
+vErrors.length = _errs23;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.log !== undefined){
+let data4 = data.log;
+if(typeof data4 === "string"){
+if(data4.length < 1){
+const err21 = {instancePath:instancePath+"/log",schemaPath:"#/definitions/probeLog/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema19,data:data4};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+}
+else {
+const err22 = {instancePath:instancePath+"/log",schemaPath:"#/definitions/probeLog/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema19.type,parentSchema:schema19,data:data4};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+}
+if(data.delay !== undefined){
+let data5 = data.delay;
+const _errs38 = errors;
+let valid11 = false;
+const _errs39 = errors;
+if((typeof data5 == "number") && (isFinite(data5))){
+if(data5 < 0 || isNaN(data5)){
+const err23 = {instancePath:instancePath+"/delay",schemaPath:"#/definitions/duration/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema12.anyOf[0],data:data5};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+}
+else {
+const err24 = {instancePath:instancePath+"/delay",schemaPath:"#/definitions/duration/anyOf/0/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema12.anyOf[0].type,parentSchema:schema12.anyOf[0],data:data5};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+var _valid3 = _errs39 === errors;
+valid11 = valid11 || _valid3;
+if(!valid11){
+const _errs41 = errors;
+if(typeof data5 === "string"){
+if(!pattern1.test(data5)){
+const err25 = {instancePath:instancePath+"/delay",schemaPath:"#/definitions/duration/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^\\s*([0-9]+(\\.[0-9]+)?(ms|s|m|h)\\s*)+$"},message:"must match pattern \""+"^\\s*([0-9]+(\\.[0-9]+)?(ms|s|m|h)\\s*)+$"+"\"",schema:"^\\s*([0-9]+(\\.[0-9]+)?(ms|s|m|h)\\s*)+$",parentSchema:schema12.anyOf[1],data:data5};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+}
+else {
+const err26 = {instancePath:instancePath+"/delay",schemaPath:"#/definitions/duration/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.anyOf[1].type,parentSchema:schema12.anyOf[1],data:data5};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
+}
+errors++;
+}
+var _valid3 = _errs41 === errors;
+valid11 = valid11 || _valid3;
+}
+if(!valid11){
+const err27 = {instancePath:instancePath+"/delay",schemaPath:"#/definitions/duration/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema12.anyOf,parentSchema:schema12,data:data5};
+if(vErrors === null){
+vErrors = [err27];
+}
+else {
+vErrors.push(err27);
+}
+errors++;
+}
+else {
+errors = _errs38;
+if(vErrors !== null){
+if(_errs38){
+vErrors.length = _errs38;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.interval !== undefined){
+let data6 = data.interval;
+const _errs46 = errors;
+let valid13 = false;
+const _errs47 = errors;
+if((typeof data6 == "number") && (isFinite(data6))){
+if(data6 < 0 || isNaN(data6)){
+const err28 = {instancePath:instancePath+"/interval",schemaPath:"#/definitions/duration/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema12.anyOf[0],data:data6};
+if(vErrors === null){
+vErrors = [err28];
+}
+else {
+vErrors.push(err28);
+}
+errors++;
+}
+}
+else {
+const err29 = {instancePath:instancePath+"/interval",schemaPath:"#/definitions/duration/anyOf/0/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema12.anyOf[0].type,parentSchema:schema12.anyOf[0],data:data6};
+if(vErrors === null){
+vErrors = [err29];
+}
+else {
+vErrors.push(err29);
+}
+errors++;
+}
+var _valid4 = _errs47 === errors;
+valid13 = valid13 || _valid4;
+if(!valid13){
+const _errs49 = errors;
+if(typeof data6 === "string"){
+if(!pattern1.test(data6)){
+const err30 = {instancePath:instancePath+"/interval",schemaPath:"#/definitions/duration/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^\\s*([0-9]+(\\.[0-9]+)?(ms|s|m|h)\\s*)+$"},message:"must match pattern \""+"^\\s*([0-9]+(\\.[0-9]+)?(ms|s|m|h)\\s*)+$"+"\"",schema:"^\\s*([0-9]+(\\.[0-9]+)?(ms|s|m|h)\\s*)+$",parentSchema:schema12.anyOf[1],data:data6};
+if(vErrors === null){
+vErrors = [err30];
+}
+else {
+vErrors.push(err30);
+}
+errors++;
+}
+}
+else {
+const err31 = {instancePath:instancePath+"/interval",schemaPath:"#/definitions/duration/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.anyOf[1].type,parentSchema:schema12.anyOf[1],data:data6};
+if(vErrors === null){
+vErrors = [err31];
+}
+else {
+vErrors.push(err31);
+}
+errors++;
+}
+var _valid4 = _errs49 === errors;
+valid13 = valid13 || _valid4;
+}
+if(!valid13){
+const err32 = {instancePath:instancePath+"/interval",schemaPath:"#/definitions/duration/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema12.anyOf,parentSchema:schema12,data:data6};
+if(vErrors === null){
+vErrors = [err32];
+}
+else {
+vErrors.push(err32);
+}
+errors++;
+}
+else {
+errors = _errs46;
+if(vErrors !== null){
+if(_errs46){
+vErrors.length = _errs46;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.timeout !== undefined){
+let data7 = data.timeout;
+const _errs54 = errors;
+let valid15 = false;
+const _errs55 = errors;
+if((typeof data7 == "number") && (isFinite(data7))){
+if(data7 < 0 || isNaN(data7)){
+const err33 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/duration/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema12.anyOf[0],data:data7};
+if(vErrors === null){
+vErrors = [err33];
+}
+else {
+vErrors.push(err33);
+}
+errors++;
+}
+}
+else {
+const err34 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/duration/anyOf/0/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema12.anyOf[0].type,parentSchema:schema12.anyOf[0],data:data7};
+if(vErrors === null){
+vErrors = [err34];
+}
+else {
+vErrors.push(err34);
+}
+errors++;
+}
+var _valid5 = _errs55 === errors;
+valid15 = valid15 || _valid5;
+if(!valid15){
+const _errs57 = errors;
+if(typeof data7 === "string"){
+if(!pattern1.test(data7)){
+const err35 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/duration/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^\\s*([0-9]+(\\.[0-9]+)?(ms|s|m|h)\\s*)+$"},message:"must match pattern \""+"^\\s*([0-9]+(\\.[0-9]+)?(ms|s|m|h)\\s*)+$"+"\"",schema:"^\\s*([0-9]+(\\.[0-9]+)?(ms|s|m|h)\\s*)+$",parentSchema:schema12.anyOf[1],data:data7};
+if(vErrors === null){
+vErrors = [err35];
+}
+else {
+vErrors.push(err35);
+}
+errors++;
+}
+}
+else {
+const err36 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/duration/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.anyOf[1].type,parentSchema:schema12.anyOf[1],data:data7};
+if(vErrors === null){
+vErrors = [err36];
+}
+else {
+vErrors.push(err36);
+}
+errors++;
+}
+var _valid5 = _errs57 === errors;
+valid15 = valid15 || _valid5;
+}
+if(!valid15){
+const err37 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/duration/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema12.anyOf,parentSchema:schema12,data:data7};
+if(vErrors === null){
+vErrors = [err37];
+}
+else {
+vErrors.push(err37);
+}
+errors++;
+}
+else {
+errors = _errs54;
+if(vErrors !== null){
+if(_errs54){
+vErrors.length = _errs54;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+else {
+const err38 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema15.type,parentSchema:schema15,data};
+if(vErrors === null){
+vErrors = [err38];
+}
+else {
+vErrors.push(err38);
+}
+errors++;
+}
+validate12.errors = vErrors;
+return errors === 0;
+}
+
+const schema23 = {"type":"object","title":"live probe","description":"Checked while the service runs: after `failures` failed attempts in a row the service is restarted per its restart policy. Exactly one of tcp, http, exec, log, delay; plus interval, timeout, failures.","errorMessage":"a map with exactly one of tcp, http, exec, log or delay (and optionally interval, timeout, failures)","additionalProperties":false,"oneOf":[{"required":["tcp"]},{"required":["http"]},{"required":["exec"]},{"required":["log"]},{"required":["delay"]}],"properties":{"tcp":{"$ref":"#/definitions/probeTcp"},"http":{"$ref":"#/definitions/probeHttp"},"exec":{"$ref":"#/definitions/probeExec"},"log":{"$ref":"#/definitions/probeLog"},"delay":{"$ref":"#/definitions/duration","description":"Passes once the service has run this long."},"interval":{"$ref":"#/definitions/duration","description":"Between two attempts.","default":"5s"},"timeout":{"$ref":"#/definitions/duration","description":"Bound of one attempt.","default":"2s"},"failures":{"type":"integer","minimum":1,"description":"Failed attempts in a row that count as dead.","errorMessage":"a whole number, 1 or more","default":3}},"examples":[{"http":"http://127.0.0.1:8080/live","interval":"5s","failures":3}]};
+
+function validate14(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+const _errs1 = errors;
+let valid0 = false;
+let passing0 = null;
+const _errs2 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.tcp === undefined){
+const err0 = {instancePath,schemaPath:"#/oneOf/0/required",keyword:"required",params:{missingProperty: "tcp"},message:"must have required property '"+"tcp"+"'",schema:schema23.oneOf[0].required,parentSchema:schema23.oneOf[0],data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+var _valid0 = _errs2 === errors;
+if(_valid0){
+valid0 = true;
+passing0 = 0;
+}
+const _errs3 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.http === undefined){
+const err1 = {instancePath,schemaPath:"#/oneOf/1/required",keyword:"required",params:{missingProperty: "http"},message:"must have required property '"+"http"+"'",schema:schema23.oneOf[1].required,parentSchema:schema23.oneOf[1],data};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+var _valid0 = _errs3 === errors;
+if(_valid0 && valid0){
+valid0 = false;
+passing0 = [passing0, 1];
+}
+else {
+if(_valid0){
+valid0 = true;
+passing0 = 1;
+}
+const _errs4 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.exec === undefined){
+const err2 = {instancePath,schemaPath:"#/oneOf/2/required",keyword:"required",params:{missingProperty: "exec"},message:"must have required property '"+"exec"+"'",schema:schema23.oneOf[2].required,parentSchema:schema23.oneOf[2],data};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+var _valid0 = _errs4 === errors;
+if(_valid0 && valid0){
+valid0 = false;
+passing0 = [passing0, 2];
+}
+else {
+if(_valid0){
+valid0 = true;
+passing0 = 2;
+}
+const _errs5 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.log === undefined){
+const err3 = {instancePath,schemaPath:"#/oneOf/3/required",keyword:"required",params:{missingProperty: "log"},message:"must have required property '"+"log"+"'",schema:schema23.oneOf[3].required,parentSchema:schema23.oneOf[3],data};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+var _valid0 = _errs5 === errors;
+if(_valid0 && valid0){
+valid0 = false;
+passing0 = [passing0, 3];
+}
+else {
+if(_valid0){
+valid0 = true;
+passing0 = 3;
+}
+const _errs6 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.delay === undefined){
+const err4 = {instancePath,schemaPath:"#/oneOf/4/required",keyword:"required",params:{missingProperty: "delay"},message:"must have required property '"+"delay"+"'",schema:schema23.oneOf[4].required,parentSchema:schema23.oneOf[4],data};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+var _valid0 = _errs6 === errors;
+if(_valid0 && valid0){
+valid0 = false;
+passing0 = [passing0, 4];
+}
+else {
+if(_valid0){
+valid0 = true;
+passing0 = 4;
+}
+}
+}
+}
+}
+if(!valid0){
+const err5 = {instancePath,schemaPath:"#/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf",schema:schema23.oneOf,parentSchema:schema23,data};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+else {
+errors = _errs1;
+if(vErrors !== null){
+if(_errs1){
+vErrors.length = _errs1;
+}
+else {
+vErrors = null;
+}
+}
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+if(!((((((((key0 === "tcp") || (key0 === "http")) || (key0 === "exec")) || (key0 === "log")) || (key0 === "delay")) || (key0 === "interval")) || (key0 === "timeout")) || (key0 === "failures"))){
+const err6 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema23,data};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+if(data.tcp !== undefined){
+let data0 = data.tcp;
+const _errs11 = errors;
+let valid3 = false;
+const _errs12 = errors;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+const err7 = {instancePath:instancePath+"/tcp",schemaPath:"#/definitions/probeTcp/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema16.anyOf[0].type,parentSchema:schema16.anyOf[0],data:data0};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+if((typeof data0 == "number") && (isFinite(data0))){
+if(data0 > 65535 || isNaN(data0)){
+const err8 = {instancePath:instancePath+"/tcp",schemaPath:"#/definitions/probeTcp/anyOf/0/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535",schema:65535,parentSchema:schema16.anyOf[0],data:data0};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+if(data0 < 1 || isNaN(data0)){
+const err9 = {instancePath:instancePath+"/tcp",schemaPath:"#/definitions/probeTcp/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema16.anyOf[0],data:data0};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+var _valid1 = _errs12 === errors;
+valid3 = valid3 || _valid1;
+if(!valid3){
+const _errs14 = errors;
+if(typeof data0 === "string"){
+if(data0.length < 1){
+const err10 = {instancePath:instancePath+"/tcp",schemaPath:"#/definitions/probeTcp/anyOf/1/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema16.anyOf[1],data:data0};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+else {
+const err11 = {instancePath:instancePath+"/tcp",schemaPath:"#/definitions/probeTcp/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema16.anyOf[1].type,parentSchema:schema16.anyOf[1],data:data0};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+var _valid1 = _errs14 === errors;
+valid3 = valid3 || _valid1;
+}
+if(!valid3){
+const err12 = {instancePath:instancePath+"/tcp",schemaPath:"#/definitions/probeTcp/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema16.anyOf,parentSchema:schema16,data:data0};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+else {
+errors = _errs11;
+if(vErrors !== null){
+if(_errs11){
+vErrors.length = _errs11;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.http !== undefined){
+let data1 = data.http;
+if(typeof data1 === "string"){
+if(data1.length < 1){
+const err13 = {instancePath:instancePath+"/http",schemaPath:"#/definitions/probeHttp/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema17,data:data1};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+else {
+const err14 = {instancePath:instancePath+"/http",schemaPath:"#/definitions/probeHttp/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema17.type,parentSchema:schema17,data:data1};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+if(data.exec !== undefined){
+let data2 = data.exec;
+const _errs23 = errors;
+let valid6 = false;
+const _errs24 = errors;
+if(typeof data2 === "string"){
+if(data2.length < 1){
+const err15 = {instancePath:instancePath+"/exec",schemaPath:"#/definitions/probeExec/anyOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema18.anyOf[0],data:data2};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+else {
+const err16 = {instancePath:instancePath+"/exec",schemaPath:"#/definitions/probeExec/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema18.anyOf[0].type,parentSchema:schema18.anyOf[0],data:data2};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+var _valid2 = _errs24 === errors;
+valid6 = valid6 || _valid2;
+if(!valid6){
+const _errs26 = errors;
+if(Array.isArray(data2)){
+if(data2.length < 1){
+const err17 = {instancePath:instancePath+"/exec",schemaPath:"#/definitions/probeExec/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema18.anyOf[1],data:data2};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+const len0 = data2.length;
+for(let i0=0; i0<len0; i0++){
+let data3 = data2[i0];
+if(typeof data3 !== "string"){
+const err18 = {instancePath:instancePath+"/exec/" + i0,schemaPath:"#/definitions/probeExec/anyOf/1/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema18.anyOf[1].items.type,parentSchema:schema18.anyOf[1].items,data:data3};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+}
+}
+else {
+const err19 = {instancePath:instancePath+"/exec",schemaPath:"#/definitions/probeExec/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema18.anyOf[1].type,parentSchema:schema18.anyOf[1],data:data2};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+var _valid2 = _errs26 === errors;
+valid6 = valid6 || _valid2;
+}
+if(!valid6){
+const err20 = {instancePath:instancePath+"/exec",schemaPath:"#/definitions/probeExec/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema18.anyOf,parentSchema:schema18,data:data2};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+else {
+errors = _errs23;
+if(vErrors !== null){
+if(_errs23){
+vErrors.length = _errs23;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.log !== undefined){
+let data4 = data.log;
+if(typeof data4 === "string"){
+if(data4.length < 1){
+const err21 = {instancePath:instancePath+"/log",schemaPath:"#/definitions/probeLog/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema19,data:data4};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+}
+else {
+const err22 = {instancePath:instancePath+"/log",schemaPath:"#/definitions/probeLog/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema19.type,parentSchema:schema19,data:data4};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+}
+if(data.delay !== undefined){
+let data5 = data.delay;
+const _errs38 = errors;
+let valid11 = false;
+const _errs39 = errors;
+if((typeof data5 == "number") && (isFinite(data5))){
+if(data5 < 0 || isNaN(data5)){
+const err23 = {instancePath:instancePath+"/delay",schemaPath:"#/definitions/duration/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema12.anyOf[0],data:data5};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+}
+else {
+const err24 = {instancePath:instancePath+"/delay",schemaPath:"#/definitions/duration/anyOf/0/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema12.anyOf[0].type,parentSchema:schema12.anyOf[0],data:data5};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+var _valid3 = _errs39 === errors;
+valid11 = valid11 || _valid3;
+if(!valid11){
+const _errs41 = errors;
+if(typeof data5 === "string"){
+if(!pattern1.test(data5)){
+const err25 = {instancePath:instancePath+"/delay",schemaPath:"#/definitions/duration/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^\\s*([0-9]+(\\.[0-9]+)?(ms|s|m|h)\\s*)+$"},message:"must match pattern \""+"^\\s*([0-9]+(\\.[0-9]+)?(ms|s|m|h)\\s*)+$"+"\"",schema:"^\\s*([0-9]+(\\.[0-9]+)?(ms|s|m|h)\\s*)+$",parentSchema:schema12.anyOf[1],data:data5};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+}
+else {
+const err26 = {instancePath:instancePath+"/delay",schemaPath:"#/definitions/duration/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.anyOf[1].type,parentSchema:schema12.anyOf[1],data:data5};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
+}
+errors++;
+}
+var _valid3 = _errs41 === errors;
+valid11 = valid11 || _valid3;
+}
+if(!valid11){
+const err27 = {instancePath:instancePath+"/delay",schemaPath:"#/definitions/duration/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema12.anyOf,parentSchema:schema12,data:data5};
+if(vErrors === null){
+vErrors = [err27];
+}
+else {
+vErrors.push(err27);
+}
+errors++;
+}
+else {
+errors = _errs38;
+if(vErrors !== null){
+if(_errs38){
+vErrors.length = _errs38;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.interval !== undefined){
+let data6 = data.interval;
+const _errs46 = errors;
+let valid13 = false;
+const _errs47 = errors;
+if((typeof data6 == "number") && (isFinite(data6))){
+if(data6 < 0 || isNaN(data6)){
+const err28 = {instancePath:instancePath+"/interval",schemaPath:"#/definitions/duration/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema12.anyOf[0],data:data6};
+if(vErrors === null){
+vErrors = [err28];
+}
+else {
+vErrors.push(err28);
+}
+errors++;
+}
+}
+else {
+const err29 = {instancePath:instancePath+"/interval",schemaPath:"#/definitions/duration/anyOf/0/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema12.anyOf[0].type,parentSchema:schema12.anyOf[0],data:data6};
+if(vErrors === null){
+vErrors = [err29];
+}
+else {
+vErrors.push(err29);
+}
+errors++;
+}
+var _valid4 = _errs47 === errors;
+valid13 = valid13 || _valid4;
+if(!valid13){
+const _errs49 = errors;
+if(typeof data6 === "string"){
+if(!pattern1.test(data6)){
+const err30 = {instancePath:instancePath+"/interval",schemaPath:"#/definitions/duration/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^\\s*([0-9]+(\\.[0-9]+)?(ms|s|m|h)\\s*)+$"},message:"must match pattern \""+"^\\s*([0-9]+(\\.[0-9]+)?(ms|s|m|h)\\s*)+$"+"\"",schema:"^\\s*([0-9]+(\\.[0-9]+)?(ms|s|m|h)\\s*)+$",parentSchema:schema12.anyOf[1],data:data6};
+if(vErrors === null){
+vErrors = [err30];
+}
+else {
+vErrors.push(err30);
+}
+errors++;
+}
+}
+else {
+const err31 = {instancePath:instancePath+"/interval",schemaPath:"#/definitions/duration/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.anyOf[1].type,parentSchema:schema12.anyOf[1],data:data6};
+if(vErrors === null){
+vErrors = [err31];
+}
+else {
+vErrors.push(err31);
+}
+errors++;
+}
+var _valid4 = _errs49 === errors;
+valid13 = valid13 || _valid4;
+}
+if(!valid13){
+const err32 = {instancePath:instancePath+"/interval",schemaPath:"#/definitions/duration/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema12.anyOf,parentSchema:schema12,data:data6};
+if(vErrors === null){
+vErrors = [err32];
+}
+else {
+vErrors.push(err32);
+}
+errors++;
+}
+else {
+errors = _errs46;
+if(vErrors !== null){
+if(_errs46){
+vErrors.length = _errs46;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.timeout !== undefined){
+let data7 = data.timeout;
+const _errs54 = errors;
+let valid15 = false;
+const _errs55 = errors;
+if((typeof data7 == "number") && (isFinite(data7))){
+if(data7 < 0 || isNaN(data7)){
+const err33 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/duration/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema12.anyOf[0],data:data7};
+if(vErrors === null){
+vErrors = [err33];
+}
+else {
+vErrors.push(err33);
+}
+errors++;
+}
+}
+else {
+const err34 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/duration/anyOf/0/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema12.anyOf[0].type,parentSchema:schema12.anyOf[0],data:data7};
+if(vErrors === null){
+vErrors = [err34];
+}
+else {
+vErrors.push(err34);
+}
+errors++;
+}
+var _valid5 = _errs55 === errors;
+valid15 = valid15 || _valid5;
+if(!valid15){
+const _errs57 = errors;
+if(typeof data7 === "string"){
+if(!pattern1.test(data7)){
+const err35 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/duration/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^\\s*([0-9]+(\\.[0-9]+)?(ms|s|m|h)\\s*)+$"},message:"must match pattern \""+"^\\s*([0-9]+(\\.[0-9]+)?(ms|s|m|h)\\s*)+$"+"\"",schema:"^\\s*([0-9]+(\\.[0-9]+)?(ms|s|m|h)\\s*)+$",parentSchema:schema12.anyOf[1],data:data7};
+if(vErrors === null){
+vErrors = [err35];
+}
+else {
+vErrors.push(err35);
+}
+errors++;
+}
+}
+else {
+const err36 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/duration/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.anyOf[1].type,parentSchema:schema12.anyOf[1],data:data7};
+if(vErrors === null){
+vErrors = [err36];
+}
+else {
+vErrors.push(err36);
+}
+errors++;
+}
+var _valid5 = _errs57 === errors;
+valid15 = valid15 || _valid5;
+}
+if(!valid15){
+const err37 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/duration/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema12.anyOf,parentSchema:schema12,data:data7};
+if(vErrors === null){
+vErrors = [err37];
+}
+else {
+vErrors.push(err37);
+}
+errors++;
+}
+else {
+errors = _errs54;
+if(vErrors !== null){
+if(_errs54){
+vErrors.length = _errs54;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.failures !== undefined){
+let data8 = data.failures;
+if(!(((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8))) && (isFinite(data8)))){
+const err38 = {instancePath:instancePath+"/failures",schemaPath:"#/properties/failures/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema23.properties.failures.type,parentSchema:schema23.properties.failures,data:data8};
+if(vErrors === null){
+vErrors = [err38];
+}
+else {
+vErrors.push(err38);
+}
+errors++;
+}
+if((typeof data8 == "number") && (isFinite(data8))){
+if(data8 < 1 || isNaN(data8)){
+const err39 = {instancePath:instancePath+"/failures",schemaPath:"#/properties/failures/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema23.properties.failures,data:data8};
+if(vErrors === null){
+vErrors = [err39];
+}
+else {
+vErrors.push(err39);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err40 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema23.type,parentSchema:schema23,data};
+if(vErrors === null){
+vErrors = [err40];
+}
+else {
+vErrors.push(err40);
+}
+errors++;
+}
+validate14.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate11(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.command === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "command"},message:"must have required property '"+"command"+"'",schema:schema13.required,parentSchema:schema13,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+for(const key0 in data){
+if(!(func2.call(schema13.properties, key0))){
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema13,data};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.command !== undefined){
+let data0 = data.command;
+const _errs5 = errors;
+let valid2 = false;
+const _errs6 = errors;
+if(typeof data0 === "string"){
+if(data0.length < 1){
+const err2 = {instancePath:instancePath+"/command",schemaPath:"#/definitions/command/anyOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema14.anyOf[0],data:data0};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+else {
+const err3 = {instancePath:instancePath+"/command",schemaPath:"#/definitions/command/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema14.anyOf[0].type,parentSchema:schema14.anyOf[0],data:data0};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+var _valid0 = _errs6 === errors;
+valid2 = valid2 || _valid0;
+if(!valid2){
+const _errs8 = errors;
+if(Array.isArray(data0)){
+if(data0.length < 1){
+const err4 = {instancePath:instancePath+"/command",schemaPath:"#/definitions/command/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema14.anyOf[1],data:data0};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+const len0 = data0.length;
+for(let i0=0; i0<len0; i0++){
+let data1 = data0[i0];
+if(typeof data1 !== "string"){
+const err5 = {instancePath:instancePath+"/command/" + i0,schemaPath:"#/definitions/command/anyOf/1/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema14.anyOf[1].items.type,parentSchema:schema14.anyOf[1].items,data:data1};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+}
+else {
+const err6 = {instancePath:instancePath+"/command",schemaPath:"#/definitions/command/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema14.anyOf[1].type,parentSchema:schema14.anyOf[1],data:data0};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+var _valid0 = _errs8 === errors;
+valid2 = valid2 || _valid0;
+}
+if(!valid2){
+const err7 = {instancePath:instancePath+"/command",schemaPath:"#/definitions/command/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema14.anyOf,parentSchema:schema14,data:data0};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+else {
+errors = _errs5;
+if(vErrors !== null){
+if(_errs5){
+vErrors.length = _errs5;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.cwd !== undefined){
+let data2 = data.cwd;
+if(typeof data2 === "string"){
+if(data2.length < 1){
+const err8 = {instancePath:instancePath+"/cwd",schemaPath:"#/properties/cwd/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema13.properties.cwd,data:data2};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+else {
+const err9 = {instancePath:instancePath+"/cwd",schemaPath:"#/properties/cwd/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema13.properties.cwd.type,parentSchema:schema13.properties.cwd,data:data2};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+if(data.env !== undefined){
+let data3 = data.env;
+const _errs19 = errors;
+let valid5 = false;
+const _errs20 = errors;
+if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
+for(const key1 in data3){
+const _errs22 = errors;
+if(typeof key1 === "string"){
+if(!pattern3.test(key1)){
+const err10 = {instancePath:instancePath+"/env",schemaPath:"#/properties/env/anyOf/0/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema13.properties.env.anyOf[0].propertyNames,data:key1,propertyName:key1};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+var valid6 = _errs22 === errors;
+if(!valid6){
+const err11 = {instancePath:instancePath+"/env",schemaPath:"#/properties/env/anyOf/0/propertyNames",keyword:"propertyNames",params:{propertyName: key1},message:"property name must be valid",schema:schema13.properties.env.anyOf[0].propertyNames,parentSchema:schema13.properties.env.anyOf[0],data:data3};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+for(const key2 in data3){
+let data4 = data3[key2];
+if(((typeof data4 !== "string") && (!((typeof data4 == "number") && (isFinite(data4))))) && (typeof data4 !== "boolean")){
+const err12 = {instancePath:instancePath+"/env/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/env/anyOf/0/additionalProperties/type",keyword:"type",params:{type: schema13.properties.env.anyOf[0].additionalProperties.type},message:"must be string,number,boolean",schema:schema13.properties.env.anyOf[0].additionalProperties.type,parentSchema:schema13.properties.env.anyOf[0].additionalProperties,data:data4};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+}
+else {
+const err13 = {instancePath:instancePath+"/env",schemaPath:"#/properties/env/anyOf/0/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema13.properties.env.anyOf[0].type,parentSchema:schema13.properties.env.anyOf[0],data:data3};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+var _valid1 = _errs20 === errors;
+valid5 = valid5 || _valid1;
+if(!valid5){
+const _errs28 = errors;
+if(Array.isArray(data3)){
+const len1 = data3.length;
+for(let i1=0; i1<len1; i1++){
+let data5 = data3[i1];
+if(typeof data5 === "string"){
+if(!pattern4.test(data5)){
+const err14 = {instancePath:instancePath+"/env/" + i1,schemaPath:"#/properties/env/anyOf/1/items/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*="},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*="+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*=",parentSchema:schema13.properties.env.anyOf[1].items,data:data5};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+else {
+const err15 = {instancePath:instancePath+"/env/" + i1,schemaPath:"#/properties/env/anyOf/1/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema13.properties.env.anyOf[1].items.type,parentSchema:schema13.properties.env.anyOf[1].items,data:data5};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+}
+else {
+const err16 = {instancePath:instancePath+"/env",schemaPath:"#/properties/env/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema13.properties.env.anyOf[1].type,parentSchema:schema13.properties.env.anyOf[1],data:data3};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+var _valid1 = _errs28 === errors;
+valid5 = valid5 || _valid1;
+}
+if(!valid5){
+const err17 = {instancePath:instancePath+"/env",schemaPath:"#/properties/env/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema13.properties.env.anyOf,parentSchema:schema13.properties.env,data:data3};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+else {
+errors = _errs19;
+if(vErrors !== null){
+if(_errs19){
+vErrors.length = _errs19;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.env_file !== undefined){
+let data6 = data.env_file;
+const _errs35 = errors;
+let valid10 = false;
+const _errs36 = errors;
+if(typeof data6 === "string"){
+if(data6.length < 1){
+const err18 = {instancePath:instancePath+"/env_file",schemaPath:"#/properties/env_file/anyOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema13.properties.env_file.anyOf[0],data:data6};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+}
+else {
+const err19 = {instancePath:instancePath+"/env_file",schemaPath:"#/properties/env_file/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema13.properties.env_file.anyOf[0].type,parentSchema:schema13.properties.env_file.anyOf[0],data:data6};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+var _valid2 = _errs36 === errors;
+valid10 = valid10 || _valid2;
+if(!valid10){
+const _errs38 = errors;
+if(Array.isArray(data6)){
+if(data6.length < 1){
+const err20 = {instancePath:instancePath+"/env_file",schemaPath:"#/properties/env_file/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema13.properties.env_file.anyOf[1],data:data6};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+const len2 = data6.length;
+for(let i2=0; i2<len2; i2++){
+let data7 = data6[i2];
+if(typeof data7 === "string"){
+if(data7.length < 1){
+const err21 = {instancePath:instancePath+"/env_file/" + i2,schemaPath:"#/properties/env_file/anyOf/1/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema13.properties.env_file.anyOf[1].items,data:data7};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+}
+else {
+const err22 = {instancePath:instancePath+"/env_file/" + i2,schemaPath:"#/properties/env_file/anyOf/1/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema13.properties.env_file.anyOf[1].items.type,parentSchema:schema13.properties.env_file.anyOf[1].items,data:data7};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+}
+}
+else {
+const err23 = {instancePath:instancePath+"/env_file",schemaPath:"#/properties/env_file/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema13.properties.env_file.anyOf[1].type,parentSchema:schema13.properties.env_file.anyOf[1],data:data6};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+var _valid2 = _errs38 === errors;
+valid10 = valid10 || _valid2;
+}
+if(!valid10){
+const err24 = {instancePath:instancePath+"/env_file",schemaPath:"#/properties/env_file/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema13.properties.env_file.anyOf,parentSchema:schema13.properties.env_file,data:data6};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+else {
+errors = _errs35;
+if(vErrors !== null){
+if(_errs35){
+vErrors.length = _errs35;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.user !== undefined){
+let data8 = data.user;
+const _errs45 = errors;
+let valid13 = false;
+const _errs46 = errors;
+if(typeof data8 === "string"){
+if(!pattern5.test(data8)){
+const err25 = {instancePath:instancePath+"/user",schemaPath:"#/properties/user/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^[^:\\s]+(:[^:\\s]+)?$"},message:"must match pattern \""+"^[^:\\s]+(:[^:\\s]+)?$"+"\"",schema:"^[^:\\s]+(:[^:\\s]+)?$",parentSchema:schema13.properties.user.anyOf[0],data:data8};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+}
+else {
+const err26 = {instancePath:instancePath+"/user",schemaPath:"#/properties/user/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema13.properties.user.anyOf[0].type,parentSchema:schema13.properties.user.anyOf[0],data:data8};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
+}
+errors++;
+}
+var _valid3 = _errs46 === errors;
+valid13 = valid13 || _valid3;
+if(!valid13){
+const _errs48 = errors;
+if(!(((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8))) && (isFinite(data8)))){
+const err27 = {instancePath:instancePath+"/user",schemaPath:"#/properties/user/anyOf/1/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema13.properties.user.anyOf[1].type,parentSchema:schema13.properties.user.anyOf[1],data:data8};
+if(vErrors === null){
+vErrors = [err27];
+}
+else {
+vErrors.push(err27);
+}
+errors++;
+}
+if((typeof data8 == "number") && (isFinite(data8))){
+if(data8 < 0 || isNaN(data8)){
+const err28 = {instancePath:instancePath+"/user",schemaPath:"#/properties/user/anyOf/1/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema13.properties.user.anyOf[1],data:data8};
+if(vErrors === null){
+vErrors = [err28];
+}
+else {
+vErrors.push(err28);
+}
+errors++;
+}
+}
+var _valid3 = _errs48 === errors;
+valid13 = valid13 || _valid3;
+}
+if(!valid13){
+const err29 = {instancePath:instancePath+"/user",schemaPath:"#/properties/user/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema13.properties.user.anyOf,parentSchema:schema13.properties.user,data:data8};
+if(vErrors === null){
+vErrors = [err29];
+}
+else {
+vErrors.push(err29);
+}
+errors++;
+}
+else {
+errors = _errs45;
+if(vErrors !== null){
+if(_errs45){
+vErrors.length = _errs45;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.depends_on !== undefined){
+let data9 = data.depends_on;
+const _errs52 = errors;
+let valid14 = false;
+const _errs53 = errors;
+if(Array.isArray(data9)){
+const len3 = data9.length;
+for(let i3=0; i3<len3; i3++){
+let data10 = data9[i3];
+if(typeof data10 !== "string"){
+const err30 = {instancePath:instancePath+"/depends_on/" + i3,schemaPath:"#/properties/depends_on/anyOf/0/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema13.properties.depends_on.anyOf[0].items.type,parentSchema:schema13.properties.depends_on.anyOf[0].items,data:data10};
+if(vErrors === null){
+vErrors = [err30];
+}
+else {
+vErrors.push(err30);
+}
+errors++;
+}
+}
+let i4 = data9.length;
+let j0;
+if(i4 > 1){
+const indices0 = {};
+for(;i4--;){
+let item0 = data9[i4];
+if(typeof item0 !== "string"){
+continue;
+}
+if(typeof indices0[item0] == "number"){
+j0 = indices0[item0];
+const err31 = {instancePath:instancePath+"/depends_on",schemaPath:"#/properties/depends_on/anyOf/0/uniqueItems",keyword:"uniqueItems",params:{i: i4, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i4+" are identical)",schema:true,parentSchema:schema13.properties.depends_on.anyOf[0],data:data9};
+if(vErrors === null){
+vErrors = [err31];
+}
+else {
+vErrors.push(err31);
+}
+errors++;
+break;
+}
+indices0[item0] = i4;
+}
+}
+}
+else {
+const err32 = {instancePath:instancePath+"/depends_on",schemaPath:"#/properties/depends_on/anyOf/0/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema13.properties.depends_on.anyOf[0].type,parentSchema:schema13.properties.depends_on.anyOf[0],data:data9};
+if(vErrors === null){
+vErrors = [err32];
+}
+else {
+vErrors.push(err32);
+}
+errors++;
+}
+var _valid4 = _errs53 === errors;
+valid14 = valid14 || _valid4;
+if(!valid14){
+const _errs58 = errors;
+if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
+for(const key3 in data9){
+let data11 = data9[key3];
+if(!(((data11 === "started") || (data11 === "ready")) || (data11 === "completed"))){
+const err33 = {instancePath:instancePath+"/depends_on/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/depends_on/anyOf/1/additionalProperties/enum",keyword:"enum",params:{allowedValues: schema13.properties.depends_on.anyOf[1].additionalProperties.enum},message:"must be equal to one of the allowed values",schema:schema13.properties.depends_on.anyOf[1].additionalProperties.enum,parentSchema:schema13.properties.depends_on.anyOf[1].additionalProperties,data:data11};
+if(vErrors === null){
+vErrors = [err33];
+}
+else {
+vErrors.push(err33);
+}
+errors++;
+}
+}
+}
+else {
+const err34 = {instancePath:instancePath+"/depends_on",schemaPath:"#/properties/depends_on/anyOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema13.properties.depends_on.anyOf[1].type,parentSchema:schema13.properties.depends_on.anyOf[1],data:data9};
+if(vErrors === null){
+vErrors = [err34];
+}
+else {
+vErrors.push(err34);
+}
+errors++;
+}
+var _valid4 = _errs58 === errors;
+valid14 = valid14 || _valid4;
+}
+if(!valid14){
+const err35 = {instancePath:instancePath+"/depends_on",schemaPath:"#/properties/depends_on/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema13.properties.depends_on.anyOf,parentSchema:schema13.properties.depends_on,data:data9};
+if(vErrors === null){
+vErrors = [err35];
+}
+else {
+vErrors.push(err35);
+}
+errors++;
+}
+else {
+errors = _errs52;
+if(vErrors !== null){
+if(_errs52){
+vErrors.length = _errs52;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.ready !== undefined){
+if(!(validate12(data.ready, {instancePath:instancePath+"/ready",parentData:data,parentDataProperty:"ready",rootData}))){
+vErrors = vErrors === null ? validate12.errors : vErrors.concat(validate12.errors);
+errors = vErrors.length;
+}
+}
+if(data.live !== undefined){
+if(!(validate14(data.live, {instancePath:instancePath+"/live",parentData:data,parentDataProperty:"live",rootData}))){
+vErrors = vErrors === null ? validate14.errors : vErrors.concat(validate14.errors);
+errors = vErrors.length;
+}
+}
+if(data.restart !== undefined){
+let data14 = data.restart;
+if(!(((data14 === "no") || (data14 === "on-failure")) || (data14 === "always"))){
+const err36 = {instancePath:instancePath+"/restart",schemaPath:"#/properties/restart/enum",keyword:"enum",params:{allowedValues: schema13.properties.restart.enum},message:"must be equal to one of the allowed values",schema:schema13.properties.restart.enum,parentSchema:schema13.properties.restart,data:data14};
+if(vErrors === null){
+vErrors = [err36];
+}
+else {
+vErrors.push(err36);
+}
+errors++;
+}
+}
+if(data.max_restarts !== undefined){
+let data15 = data.max_restarts;
+if(!(((typeof data15 == "number") && (!(data15 % 1) && !isNaN(data15))) && (isFinite(data15)))){
+const err37 = {instancePath:instancePath+"/max_restarts",schemaPath:"#/properties/max_restarts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema13.properties.max_restarts.type,parentSchema:schema13.properties.max_restarts,data:data15};
+if(vErrors === null){
+vErrors = [err37];
+}
+else {
+vErrors.push(err37);
+}
+errors++;
+}
+if((typeof data15 == "number") && (isFinite(data15))){
+if(data15 < 0 || isNaN(data15)){
+const err38 = {instancePath:instancePath+"/max_restarts",schemaPath:"#/properties/max_restarts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema13.properties.max_restarts,data:data15};
+if(vErrors === null){
+vErrors = [err38];
+}
+else {
+vErrors.push(err38);
+}
+errors++;
+}
+}
+}
+if(data.backoff !== undefined){
+let data16 = data.backoff;
+if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
+for(const key4 in data16){
+if(!((key4 === "initial") || (key4 === "max"))){
+const err39 = {instancePath:instancePath+"/backoff",schemaPath:"#/properties/backoff/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema13.properties.backoff,data:data16};
+if(vErrors === null){
+vErrors = [err39];
+}
+else {
+vErrors.push(err39);
+}
+errors++;
+}
+}
+if(data16.initial !== undefined){
+let data17 = data16.initial;
+const _errs77 = errors;
+let valid21 = false;
+const _errs78 = errors;
+if((typeof data17 == "number") && (isFinite(data17))){
+if(data17 < 0 || isNaN(data17)){
+const err40 = {instancePath:instancePath+"/backoff/initial",schemaPath:"#/definitions/duration/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema12.anyOf[0],data:data17};
+if(vErrors === null){
+vErrors = [err40];
+}
+else {
+vErrors.push(err40);
+}
+errors++;
+}
+}
+else {
+const err41 = {instancePath:instancePath+"/backoff/initial",schemaPath:"#/definitions/duration/anyOf/0/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema12.anyOf[0].type,parentSchema:schema12.anyOf[0],data:data17};
+if(vErrors === null){
+vErrors = [err41];
+}
+else {
+vErrors.push(err41);
+}
+errors++;
+}
+var _valid5 = _errs78 === errors;
+valid21 = valid21 || _valid5;
+if(!valid21){
+const _errs80 = errors;
+if(typeof data17 === "string"){
+if(!pattern1.test(data17)){
+const err42 = {instancePath:instancePath+"/backoff/initial",schemaPath:"#/definitions/duration/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^\\s*([0-9]+(\\.[0-9]+)?(ms|s|m|h)\\s*)+$"},message:"must match pattern \""+"^\\s*([0-9]+(\\.[0-9]+)?(ms|s|m|h)\\s*)+$"+"\"",schema:"^\\s*([0-9]+(\\.[0-9]+)?(ms|s|m|h)\\s*)+$",parentSchema:schema12.anyOf[1],data:data17};
+if(vErrors === null){
+vErrors = [err42];
+}
+else {
+vErrors.push(err42);
+}
+errors++;
+}
+}
+else {
+const err43 = {instancePath:instancePath+"/backoff/initial",schemaPath:"#/definitions/duration/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.anyOf[1].type,parentSchema:schema12.anyOf[1],data:data17};
+if(vErrors === null){
+vErrors = [err43];
+}
+else {
+vErrors.push(err43);
+}
+errors++;
+}
+var _valid5 = _errs80 === errors;
+valid21 = valid21 || _valid5;
+}
+if(!valid21){
+const err44 = {instancePath:instancePath+"/backoff/initial",schemaPath:"#/definitions/duration/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema12.anyOf,parentSchema:schema12,data:data17};
+if(vErrors === null){
+vErrors = [err44];
+}
+else {
+vErrors.push(err44);
+}
+errors++;
+}
+else {
+errors = _errs77;
+if(vErrors !== null){
+if(_errs77){
+vErrors.length = _errs77;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data16.max !== undefined){
+let data18 = data16.max;
+const _errs85 = errors;
+let valid23 = false;
+const _errs86 = errors;
+if((typeof data18 == "number") && (isFinite(data18))){
+if(data18 < 0 || isNaN(data18)){
+const err45 = {instancePath:instancePath+"/backoff/max",schemaPath:"#/definitions/duration/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema12.anyOf[0],data:data18};
+if(vErrors === null){
+vErrors = [err45];
+}
+else {
+vErrors.push(err45);
+}
+errors++;
+}
+}
+else {
+const err46 = {instancePath:instancePath+"/backoff/max",schemaPath:"#/definitions/duration/anyOf/0/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema12.anyOf[0].type,parentSchema:schema12.anyOf[0],data:data18};
+if(vErrors === null){
+vErrors = [err46];
+}
+else {
+vErrors.push(err46);
+}
+errors++;
+}
+var _valid6 = _errs86 === errors;
+valid23 = valid23 || _valid6;
+if(!valid23){
+const _errs88 = errors;
+if(typeof data18 === "string"){
+if(!pattern1.test(data18)){
+const err47 = {instancePath:instancePath+"/backoff/max",schemaPath:"#/definitions/duration/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^\\s*([0-9]+(\\.[0-9]+)?(ms|s|m|h)\\s*)+$"},message:"must match pattern \""+"^\\s*([0-9]+(\\.[0-9]+)?(ms|s|m|h)\\s*)+$"+"\"",schema:"^\\s*([0-9]+(\\.[0-9]+)?(ms|s|m|h)\\s*)+$",parentSchema:schema12.anyOf[1],data:data18};
+if(vErrors === null){
+vErrors = [err47];
+}
+else {
+vErrors.push(err47);
+}
+errors++;
+}
+}
+else {
+const err48 = {instancePath:instancePath+"/backoff/max",schemaPath:"#/definitions/duration/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.anyOf[1].type,parentSchema:schema12.anyOf[1],data:data18};
+if(vErrors === null){
+vErrors = [err48];
+}
+else {
+vErrors.push(err48);
+}
+errors++;
+}
+var _valid6 = _errs88 === errors;
+valid23 = valid23 || _valid6;
+}
+if(!valid23){
+const err49 = {instancePath:instancePath+"/backoff/max",schemaPath:"#/definitions/duration/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema12.anyOf,parentSchema:schema12,data:data18};
+if(vErrors === null){
+vErrors = [err49];
+}
+else {
+vErrors.push(err49);
+}
+errors++;
+}
+else {
+errors = _errs85;
+if(vErrors !== null){
+if(_errs85){
+vErrors.length = _errs85;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+else {
+const err50 = {instancePath:instancePath+"/backoff",schemaPath:"#/properties/backoff/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema13.properties.backoff.type,parentSchema:schema13.properties.backoff,data:data16};
+if(vErrors === null){
+vErrors = [err50];
+}
+else {
+vErrors.push(err50);
+}
+errors++;
+}
+}
+if(data.stop_signal !== undefined){
+let data19 = data.stop_signal;
+const _errs92 = errors;
+let valid24 = false;
+const _errs93 = errors;
+if(typeof data19 === "string"){
+if(data19.length < 1){
+const err51 = {instancePath:instancePath+"/stop_signal",schemaPath:"#/properties/stop_signal/anyOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema13.properties.stop_signal.anyOf[0],data:data19};
+if(vErrors === null){
+vErrors = [err51];
+}
+else {
+vErrors.push(err51);
+}
+errors++;
+}
+}
+else {
+const err52 = {instancePath:instancePath+"/stop_signal",schemaPath:"#/properties/stop_signal/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema13.properties.stop_signal.anyOf[0].type,parentSchema:schema13.properties.stop_signal.anyOf[0],data:data19};
+if(vErrors === null){
+vErrors = [err52];
+}
+else {
+vErrors.push(err52);
+}
+errors++;
+}
+var _valid7 = _errs93 === errors;
+valid24 = valid24 || _valid7;
+if(!valid24){
+const _errs95 = errors;
+if(!(((typeof data19 == "number") && (!(data19 % 1) && !isNaN(data19))) && (isFinite(data19)))){
+const err53 = {instancePath:instancePath+"/stop_signal",schemaPath:"#/properties/stop_signal/anyOf/1/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema13.properties.stop_signal.anyOf[1].type,parentSchema:schema13.properties.stop_signal.anyOf[1],data:data19};
+if(vErrors === null){
+vErrors = [err53];
+}
+else {
+vErrors.push(err53);
+}
+errors++;
+}
+if((typeof data19 == "number") && (isFinite(data19))){
+if(data19 > 31 || isNaN(data19)){
+const err54 = {instancePath:instancePath+"/stop_signal",schemaPath:"#/properties/stop_signal/anyOf/1/maximum",keyword:"maximum",params:{comparison: "<=", limit: 31},message:"must be <= 31",schema:31,parentSchema:schema13.properties.stop_signal.anyOf[1],data:data19};
+if(vErrors === null){
+vErrors = [err54];
+}
+else {
+vErrors.push(err54);
+}
+errors++;
+}
+if(data19 < 1 || isNaN(data19)){
+const err55 = {instancePath:instancePath+"/stop_signal",schemaPath:"#/properties/stop_signal/anyOf/1/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema13.properties.stop_signal.anyOf[1],data:data19};
+if(vErrors === null){
+vErrors = [err55];
+}
+else {
+vErrors.push(err55);
+}
+errors++;
+}
+}
+var _valid7 = _errs95 === errors;
+valid24 = valid24 || _valid7;
+}
+if(!valid24){
+const err56 = {instancePath:instancePath+"/stop_signal",schemaPath:"#/properties/stop_signal/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema13.properties.stop_signal.anyOf,parentSchema:schema13.properties.stop_signal,data:data19};
+if(vErrors === null){
+vErrors = [err56];
+}
+else {
+vErrors.push(err56);
+}
+errors++;
+}
+else {
+errors = _errs92;
+if(vErrors !== null){
+if(_errs92){
+vErrors.length = _errs92;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.stop_timeout !== undefined){
+let data20 = data.stop_timeout;
+const _errs100 = errors;
+let valid26 = false;
+const _errs101 = errors;
+if((typeof data20 == "number") && (isFinite(data20))){
+if(data20 < 0 || isNaN(data20)){
+const err57 = {instancePath:instancePath+"/stop_timeout",schemaPath:"#/definitions/duration/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema12.anyOf[0],data:data20};
+if(vErrors === null){
+vErrors = [err57];
+}
+else {
+vErrors.push(err57);
+}
+errors++;
+}
+}
+else {
+const err58 = {instancePath:instancePath+"/stop_timeout",schemaPath:"#/definitions/duration/anyOf/0/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema12.anyOf[0].type,parentSchema:schema12.anyOf[0],data:data20};
+if(vErrors === null){
+vErrors = [err58];
+}
+else {
+vErrors.push(err58);
+}
+errors++;
+}
+var _valid8 = _errs101 === errors;
+valid26 = valid26 || _valid8;
+if(!valid26){
+const _errs103 = errors;
+if(typeof data20 === "string"){
+if(!pattern1.test(data20)){
+const err59 = {instancePath:instancePath+"/stop_timeout",schemaPath:"#/definitions/duration/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^\\s*([0-9]+(\\.[0-9]+)?(ms|s|m|h)\\s*)+$"},message:"must match pattern \""+"^\\s*([0-9]+(\\.[0-9]+)?(ms|s|m|h)\\s*)+$"+"\"",schema:"^\\s*([0-9]+(\\.[0-9]+)?(ms|s|m|h)\\s*)+$",parentSchema:schema12.anyOf[1],data:data20};
+if(vErrors === null){
+vErrors = [err59];
+}
+else {
+vErrors.push(err59);
+}
+errors++;
+}
+}
+else {
+const err60 = {instancePath:instancePath+"/stop_timeout",schemaPath:"#/definitions/duration/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.anyOf[1].type,parentSchema:schema12.anyOf[1],data:data20};
+if(vErrors === null){
+vErrors = [err60];
+}
+else {
+vErrors.push(err60);
+}
+errors++;
+}
+var _valid8 = _errs103 === errors;
+valid26 = valid26 || _valid8;
+}
+if(!valid26){
+const err61 = {instancePath:instancePath+"/stop_timeout",schemaPath:"#/definitions/duration/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema12.anyOf,parentSchema:schema12,data:data20};
+if(vErrors === null){
+vErrors = [err61];
+}
+else {
+vErrors.push(err61);
+}
+errors++;
+}
+else {
+errors = _errs100;
+if(vErrors !== null){
+if(_errs100){
+vErrors.length = _errs100;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.critical !== undefined){
+let data21 = data.critical;
+if(typeof data21 !== "boolean"){
+const err62 = {instancePath:instancePath+"/critical",schemaPath:"#/properties/critical/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema13.properties.critical.type,parentSchema:schema13.properties.critical,data:data21};
+if(vErrors === null){
+vErrors = [err62];
+}
+else {
+vErrors.push(err62);
+}
+errors++;
+}
+}
+}
+else {
+const err63 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema13.type,parentSchema:schema13,data};
+if(vErrors === null){
+vErrors = [err63];
+}
+else {
+vErrors.push(err63);
+}
+errors++;
+}
+validate11.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.services === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "services"},message:"must have required property '"+"services"+"'",schema:schema11.required,parentSchema:schema11,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+for(const key0 in data){
+if(!((((key0 === "grace") || (key0 === "health")) || (key0 === "services")) || (pattern0.test(key0)))){
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema11,data};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.grace !== undefined){
+let data0 = data.grace;
+const _errs5 = errors;
+let valid2 = false;
+const _errs6 = errors;
+if((typeof data0 == "number") && (isFinite(data0))){
+if(data0 < 0 || isNaN(data0)){
+const err2 = {instancePath:instancePath+"/grace",schemaPath:"#/definitions/duration/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema12.anyOf[0],data:data0};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+else {
+const err3 = {instancePath:instancePath+"/grace",schemaPath:"#/definitions/duration/anyOf/0/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema12.anyOf[0].type,parentSchema:schema12.anyOf[0],data:data0};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+var _valid0 = _errs6 === errors;
+valid2 = valid2 || _valid0;
+if(!valid2){
+const _errs8 = errors;
+if(typeof data0 === "string"){
+if(!pattern1.test(data0)){
+const err4 = {instancePath:instancePath+"/grace",schemaPath:"#/definitions/duration/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^\\s*([0-9]+(\\.[0-9]+)?(ms|s|m|h)\\s*)+$"},message:"must match pattern \""+"^\\s*([0-9]+(\\.[0-9]+)?(ms|s|m|h)\\s*)+$"+"\"",schema:"^\\s*([0-9]+(\\.[0-9]+)?(ms|s|m|h)\\s*)+$",parentSchema:schema12.anyOf[1],data:data0};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+else {
+const err5 = {instancePath:instancePath+"/grace",schemaPath:"#/definitions/duration/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.anyOf[1].type,parentSchema:schema12.anyOf[1],data:data0};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+var _valid0 = _errs8 === errors;
+valid2 = valid2 || _valid0;
+}
+if(!valid2){
+const err6 = {instancePath:instancePath+"/grace",schemaPath:"#/definitions/duration/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema12.anyOf,parentSchema:schema12,data:data0};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+else {
+errors = _errs5;
+if(vErrors !== null){
+if(_errs5){
+vErrors.length = _errs5;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.health !== undefined){
+let data1 = data.health;
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+if(data1.port === undefined){
+const err7 = {instancePath:instancePath+"/health",schemaPath:"#/properties/health/required",keyword:"required",params:{missingProperty: "port"},message:"must have required property '"+"port"+"'",schema:schema11.properties.health.required,parentSchema:schema11.properties.health,data:data1};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+for(const key1 in data1){
+if(!((key1 === "port") || (key1 === "host"))){
+const err8 = {instancePath:instancePath+"/health",schemaPath:"#/properties/health/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.health,data:data1};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+if(data1.port !== undefined){
+let data2 = data1.port;
+if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
+const err9 = {instancePath:instancePath+"/health/port",schemaPath:"#/properties/health/properties/port/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.health.properties.port.type,parentSchema:schema11.properties.health.properties.port,data:data2};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+if((typeof data2 == "number") && (isFinite(data2))){
+if(data2 > 65535 || isNaN(data2)){
+const err10 = {instancePath:instancePath+"/health/port",schemaPath:"#/properties/health/properties/port/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535",schema:65535,parentSchema:schema11.properties.health.properties.port,data:data2};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+if(data2 < 1 || isNaN(data2)){
+const err11 = {instancePath:instancePath+"/health/port",schemaPath:"#/properties/health/properties/port/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.health.properties.port,data:data2};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+}
+if(data1.host !== undefined){
+let data3 = data1.host;
+if(typeof data3 === "string"){
+if(data3.length < 1){
+const err12 = {instancePath:instancePath+"/health/host",schemaPath:"#/properties/health/properties/host/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.health.properties.host,data:data3};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+else {
+const err13 = {instancePath:instancePath+"/health/host",schemaPath:"#/properties/health/properties/host/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.health.properties.host.type,parentSchema:schema11.properties.health.properties.host,data:data3};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+}
+else {
+const err14 = {instancePath:instancePath+"/health",schemaPath:"#/properties/health/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.health.type,parentSchema:schema11.properties.health,data:data1};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+if(data.services !== undefined){
+let data4 = data.services;
+if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
+if(Object.keys(data4).length < 1){
+const err15 = {instancePath:instancePath+"/services",schemaPath:"#/properties/services/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema11.properties.services,data:data4};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+for(const key2 in data4){
+const _errs24 = errors;
+const _errs25 = errors;
+const _errs26 = errors;
+if("usher" !== key2){
+const err16 = {};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+var valid5 = _errs26 === errors;
+if(valid5){
+const err17 = {instancePath:instancePath+"/services",schemaPath:"#/properties/services/propertyNames/not",keyword:"not",params:{},message:"must NOT be valid",schema:schema11.properties.services.propertyNames.not,parentSchema:schema11.properties.services.propertyNames,data:key2,propertyName:key2};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+else {
+errors = _errs25;
+if(vErrors !== null){
+if(_errs25){
+vErrors.length = _errs25;
+}
+else {
+vErrors = null;
+}
+}
+}
+if(typeof key2 === "string"){
+if(key2.length > 63){
+const err18 = {instancePath:instancePath+"/services",schemaPath:"#/properties/services/propertyNames/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.services.propertyNames,data:key2,propertyName:key2};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+if(!pattern2.test(key2)){
+const err19 = {instancePath:instancePath+"/services",schemaPath:"#/properties/services/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9_.-]*$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9_.-]*$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9_.-]*$",parentSchema:schema11.properties.services.propertyNames,data:key2,propertyName:key2};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+}
+var valid4 = _errs24 === errors;
+if(!valid4){
+const err20 = {instancePath:instancePath+"/services",schemaPath:"#/properties/services/propertyNames",keyword:"propertyNames",params:{propertyName: key2},message:"property name must be valid",schema:schema11.properties.services.propertyNames,parentSchema:schema11.properties.services,data:data4};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+}
+for(const key3 in data4){
+if(!(validate11(data4[key3], {instancePath:instancePath+"/services/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data4,parentDataProperty:key3,rootData}))){
+vErrors = vErrors === null ? validate11.errors : vErrors.concat(validate11.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err21 = {instancePath:instancePath+"/services",schemaPath:"#/properties/services/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.services.type,parentSchema:schema11.properties.services,data:data4};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+}
+}
+else {
+const err22 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+validate10.errors = vErrors;
+return errors === 0;
+}
+
+// The schema as published, for builds that do not ship schema/ (the single-file usher).
+export const SCHEMA_TEXT = "{\n  \"$schema\": \"http://json-schema.org/draft-07/schema#\",\n  \"title\": \"usher.yaml\",\n  \"description\": \"usher supervisor mode: the services to run in one container, started in dependency order and stopped in reverse order inside the grace period. Reference: docs/supervisor-config.md. Durations are 10s, 500ms, 1m, 1h or a number of seconds. ${VAR} and ${VAR:-default} are expanded from usher's environment in command, env values, cwd and probes; $$ is a literal $.\",\n  \"type\": \"object\",\n  \"errorMessage\": \"a map with 'services' (and optionally 'grace', 'health')\",\n  \"required\": [\n    \"services\"\n  ],\n  \"additionalProperties\": false,\n  \"patternProperties\": {\n    \"^x-\": {\n      \"description\": \"Extension field, ignored by usher (for YAML anchors shared by services, as in compose files).\"\n    }\n  },\n  \"properties\": {\n    \"grace\": {\n      \"$ref\": \"#/definitions/duration\",\n      \"description\": \"The whole shutdown budget: on SIGTERM every service is stopped (reverse dependency order) within this time, then whatever is left is killed. Keep it below the platform's deadline (Kubernetes: terminationGracePeriodSeconds, 30 s by default; docker stop: 10 s).\",\n      \"default\": \"25s\"\n    },\n    \"health\": {\n      \"type\": \"object\",\n      \"description\": \"An HTTP server for the platform's probes: GET /live (200 while usher is not shutting down) and GET /ready (200 when every service with a `ready` probe is ready).\",\n      \"errorMessage\": \"a map with 'port' (and optionally 'host')\",\n      \"required\": [\n        \"port\"\n      ],\n      \"additionalProperties\": false,\n      \"properties\": {\n        \"port\": {\n          \"type\": \"integer\",\n          \"minimum\": 1,\n          \"maximum\": 65535,\n          \"description\": \"TCP port of the health server.\",\n          \"errorMessage\": \"a port number from 1 to 65535\",\n          \"examples\": [\n            9000\n          ]\n        },\n        \"host\": {\n          \"type\": \"string\",\n          \"minLength\": 1,\n          \"description\": \"Address the health server listens on.\",\n          \"errorMessage\": \"an IP address or host name, such as 0.0.0.0 or 127.0.0.1\",\n          \"default\": \"0.0.0.0\"\n        }\n      },\n      \"examples\": [\n        {\n          \"port\": 9000\n        }\n      ]\n    },\n    \"services\": {\n      \"type\": \"object\",\n      \"description\": \"The services, by name. Started in dependency order (independent ones in parallel); log lines are prefixed with the name.\",\n      \"errorMessage\": \"a map of service names to services\",\n      \"minProperties\": 1,\n      \"propertyNames\": {\n        \"pattern\": \"^[A-Za-z0-9][A-Za-z0-9_.-]*$\",\n        \"maxLength\": 63,\n        \"not\": {\n          \"const\": \"usher\"\n        },\n        \"errorMessage\": \"a service name: letters, digits, '.', '_' or '-', starting with a letter or digit, at most 63 characters, not 'usher'\"\n      },\n      \"additionalProperties\": {\n        \"$ref\": \"#/definitions/service\"\n      }\n    }\n  },\n  \"definitions\": {\n    \"duration\": {\n      \"title\": \"duration\",\n      \"description\": \"A duration: 10s, 500ms, 1m, 1h, 1m30s, or a number of seconds.\",\n      \"errorMessage\": \"a duration such as 10s, 500ms, 1m or a number of seconds\",\n      \"anyOf\": [\n        {\n          \"type\": \"number\",\n          \"minimum\": 0\n        },\n        {\n          \"type\": \"string\",\n          \"pattern\": \"^\\\\s*([0-9]+(\\\\.[0-9]+)?(ms|s|m|h)\\\\s*)+$\"\n        }\n      ],\n      \"examples\": [\n        \"10s\",\n        \"500ms\",\n        \"1m\",\n        5\n      ]\n    },\n    \"command\": {\n      \"description\": \"A list of strings is run as is (argv, no shell); a string runs through /bin/sh -c.\",\n      \"errorMessage\": \"a string (run through /bin/sh -c) or a non-empty list of strings (argv, no shell)\",\n      \"anyOf\": [\n        {\n          \"type\": \"string\",\n          \"minLength\": 1\n        },\n        {\n          \"type\": \"array\",\n          \"minItems\": 1,\n          \"items\": {\n            \"type\": \"string\",\n            \"errorMessage\": \"a string (one argument)\"\n          }\n        }\n      ],\n      \"examples\": [\n        [\n          \"node\",\n          \"server.js\"\n        ],\n        \"npm run migrate\"\n      ]\n    },\n    \"service\": {\n      \"type\": \"object\",\n      \"description\": \"One service.\",\n      \"errorMessage\": \"a map with 'command' and the service's other keys\",\n      \"required\": [\n        \"command\"\n      ],\n      \"additionalProperties\": false,\n      \"properties\": {\n        \"command\": {\n          \"$ref\": \"#/definitions/command\",\n          \"errorMessage\": \"the command to run: a string (run through /bin/sh -c) or a non-empty list of strings (argv, no shell)\"\n        },\n        \"cwd\": {\n          \"type\": \"string\",\n          \"minLength\": 1,\n          \"description\": \"Working directory of the service; relative paths are relative to this file's directory. Default: usher's own working directory.\",\n          \"errorMessage\": \"a directory path\",\n          \"examples\": [\n            \"/app\"\n          ]\n        },\n        \"env\": {\n          \"description\": \"Variables added to usher's environment for this service (after env_file, so they win). A map, or a list of KEY=VALUE strings.\",\n          \"errorMessage\": \"a map of variable names to values, or a list of KEY=VALUE strings\",\n          \"anyOf\": [\n            {\n              \"type\": \"object\",\n              \"propertyNames\": {\n                \"pattern\": \"^[A-Za-z_][A-Za-z0-9_]*$\",\n                \"errorMessage\": \"a variable name: letters, digits and '_', not starting with a digit\"\n              },\n              \"additionalProperties\": {\n                \"type\": [\n                  \"string\",\n                  \"number\",\n                  \"boolean\"\n                ],\n                \"errorMessage\": \"a string, a number or a boolean\"\n              }\n            },\n            {\n              \"type\": \"array\",\n              \"items\": {\n                \"type\": \"string\",\n                \"pattern\": \"^[A-Za-z_][A-Za-z0-9_]*=\",\n                \"errorMessage\": \"a KEY=VALUE string\"\n              }\n            }\n          ],\n          \"examples\": [\n            {\n              \"PORT\": \"8080\"\n            }\n          ]\n        },\n        \"env_file\": {\n          \"description\": \"File(s) of KEY=VALUE lines (# comments, blank lines, optional `export`, quotes), read when usher starts; relative to this file's directory. Values are not expanded.\",\n          \"errorMessage\": \"a file path or a list of file paths\",\n          \"anyOf\": [\n            {\n              \"type\": \"string\",\n              \"minLength\": 1\n            },\n            {\n              \"type\": \"array\",\n              \"minItems\": 1,\n              \"items\": {\n                \"type\": \"string\",\n                \"minLength\": 1,\n                \"errorMessage\": \"a file path\"\n              }\n            }\n          ],\n          \"examples\": [\n            \".env\"\n          ]\n        },\n        \"user\": {\n          \"description\": \"Run as this user: a name from the image's /etc/passwd, a uid, or user:group (names or ids). Its groups from /etc/group are set too. Needs usher to run as root.\",\n          \"errorMessage\": \"a user name or uid, optionally followed by :group (name or gid)\",\n          \"anyOf\": [\n            {\n              \"type\": \"string\",\n              \"pattern\": \"^[^:\\\\s]+(:[^:\\\\s]+)?$\"\n            },\n            {\n              \"type\": \"integer\",\n              \"minimum\": 0\n            }\n          ],\n          \"examples\": [\n            \"node\",\n            \"1000:1000\"\n          ]\n        },\n        \"depends_on\": {\n          \"description\": \"Services that must be started first: a list of names (each must be started), or a map of name to condition: started, ready (its ready probe passed) or completed (it exited 0).\",\n          \"errorMessage\": \"a list of service names, or a map of service name to started, ready or completed\",\n          \"anyOf\": [\n            {\n              \"type\": \"array\",\n              \"uniqueItems\": true,\n              \"items\": {\n                \"type\": \"string\",\n                \"errorMessage\": \"a service name\"\n              }\n            },\n            {\n              \"type\": \"object\",\n              \"additionalProperties\": {\n                \"enum\": [\n                  \"started\",\n                  \"ready\",\n                  \"completed\"\n                ],\n                \"errorMessage\": \"started, ready or completed\"\n              }\n            }\n          ],\n          \"examples\": [\n            [\n              \"db\"\n            ],\n            {\n              \"db\": \"ready\",\n              \"migrate\": \"completed\"\n            }\n          ]\n        },\n        \"ready\": {\n          \"$ref\": \"#/definitions/readyProbe\"\n        },\n        \"live\": {\n          \"$ref\": \"#/definitions/liveProbe\"\n        },\n        \"restart\": {\n          \"description\": \"When the service is started again after it ends: no, on-failure (exited non-zero or killed by a signal), always.\",\n          \"errorMessage\": \"no, on-failure or always\",\n          \"enum\": [\n            \"no\",\n            \"on-failure\",\n            \"always\"\n          ],\n          \"default\": \"no\"\n        },\n        \"max_restarts\": {\n          \"type\": \"integer\",\n          \"minimum\": 0,\n          \"description\": \"Restarts allowed before the service is failed for good (and the container stops if it is critical). Default: no limit.\",\n          \"errorMessage\": \"a whole number, 0 or more\",\n          \"examples\": [\n            5\n          ]\n        },\n        \"backoff\": {\n          \"type\": \"object\",\n          \"description\": \"Delay before a restart: starts at initial, doubles at each restart up to max; back to initial after the service ran stably for a while.\",\n          \"errorMessage\": \"a map with 'initial' and 'max' durations\",\n          \"additionalProperties\": false,\n          \"properties\": {\n            \"initial\": {\n              \"$ref\": \"#/definitions/duration\",\n              \"description\": \"The first delay.\",\n              \"default\": \"1s\"\n            },\n            \"max\": {\n              \"$ref\": \"#/definitions/duration\",\n              \"description\": \"The longest delay.\",\n              \"default\": \"30s\"\n            }\n          },\n          \"examples\": [\n            {\n              \"initial\": \"1s\",\n              \"max\": \"30s\"\n            }\n          ]\n        },\n        \"stop_signal\": {\n          \"description\": \"Signal sent to the service's whole process group to stop it: a name (SIGTERM, TERM) or a number.\",\n          \"errorMessage\": \"a signal name such as SIGTERM, SIGINT, SIGQUIT, SIGHUP, SIGUSR1, or a number from 1 to 31\",\n          \"anyOf\": [\n            {\n              \"type\": \"string\",\n              \"minLength\": 1\n            },\n            {\n              \"type\": \"integer\",\n              \"minimum\": 1,\n              \"maximum\": 31\n            }\n          ],\n          \"default\": \"SIGTERM\",\n          \"examples\": [\n            \"SIGTERM\",\n            \"SIGINT\",\n            \"SIGQUIT\"\n          ]\n        },\n        \"stop_timeout\": {\n          \"$ref\": \"#/definitions/duration\",\n          \"description\": \"Time between the stop signal and SIGKILL (cut to what is left of grace during a shutdown).\",\n          \"default\": \"10s\"\n        },\n        \"critical\": {\n          \"type\": \"boolean\",\n          \"description\": \"When the service fails for good (exits with no restart left, or a dependency fails), the whole container stops.\",\n          \"errorMessage\": \"true or false\",\n          \"default\": false\n        }\n      }\n    },\n    \"readyProbe\": {\n      \"type\": \"object\",\n      \"title\": \"ready probe\",\n      \"description\": \"When the service counts as ready (gates dependants with `depends_on: {NAME: ready}` and /ready): exactly one of tcp, http, exec, log, delay; plus interval and timeout.\",\n      \"errorMessage\": \"a map with exactly one of tcp, http, exec, log or delay (and optionally interval, timeout)\",\n      \"additionalProperties\": false,\n      \"oneOf\": [\n        {\n          \"required\": [\n            \"tcp\"\n          ]\n        },\n        {\n          \"required\": [\n            \"http\"\n          ]\n        },\n        {\n          \"required\": [\n            \"exec\"\n          ]\n        },\n        {\n          \"required\": [\n            \"log\"\n          ]\n        },\n        {\n          \"required\": [\n            \"delay\"\n          ]\n        }\n      ],\n      \"properties\": {\n        \"tcp\": {\n          \"$ref\": \"#/definitions/probeTcp\"\n        },\n        \"http\": {\n          \"$ref\": \"#/definitions/probeHttp\"\n        },\n        \"exec\": {\n          \"$ref\": \"#/definitions/probeExec\"\n        },\n        \"log\": {\n          \"$ref\": \"#/definitions/probeLog\"\n        },\n        \"delay\": {\n          \"$ref\": \"#/definitions/duration\",\n          \"description\": \"The service counts as ready when it is still running this long after it started.\"\n        },\n        \"interval\": {\n          \"$ref\": \"#/definitions/duration\",\n          \"description\": \"Between two attempts.\",\n          \"default\": \"500ms\"\n        },\n        \"timeout\": {\n          \"$ref\": \"#/definitions/duration\",\n          \"description\": \"Not ready this long after it started: the service failed.\",\n          \"default\": \"60s\"\n        }\n      },\n      \"examples\": [\n        {\n          \"tcp\": 6379\n        },\n        {\n          \"http\": \"http://127.0.0.1:8080/ready\",\n          \"interval\": \"500ms\",\n          \"timeout\": \"60s\"\n        }\n      ]\n    },\n    \"liveProbe\": {\n      \"type\": \"object\",\n      \"title\": \"live probe\",\n      \"description\": \"Checked while the service runs: after `failures` failed attempts in a row the service is restarted per its restart policy. Exactly one of tcp, http, exec, log, delay; plus interval, timeout, failures.\",\n      \"errorMessage\": \"a map with exactly one of tcp, http, exec, log or delay (and optionally interval, timeout, failures)\",\n      \"additionalProperties\": false,\n      \"oneOf\": [\n        {\n          \"required\": [\n            \"tcp\"\n          ]\n        },\n        {\n          \"required\": [\n            \"http\"\n          ]\n        },\n        {\n          \"required\": [\n            \"exec\"\n          ]\n        },\n        {\n          \"required\": [\n            \"log\"\n          ]\n        },\n        {\n          \"required\": [\n            \"delay\"\n          ]\n        }\n      ],\n      \"properties\": {\n        \"tcp\": {\n          \"$ref\": \"#/definitions/probeTcp\"\n        },\n        \"http\": {\n          \"$ref\": \"#/definitions/probeHttp\"\n        },\n        \"exec\": {\n          \"$ref\": \"#/definitions/probeExec\"\n        },\n        \"log\": {\n          \"$ref\": \"#/definitions/probeLog\"\n        },\n        \"delay\": {\n          \"$ref\": \"#/definitions/duration\",\n          \"description\": \"Passes once the service has run this long.\"\n        },\n        \"interval\": {\n          \"$ref\": \"#/definitions/duration\",\n          \"description\": \"Between two attempts.\",\n          \"default\": \"5s\"\n        },\n        \"timeout\": {\n          \"$ref\": \"#/definitions/duration\",\n          \"description\": \"Bound of one attempt.\",\n          \"default\": \"2s\"\n        },\n        \"failures\": {\n          \"type\": \"integer\",\n          \"minimum\": 1,\n          \"description\": \"Failed attempts in a row that count as dead.\",\n          \"errorMessage\": \"a whole number, 1 or more\",\n          \"default\": 3\n        }\n      },\n      \"examples\": [\n        {\n          \"http\": \"http://127.0.0.1:8080/live\",\n          \"interval\": \"5s\",\n          \"failures\": 3\n        }\n      ]\n    },\n    \"probeTcp\": {\n      \"description\": \"A TCP connection succeeds: a port (on 127.0.0.1) or \\\"host:port\\\".\",\n      \"errorMessage\": \"a port number or \\\"host:port\\\"\",\n      \"anyOf\": [\n        {\n          \"type\": \"integer\",\n          \"minimum\": 1,\n          \"maximum\": 65535\n        },\n        {\n          \"type\": \"string\",\n          \"minLength\": 1\n        }\n      ],\n      \"examples\": [\n        6379,\n        \"127.0.0.1:5432\"\n      ]\n    },\n    \"probeHttp\": {\n      \"type\": \"string\",\n      \"minLength\": 1,\n      \"description\": \"GET this URL answers 2xx or 3xx.\",\n      \"errorMessage\": \"an http:// or https:// URL\",\n      \"examples\": [\n        \"http://127.0.0.1:8080/ready\"\n      ]\n    },\n    \"probeExec\": {\n      \"description\": \"This command exits 0 (a string runs through /bin/sh -c).\",\n      \"errorMessage\": \"a string (run through /bin/sh -c) or a non-empty list of strings (argv, no shell)\",\n      \"anyOf\": [\n        {\n          \"type\": \"string\",\n          \"minLength\": 1\n        },\n        {\n          \"type\": \"array\",\n          \"minItems\": 1,\n          \"items\": {\n            \"type\": \"string\",\n            \"errorMessage\": \"a string (one argument)\"\n          }\n        }\n      ],\n      \"examples\": [\n        [\n          \"pg_isready\",\n          \"-h\",\n          \"127.0.0.1\"\n        ]\n      ]\n    },\n    \"probeLog\": {\n      \"type\": \"string\",\n      \"minLength\": 1,\n      \"description\": \"A line of the service's stdout or stderr matches this regular expression (JavaScript syntax).\",\n      \"errorMessage\": \"a regular expression\",\n      \"examples\": [\n        \"listening on port \\\\d+\"\n      ]\n    }\n  }\n}\n";

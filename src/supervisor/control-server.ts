@@ -1,0 +1,222 @@
+// The control socket inside `usher run`: `usher ps`, `start`, `stop`,
+// `restart` and `signal` from `docker exec`/`kubectl exec` reach the running
+// supervisor here. One JSON request line in, one JSON response line out (see
+// control-protocol.ts).
+//
+// Root-only: the directory is created 0700 and the socket 0600 (bound under a
+// umask, so there is no moment when it is open to others). A socket left by a
+// usher that died is removed; one a live usher answers on is never taken over.
+// While idle it is a listening socket and nothing else: no timers.
+import { chmodSync, lstatSync, mkdirSync, unlinkSync } from 'node:fs';
+import { createConnection, createServer, type Server, type Socket } from 'node:net';
+import { dirname } from 'node:path';
+import { MAX_SIGNAL } from '../core/signals.js';
+import { CONTROL_COMMANDS, MAX_REQUEST_BYTES, type ControlRequest, type ControlResponse } from './control-protocol.js';
+import { ControlError, type SupervisorControl } from './types.js';
+
+/** A connection that has not sent its request line by then is dropped (only while a connection is open). */
+const REQUEST_TIMEOUT_MS = 10_000;
+
+export class ControlSocketError extends Error {
+  override name = 'ControlSocketError';
+}
+
+export interface ControlServer {
+  readonly path: string;
+  close(): Promise<void>;
+}
+
+export async function startControlServer(control: SupervisorControl, socketPath: string): Promise<ControlServer> {
+  createPrivateDirectory(dirname(socketPath));
+  await removeStaleSocket(socketPath);
+
+  const connections = new Set<Socket>();
+  const server = createServer({ allowHalfOpen: true }, (socket) => {
+    connections.add(socket);
+    socket.on('close', () => connections.delete(socket));
+    serveConnection(control, socket);
+  });
+  await listenPrivately(server, socketPath);
+  const { ino } = lstatSync(socketPath);
+
+  let closing: Promise<void> | undefined;
+  return {
+    path: socketPath,
+    close() {
+      closing ??= new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        for (const socket of connections) socket.destroy();
+        removeIfOurs(socketPath, ino);
+      });
+      return closing;
+    },
+  };
+}
+
+/** mkdir -p with 0700 for what it creates; an existing directory (say /tmp for USHER_SOCKET=/tmp/x.sock) is left as it is. */
+function createPrivateDirectory(dir: string): void {
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+  } catch (err) {
+    throw new ControlSocketError(`cannot create the control socket's directory ${dir}: ${messageOf(err)}`);
+  }
+}
+
+/** Removes a socket file nobody answers on (a usher that died); refuses if a live process answers. */
+async function removeStaleSocket(path: string): Promise<void> {
+  let isSocket: boolean;
+  try {
+    isSocket = lstatSync(path).isSocket();
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw new ControlSocketError(`cannot check the control socket ${path}: ${messageOf(err)}`);
+  }
+  if (!isSocket) {
+    throw new ControlSocketError(`${path} exists and is not a socket: remove it, or set USHER_SOCKET to another path for the control socket`);
+  }
+  const answered = await new Promise<boolean>((resolve) => {
+    const probe = createConnection(path);
+    probe.once('connect', () => {
+      probe.destroy();
+      resolve(true);
+    });
+    probe.once('error', () => resolve(false));
+  });
+  if (answered) {
+    throw new ControlSocketError(
+      `another usher supervisor is already listening on ${path}; run \`usher ps\` to see it, or set USHER_SOCKET to another path for this one`,
+    );
+  }
+  try {
+    unlinkSync(path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') {
+      throw new ControlSocketError(`cannot remove the stale control socket ${path}: ${messageOf(err)}`);
+    }
+  }
+}
+
+/** bind() happens inside listen(), synchronously: the umask makes the socket 0600 from its first moment. */
+function listenPrivately(server: Server, path: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', (err) => reject(new ControlSocketError(`cannot listen on the control socket ${path}: ${messageOf(err)}`)));
+    const previous = process.umask(0o177);
+    try {
+      server.listen(path, () => {
+        try {
+          chmodSync(path, 0o600);
+        } catch {
+          // the umask already made it 0600
+        }
+        resolve();
+      });
+    } finally {
+      process.umask(previous);
+    }
+  });
+}
+
+function removeIfOurs(path: string, ino: number): void {
+  try {
+    if (lstatSync(path).ino === ino) unlinkSync(path);
+  } catch {
+    // already gone
+  }
+}
+
+function serveConnection(control: SupervisorControl, socket: Socket): void {
+  let buffered = '';
+  let handled = false;
+  socket.setEncoding('utf8');
+  socket.setTimeout(REQUEST_TIMEOUT_MS, () => socket.destroy());
+  socket.on('error', () => socket.destroy());
+
+  const respond = (response: ControlResponse) => {
+    if (socket.destroyed) return;
+    socket.end(`${JSON.stringify(response)}\n`);
+  };
+  const handle = (line: string) => {
+    handled = true;
+    // A stop may legitimately take the service's whole stop_timeout.
+    socket.setTimeout(0);
+    answer(control, line).then(respond, (err: unknown) => respond({ ok: false, error: messageOf(err) }));
+  };
+
+  socket.on('data', (chunk: string) => {
+    if (handled) return;
+    buffered += chunk;
+    const newline = buffered.indexOf('\n');
+    if (newline >= 0) handle(buffered.slice(0, newline));
+    else if (Buffer.byteLength(buffered) > MAX_REQUEST_BYTES) {
+      handled = true;
+      respond({ ok: false, error: `request longer than ${MAX_REQUEST_BYTES} bytes` });
+    }
+  });
+  // A client that half-closes after its request without a newline is still answered.
+  socket.on('end', () => {
+    if (!handled) {
+      if (buffered.trim() !== '') handle(buffered);
+      else socket.end();
+    }
+  });
+}
+
+async function answer(control: SupervisorControl, line: string): Promise<ControlResponse> {
+  const request = parseRequest(line);
+  if (typeof request === 'string') return { ok: false, error: request };
+  if (request.command === 'ps') {
+    return { ok: true, now: Date.now(), live: control.isLive(), ready: control.isReady(), services: control.status() };
+  }
+  const known = control.status().map((s) => s.name);
+  if (!known.includes(request.name)) {
+    return { ok: false, error: `no service named '${request.name}'; known services: ${known.join(', ') || '(none)'}`, known };
+  }
+  try {
+    switch (request.command) {
+      case 'start':
+        await control.start(request.name);
+        break;
+      case 'stop':
+        await control.stop(request.name);
+        break;
+      case 'restart':
+        await control.restart(request.name);
+        break;
+      case 'signal':
+        control.signal(request.name, request.signal);
+        break;
+    }
+  } catch (err) {
+    // ControlError messages are written for the user; anything else is a bug worth naming as such.
+    return { ok: false, error: err instanceof ControlError ? err.message : `internal error: ${messageOf(err)}` };
+  }
+  return { ok: true };
+}
+
+/** The request, or what is wrong with it. */
+function parseRequest(line: string): ControlRequest | string {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch {
+    return 'the request is not a JSON line';
+  }
+  if (typeof value !== 'object' || value === null) return 'the request is not a JSON object';
+  const { command, name, signal } = value as Record<string, unknown>;
+  if (typeof command !== 'string' || !(CONTROL_COMMANDS as readonly string[]).includes(command)) {
+    return `unknown command ${JSON.stringify(command)}; expected one of ${CONTROL_COMMANDS.join(', ')}`;
+  }
+  if (command === 'ps') return { command };
+  if (typeof name !== 'string' || name === '') return `${command} needs a service name`;
+  if (command === 'signal') {
+    if (typeof signal !== 'number' || !Number.isInteger(signal) || signal < 1 || signal > MAX_SIGNAL) {
+      return `signal needs a signal number from 1 to ${MAX_SIGNAL}`;
+    }
+    return { command, name, signal };
+  }
+  return { command: command as 'start' | 'stop' | 'restart', name };
+}
+
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

@@ -1,0 +1,86 @@
+// Procfiles, with foreman's semantics: every entry critical, never restarted,
+// run through /bin/sh -c; bad lines reported with their line numbers.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { describeStartOrder } from '../../src/supervisor/config/index.js';
+import { load, problemsOf } from './config-helpers.js';
+
+test('Procfile: entries in order, comments and blank lines skipped, every entry critical with restart no', async (t) => {
+  const config = await load(
+    t,
+    ['# the app', 'web: node server.js --port $PORT', '', '  worker:   sh -c "sleep 1; echo done"  ', 'clock.v2:bundle exec clock', ''].join('\n'),
+    { name: 'Procfile' },
+  );
+  assert.equal(config.format, 'procfile');
+  assert.equal(config.graceMs, 25_000);
+  assert.equal(config.health, undefined);
+  assert.deepEqual(config.startOrder, [['web', 'worker', 'clock.v2']]);
+  assert.deepEqual(config.services, [
+    {
+      name: 'web',
+      // No ${} expansion: the shell expands $PORT, as with foreman.
+      argv: ['/bin/sh', '-c', 'node server.js --port $PORT'],
+      commandText: 'node server.js --port $PORT',
+      env: {},
+      dependsOn: [],
+      restart: 'no',
+      backoff: { initialMs: 1000, maxMs: 30_000 },
+      stopSignal: 15,
+      stopTimeoutMs: 10_000,
+      critical: true,
+    },
+    {
+      name: 'worker',
+      argv: ['/bin/sh', '-c', 'sh -c "sleep 1; echo done"'],
+      commandText: 'sh -c "sleep 1; echo done"',
+      env: {},
+      dependsOn: [],
+      restart: 'no',
+      backoff: { initialMs: 1000, maxMs: 30_000 },
+      stopSignal: 15,
+      stopTimeoutMs: 10_000,
+      critical: true,
+    },
+    {
+      name: 'clock.v2',
+      argv: ['/bin/sh', '-c', 'bundle exec clock'],
+      commandText: 'bundle exec clock',
+      env: {},
+      dependsOn: [],
+      restart: 'no',
+      backoff: { initialMs: 1000, maxMs: 30_000 },
+      stopSignal: 15,
+      stopTimeoutMs: 10_000,
+      critical: true,
+    },
+  ]);
+  assert.equal(describeStartOrder(config), '1. web, worker, clock.v2');
+});
+
+test('Procfile.dev and CRLF line ends are Procfiles too', async (t) => {
+  const config = await load(t, 'a: one\r\nb: two\r\n', { name: 'Procfile.dev' });
+  assert.equal(config.format, 'procfile');
+  assert.deepEqual(config.services.map((s) => s.argv), [['/bin/sh', '-c', 'one'], ['/bin/sh', '-c', 'two']]);
+});
+
+test('Procfile: every bad line reported with its line number, names checked like usher.yaml names', async (t) => {
+  const problems = await problemsOf(
+    t,
+    ['web: node server.js', 'bad name: x', '', '# fine', 'web: again', 'usher: x', 'empty:', 'no colon here', '  -dash: x', `${'n'.repeat(64)}: x`].join('\n'),
+    { name: 'Procfile' },
+  );
+  const names = `expected a service name: letters, digits, '.', '_' or '-', starting with a letter or digit, at most 63 characters, not 'usher'`;
+  assert.deepEqual(problems, [
+    `Procfile:2:1: 'bad name' is not a valid service name; ${names}`,
+    `Procfile:5:1: 'web' is defined twice (first on line 1); expected each name once`,
+    `Procfile:6:1: 'usher' is not a valid service name; ${names}`,
+    `Procfile:7:7: 'empty' has no command; expected 'name: command'`,
+    `Procfile:8:1: not a 'name: command' line; expected 'name: command', a # comment or a blank line`,
+    `Procfile:9:3: '-dash' is not a valid service name; ${names}`,
+    `Procfile:10:1: '${'n'.repeat(64)}' is not a valid service name; ${names}`,
+  ]);
+});
+
+test('Procfile: a file with no entry is an error', async (t) => {
+  assert.deepEqual(await problemsOf(t, '# nothing yet\n\n', { name: 'Procfile' }), [`Procfile: has no entries; expected 'name: command' lines`]);
+});

@@ -1,0 +1,105 @@
+// The engine behind the control socket, end to end: `usher ps`, `stop`,
+// `start`, `restart` and `signal` against a real `usher run`, and an idle
+// supervisor that never wakes up.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { contextSwitchesOf } from '../../src/core/proc-fs.js';
+import { USHER } from '../helpers/pid1.js';
+import { freePort, NODE, PROBE, startRun, SUP_FIXTURES, tempDir, withFiles } from './helpers.js';
+
+const T = { timeout: 60_000 };
+
+function usher(args: string[], socket: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const p = spawn(NODE, [USHER, ...args], { env: { ...process.env, USHER_SOCKET: socket } });
+    let stdout = '';
+    let stderr = '';
+    p.stdout.on('data', (d) => (stdout += d));
+    p.stderr.on('data', (d) => (stderr += d));
+    p.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+test('usher ps / stop / start / restart / signal drive the running supervisor', T, async () => {
+  const port = freePort();
+  const dir = withFiles({
+    'usher.yaml': [
+      'services:',
+      '  db:',
+      `    command: ["${NODE}", "${SUP_FIXTURES}listen-later.mjs", "${port}", "0"]`,
+      `    ready: { tcp: ${port}, interval: 100ms }`,
+      '  app:',
+      `    command: ["${NODE}", "${PROBE}"]`,
+      '    depends_on: { db: ready }',
+    ].join('\n') + '\n',
+  });
+  const socket = join(tempDir(), 'c.sock');
+  const ns = startRun(['-f', join(dir, 'usher.yaml')], { env: { USHER_SOCKET: socket } });
+  await ns.stdout.waitFor(/^app +\| ready \d+$/);
+
+  const ps = await usher(['ps', '--json'], socket);
+  assert.equal(ps.code, 0, ps.stderr);
+  const listing = JSON.parse(ps.stdout);
+  assert.deepEqual(listing.services.map((s: { name: string; state: string; ready: boolean | null }) => [s.name, s.state, s.ready]), [
+    ['db', 'running', true],
+    ['app', 'running', null],
+  ]);
+  assert.equal(listing.ready, true);
+
+  const signal = await usher(['signal', 'app', 'USR2'], socket);
+  assert.equal(signal.code, 0, signal.stderr);
+  await ns.stdout.waitFor(/^app +\| SIGUSR2 \d+$/);
+
+  const stop = await usher(['stop', 'app'], socket);
+  assert.equal(stop.code, 0, stop.stderr);
+  await ns.stdout.waitFor(/^app +\| SIGTERM \d+$/);
+  const stopped = JSON.parse((await usher(['ps', '--json'], socket)).stdout);
+  assert.equal(stopped.services[1].state, 'stopped');
+
+  const again = await usher(['stop', 'app'], socket);
+  assert.equal(again.code, 1, 'stopping a stopped service is refused');
+  assert.match(again.stderr, /app is not running \(stopped\)/);
+
+  const start = await usher(['start', 'app'], socket);
+  assert.equal(start.code, 0, start.stderr);
+  await ns.stdout.waitForCount(/^app +\| ready \d+$/, 2);
+
+  const restart = await usher(['restart', 'db'], socket);
+  assert.equal(restart.code, 0, restart.stderr);
+  await ns.stdout.waitFor(/^db +\| shutdown \d+$/);
+  await ns.stderr.waitForCount(/db: ready after/, 2);
+
+  const unknown = await usher(['stop', 'nope'], socket);
+  assert.equal(unknown.code, 1);
+  assert.match(unknown.stderr, /no service named .nope.; (known )?services: db, app/);
+
+  ns.signal('SIGTERM');
+  assert.equal((await ns.exited).code, 0, ns.stderr.text);
+});
+
+test('an idle supervisor does not wake up: no timers once every ready check has passed', { timeout: 60_000 }, async () => {
+  const port = freePort();
+  const dir = withFiles({
+    'usher.yaml': [
+      'services:',
+      '  db:',
+      `    command: ["${NODE}", "${SUP_FIXTURES}listen-later.mjs", "${port}", "200"]`,
+      `    ready: { tcp: ${port}, interval: 100ms }`,
+      '  app:',
+      '    command: ["sh", "-c", "echo up; exec sleep 1000"]',
+      '    depends_on: { db: ready }',
+    ].join('\n') + '\n',
+  });
+  const ns = startRun(['-f', join(dir, 'usher.yaml')]);
+  await ns.stdout.waitFor(/^app +\| up$/);
+  const pid = ns.pid1;
+  await new Promise((r) => setTimeout(r, 1500)); // start-up work settles; the quiet period starts here
+  const before = contextSwitchesOf(pid);
+  await new Promise((r) => setTimeout(r, 9000)); // past V8's 8 s memory-reducer mark
+  const after = contextSwitchesOf(pid);
+  ns.signal('SIGTERM');
+  assert.equal((await ns.exited).code, 0, ns.stderr.text);
+  assert.equal(after - before, 0, 'context switches while idle');
+});

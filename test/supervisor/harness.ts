@@ -1,0 +1,39 @@
+// Runs the supervisor engine on a hand-built config given as JSON (defaults
+// filled in here), so the engine can be tested without the usher.yaml loader:
+//   node harness.js '<json>' [json|text]
+// A log probe's pattern is given as a string.
+import { runSupervisor } from '../../src/supervisor/run-supervisor.js';
+import type { ServiceConfig, SupervisorConfig } from '../../src/supervisor/types.js';
+
+type Partial_ = Partial<Omit<ServiceConfig, 'ready' | 'live'>> & { name: string; argv: string[]; ready?: any; live?: any };
+
+const input = JSON.parse(process.argv[2] ?? '{}') as { graceMs?: number; format?: 'yaml' | 'procfile'; services: Partial_[] };
+const fixProbe = (spec: any) =>
+  spec && spec.probe.kind === 'log' ? { ...spec, probe: { kind: 'log', pattern: new RegExp(spec.probe.pattern) } } : spec;
+
+const config: SupervisorConfig = {
+  file: '/harness.json',
+  format: input.format ?? 'yaml',
+  graceMs: input.graceMs ?? 10_000,
+  startOrder: [],
+  services: input.services.map((s) => ({
+    commandText: s.argv.join(' '),
+    env: {},
+    dependsOn: [],
+    restart: 'no',
+    backoff: { initialMs: 1000, maxMs: 30_000 },
+    stopSignal: 15,
+    stopTimeoutMs: 10_000,
+    critical: false,
+    ...s,
+    ready: fixProbe(s.ready),
+    live: fixProbe(s.live),
+  })) as ServiceConfig[],
+};
+for (const s of config.services) {
+  if (s.ready === undefined) delete (s as Partial<ServiceConfig>).ready;
+  if (s.live === undefined) delete (s as Partial<ServiceConfig>).live;
+}
+
+const code = await runSupervisor(config, { logFormat: (process.argv[3] as 'json' | 'text') ?? 'text', colour: false });
+process.exit(code);

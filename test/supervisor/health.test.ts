@@ -1,0 +1,99 @@
+// The health endpoint served by the real `usher run` (PID 1 of a PID
+// namespace): /ready follows the services' ready checks, /live turns 503 as
+// soon as usher is shutting down, and the port is released when it exits.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import { join } from 'node:path';
+import { FIXTURES, startPid1 } from '../helpers/pid1.js';
+import { freePort, NODE, SUP_FIXTURES, withFiles } from './helpers.js';
+
+const T = { timeout: 90_000 };
+const PROBE = `${FIXTURES}signal-probe.mjs`;
+const LISTEN = `${SUP_FIXTURES}listen-later.mjs`;
+
+interface Reply {
+  status: number;
+  body: string;
+}
+
+function get(port: number, path: string): Promise<Reply> {
+  return new Promise((resolve, reject) => {
+    const req = http.get({ host: '127.0.0.1', port, path, agent: false, timeout: 5_000 }, (res) => {
+      let body = '';
+      res.setEncoding('utf8').on('data', (d: string) => (body += d));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('timeout', () => req.destroy(new Error('timeout')));
+    req.on('error', reject);
+  });
+}
+
+/** Polls (bounded) until GET answers with `status`; connection errors count as not yet. */
+async function waitForStatus(port: number, path: string, status: number, timeoutMs = 20_000): Promise<Reply> {
+  const deadline = Date.now() + timeoutMs;
+  let last: Reply | Error | undefined;
+  for (let delay = 10; Date.now() < deadline; delay = Math.min(delay * 2, 200)) {
+    try {
+      last = await get(port, path);
+      if (last.status === status) return last;
+    } catch (err) {
+      last = err as Error;
+    }
+    await new Promise((r) => setTimeout(r, delay));
+  }
+  throw new Error(`GET ${path} never answered ${status}; last: ${last instanceof Error ? last.message : JSON.stringify(last)}`);
+}
+
+test('/ready is 503 naming the service still starting, 200 once it is ready; /live is 200; anything else 404', T, async () => {
+  const health = freePort();
+  const port = freePort();
+  const dir = withFiles({
+    'usher.yaml': `health: { port: ${health}, host: 127.0.0.1 }
+services:
+  db:
+    command: ["${NODE}", "${LISTEN}", "${port}", "4000"]
+    ready: { tcp: ${port}, interval: 100ms, timeout: 60s }
+  app:
+    command: ["${NODE}", "${PROBE}"]
+`,
+  });
+  const ns = startPid1(['run', '-f', join(dir, 'usher.yaml')], { env: { USHER_SOCKET: join(dir, 'control.sock') } });
+  const starting = await waitForStatus(health, '/ready', 503);
+  assert.deepEqual(JSON.parse(starting.body), { ready: false, not_ready: [{ name: 'db', state: 'starting' }] });
+  assert.equal((await get(health, '/live')).status, 200);
+  assert.equal((await get(health, '/')).status, 404);
+  // db listens after 4 s; usher's tcp check then passes.
+  const ready = await waitForStatus(health, '/ready', 200);
+  assert.deepEqual(JSON.parse(ready.body), { ready: true });
+  assert.ok(ns.stderr.all.some((l) => /db: ready after \d+ ms/.test(l)), ns.stderr.text);
+  ns.signal('SIGTERM');
+  assert.equal((await ns.exited).code, 0, ns.stderr.text);
+  await assert.rejects(get(health, '/live'), { code: 'ECONNREFUSED' }, 'the port is released when usher exits');
+});
+
+test('/live and /ready turn 503 while usher is shutting down', T, async () => {
+  const health = freePort();
+  const dir = withFiles({
+    'usher.yaml': `health: { port: ${health}, host: 127.0.0.1 }
+services:
+  slow:
+    command: ["${NODE}", "${PROBE}", "--ignore", "SIGTERM"]
+    stop_timeout: 4s
+`,
+  });
+  const ns = startPid1(['run', '-f', join(dir, 'usher.yaml')], { env: { USHER_SOCKET: join(dir, 'control.sock') } });
+  await ns.stdout.waitFor(/^slow +\| ready \d+$/);
+  await waitForStatus(health, '/live', 200);
+  assert.equal((await get(health, '/ready')).status, 200);
+  ns.signal('SIGTERM');
+  // The service ignores SIGTERM and holds the shutdown for its 4 s stop_timeout.
+  await ns.stdout.waitFor(/^slow +\| ignored SIGTERM \d+$/);
+  const dying = await waitForStatus(health, '/live', 503);
+  assert.deepEqual(JSON.parse(dying.body), { live: false, reason: 'shutting down' });
+  const notReady = await get(health, '/ready');
+  assert.equal(notReady.status, 503);
+  assert.equal(JSON.parse(notReady.body).shutting_down, true);
+  const exit = await ns.exited;
+  assert.notEqual(exit.code, null);
+});
