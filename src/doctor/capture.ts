@@ -43,7 +43,7 @@ export function spawnWithOutput(
     child = table.spawn({
       argv,
       session: options.session ?? 'new-group',
-      stdio: [{ kind: 'inherit' }, { kind: 'fd', fd: pipe.write }, { kind: 'fd', fd: pipe.write }],
+      stdio: [{ kind: 'null' }, { kind: 'fd', fd: pipe.write }, { kind: 'fd', fd: pipe.write }],
       ...(options.env ? { env: options.env } : {}),
     });
   } catch (err) {

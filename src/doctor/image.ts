@@ -16,7 +16,7 @@ import { analyse, takes } from './analyse.js';
 import { runCommand, spawnWithOutput } from './capture.js';
 import { argvOf, classifyPid1, environOf } from './classify.js';
 import { TreeObserver, type Tracked } from './observer.js';
-import { waitUntilReady, watchStop } from './phases.js';
+import { busyNote, waitUntilReady, watchStop } from './phases.js';
 import { errorReport, type FullReport } from './report.js';
 
 export interface ImageOptions {
@@ -89,7 +89,8 @@ export async function doctorImage(options: ImageOptions): Promise<FullReport> {
       const pid1 = observer.byHostPid(hostPid);
       if (!pid1) return { report: errorReport('container', `PID 1 of the container (host pid ${hostPid}) is gone`, 'the image must start a long-running service') };
       const ready = await waitUntilReady(observer, pid1, { settleMs: options.settleMs ?? 1000 });
-      if (ready !== 'ready') {
+      if (ready === 'busy') notes.push(busyNote(options.settleMs ?? 1000));
+      else if (ready !== 'ready') {
         const logs = await run(['logs', name]);
         return { report: errorReport('container', ready === 'pid1-ended' ? `the container exited by itself before it could be stopped: ${logs.output.trim().split('\n').slice(-5).join('\n') || 'no output'}` : 'the container never settled', 'the image must start a long-running service') };
       }
@@ -113,7 +114,8 @@ export async function doctorImage(options: ImageOptions): Promise<FullReport> {
       const exitCode = /^\d+$/.test(codeText.output.trim()) ? Number(codeText.output.trim()) : null;
       const logs = await run(['logs', name]);
       if (logs.output) options.onOutput?.(logs.output);
-      if (/SIGKILL/.test(stopOutput)) notes.push(`${engine} stop: ${stopOutput.trim().split('\n').pop()}`);
+      const warning = stopOutput.split('\n').find((l) => /SIGKILL/.test(l));
+      if (warning) notes.push(`${engine} stop said: ${warning.trim()}`);
       return analyse({
         mode: 'container',
         subject,

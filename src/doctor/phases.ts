@@ -17,7 +17,13 @@ export interface ReadyWait {
   matcher?: LineMatcher;
 }
 
-export type ReadyResult = 'ready' | 'pid1-ended' | 'timeout';
+/** 'busy': processes kept starting (a loop of short commands); stopped anyway after settleLimit(). */
+export type ReadyResult = 'ready' | 'busy' | 'pid1-ended' | 'timeout';
+
+/** How long a tree that keeps starting processes is watched before it is stopped anyway. */
+export function settleLimit(settleMs: number): number {
+  return Math.max(settleMs * 10, 5000);
+}
 
 /** Waits until no new process appeared for settleMs (or the ready condition holds), PID 1 ends, or the limit. */
 export async function waitUntilReady(observer: TreeObserver, pid1: Tracked, wait: ReadyWait, limitMs = READY_LIMIT_MS): Promise<ReadyResult> {
@@ -47,13 +53,15 @@ export async function waitUntilReady(observer: TreeObserver, pid1: Tracked, wait
     const idleFor = observer.now() - observer.cpuChangedMs;
     return quietFor >= wait.settleMs && (idleFor >= Math.min(wait.settleMs, IDLE_MS) || quietFor >= wait.settleMs * SETTLE_BUSY_FACTOR);
   };
+  const limit = wait.ready ? limitMs : Math.min(limitMs, settleLimit(wait.settleMs));
   try {
-    await observer.watch(done, started + limitMs);
+    await observer.watch(done, started + limit);
   } finally {
     stopped = true;
   }
   if (pid1.endedMs !== undefined) return 'pid1-ended';
-  return done() ? 'ready' : 'timeout';
+  if (done()) return 'ready';
+  return wait.ready ? 'timeout' : 'busy';
 }
 
 export interface StopWatch {
@@ -121,4 +129,8 @@ export async function watchStop(
 /** performance.now() of the observer's time 0. */
 function observerOrigin(observer: TreeObserver): number {
   return performance.now() - observer.now();
+}
+
+export function busyNote(settleMs: number): string {
+  return `the tree never settled (a new process at least every ${settleMs} ms); stopped after ${settleLimit(settleMs) / 1000} s anyway: use --ready to say when the app is up`;
 }

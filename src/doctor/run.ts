@@ -16,7 +16,7 @@ import { analyse, parentOf, takes } from './analyse.js';
 import { spawnWithOutput, type SpawnedWithOutput } from './capture.js';
 import { argvOf, classifyPid1, environOf } from './classify.js';
 import { TreeObserver, type Tracked } from './observer.js';
-import { waitUntilReady, watchStop, READY_LIMIT_MS } from './phases.js';
+import { busyNote, waitUntilReady, watchStop, READY_LIMIT_MS } from './phases.js';
 import { describeReady, LineMatcher, type ReadyCondition } from './ready.js';
 import { errorReport, type FullReport, type Mode } from './report.js';
 
@@ -152,6 +152,7 @@ export async function doctorRun(options: RunOptions): Promise<FullReport> {
       const what = options.ready ? `waiting for ${describeReady(options.ready)}` : `waiting for the tree to settle (${options.settleMs} ms without a new process)`;
       return { report: errorReport(started.mode, `gave up after ${READY_LIMIT_MS / 1000} s ${what}`, options.ready ? 'check the --ready condition (the port, the URL, the pattern)' : 'use --ready to say when the app is up, or a shorter --settle') };
     }
+    if (ready === 'busy') started.notes.push(busyNote(options.settleMs));
     return await stopAndReport(options, started, observer, pid1, subject);
   } finally {
     killAll();

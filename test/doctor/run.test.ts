@@ -197,3 +197,10 @@ test('usage errors exit 2 with a pointer to --help; --help teaches with examples
   assert.match(help.stdout, /Examples:/);
   assert.match(help.stdout, /usher doctor -- \.\/run\.sh/);
 });
+
+test('a tree that never settles (a loop of short commands) is stopped anyway, and the report says so', T, async () => {
+  const result = await doctor(['--grace', '2s', '--settle', '300ms', '--', 'sh', '-c', 'trap "exit 0" TERM; while :; do sleep 0.1; done']);
+  assert.match(result.stdout, /^graceful in \d+ ms/m, result.stdout);
+  assert.match(result.stdout, /note: the tree never settled/, result.stdout);
+  assert.equal(result.code, 0, result.stdout);
+});
