@@ -171,6 +171,7 @@ export function narrator(log: ReturnType<typeof logger>): InitNarrator {
   const extras = heldExtras(log);
   return {
     notAReaper: REAPER_WARNING,
+    reapAfterEverySignal: true,
     starting({ subreaperRegistered }) {
       if (subreaperRegistered) log.trace('Registered as child subreaper');
     },

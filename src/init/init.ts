@@ -141,8 +141,7 @@ export async function runInit(config: InitConfig): Promise<number> {
         sendSignal(self, SIG.STOP);
       }
     }
-    // tini reaps after every signal it handles (and says so at its trace level).
-    if (main) table.reap();
+    if (main && narrator.reapAfterEverySignal) table.reap();
   };
 
   // Listen before spawning: a signal that arrives in between is then queued by

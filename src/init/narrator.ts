@@ -10,6 +10,12 @@ import type { HandOff, Placement } from '../core/terminal.js';
 export interface InitNarrator {
   /** Printed as a warning when usher is neither PID 1 nor a subreaper ('' for none). */
   readonly notAReaper: string;
+  /**
+   * tini runs a reaping pass after every signal it handles, and says so at its
+   * trace level. Elsewhere reaping waits for SIGCHLD, which leaves a dying
+   * group a moment before dumb-init's SIGTERM to what is left of it.
+   */
+  readonly reapAfterEverySignal?: boolean;
   /** Start-up lines before the spawn (tini: registered as subreaper; dumb-init: debug mode, tty detach). */
   starting(facts: { subreaperRegistered: boolean; handOff: HandOff | undefined }): void;
   spawned(pid: number, argv: readonly string[], placement: Placement, target: string): void;

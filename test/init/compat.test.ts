@@ -11,17 +11,23 @@ import { Terminal } from '../helpers/terminal.js';
 
 const T = { timeout: 180_000 };
 const links = { 'dumb-init': '', tini: '' };
-let dir = '';
+
+const tempDirs: string[] = [];
+const tempDir = (prefix: string) => {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  tempDirs.push(dir);
+  return dir;
+};
+after(() => {
+  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+});
 
 before(() => {
-  dir = mkdtempSync(join(tmpdir(), 'usher-compat-'));
+  const dir = tempDir('usher-compat-');
   for (const name of Object.keys(links) as (keyof typeof links)[]) {
     links[name] = join(dir, name);
     symlinkSync(USHER, links[name]);
   }
-});
-after(() => {
-  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 function run(file: string, args: string[], env: NodeJS.ProcessEnv = {}) {
@@ -85,7 +91,7 @@ test('as dumb-init: usage, help, version, every error and exit code, byte for by
 
 test('argv[0] as it was executed: ./dumb-init and ./tini quote themselves as ./dumb-init and ./tini', (t) => {
   if (!dumbInit || !tini) return t.skip('dumb-init or tini is not installed (.ci/run installs them)');
-  const realDir = mkdtempSync(join(tmpdir(), 'usher-real-'));
+  const realDir = tempDir('usher-real-');
   for (const [tool, realPath, args] of [['dumb-init', dumbInit, ['-x']], ['tini', tini, ['-x']], ['dumb-init', dumbInit, []]] as const) {
     symlinkSync(realPath, join(realDir, tool), 'file');
     const inDir = (dir: string) => spawnSync(`./${tool}`, [...args], { cwd: dir, encoding: 'utf8' });
@@ -262,7 +268,7 @@ test('usher\'s extras standing in (USHER_STOP_TIMEOUT): their lines come only af
 });
 
 test('after spawning, usher holds no reference to the directory it was started in', T, async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'usher-cwd-'));
+  const dir = tempDir('usher-cwd-');
   for (const argv0 of [USHER, links['dumb-init'], links.tini]) {
     const ns = startPid1(['--', 'sh', '-c', 'echo ready; exec sleep 30'], { argv0, cwd: dir });
     await ns.stdout.waitFor('ready');
