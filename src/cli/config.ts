@@ -172,7 +172,7 @@ export function buildRequest(args: readonly string[], env: NodeJS.ProcessEnv): C
       parentDeathSignal: pdeath,
       remapToZero,
       warnOnReap,
-      termGroupOnChildExit: true,
+      termGroupOnChildExit: 'unless-stopped',
       drainTimeoutMs,
       stopSignals: stopSignals.size > 0 ? stopSignals : new Set([SIG.TERM, SIG.INT]),
       stopTimeoutMs,

@@ -94,7 +94,7 @@ export function parse(program: string, args: readonly string[], env: NodeJS.Proc
       parentDeathSignal: undefined,
       remapToZero: new Set(),
       warnOnReap: false,
-      termGroupOnChildExit: true,
+      termGroupOnChildExit: 'always',
       stopSignals: new Set([SIG.TERM, SIG.INT]),
       ...extras.config,
     },

@@ -22,9 +22,9 @@ export function liveDescendants(root: number): ProcessInfo[] {
 }
 
 /** SIGTERM (or another signal) to every live process below root; returns how many were signalled. */
-export function signalDescendants(root: number, signal: number): number {
+export function signalDescendants(root: number, signal: number, spare?: (p: ProcessInfo) => boolean): number {
   let count = 0;
-  for (const p of liveDescendants(root)) if (sendSignal(p.pid, signal)) count++;
+  for (const p of liveDescendants(root)) if (!spare?.(p) && sendSignal(p.pid, signal)) count++;
   return count;
 }
 

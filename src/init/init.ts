@@ -34,8 +34,13 @@ export interface InitConfig {
   /** Child exit codes reported as 0 (tini -e). */
   remapToZero: Set<number>;
   warnOnReap: boolean;
-  /** When the main child exits, SIGTERM what is left of its process group (dumb-init). */
-  termGroupOnChildExit: boolean;
+  /**
+   * When the main child exits, SIGTERM what is left of its process group:
+   * 'always' as dumb-init does; 'unless-stopped' (usher) spares a group that
+   * already got the stop signal, because many apps take a second SIGTERM as
+   * "quit now, skip the graceful part"; false as tini.
+   */
+  termGroupOnChildExit: 'always' | 'unless-stopped' | false;
   /** After the main child exits, how long the rest get before SIGKILL; 0 exits at once. */
   drainTimeoutMs: number;
   /** Signals that mean "the container is stopping". */
@@ -77,6 +82,8 @@ export async function runInit(config: InitConfig): Promise<number> {
   let main: ChildProcess | undefined;
   let mainStatus: ExitStatus | undefined;
   let stopping: 'no' | 'delaying' | 'forwarded' = 'no';
+  // The process group the stop signal was forwarded to, if any: its members are not signalled again.
+  let stoppedGroup: number | undefined;
   let stopDelayTimer: NodeJS.Timeout | undefined;
   let stopTimer: NodeJS.Timeout | undefined;
   let stopDeadline = Infinity;
@@ -91,14 +98,17 @@ export async function runInit(config: InitConfig): Promise<number> {
     mainStatus = status;
     narrator.reaped(child.pid, status, true, config.warnOnReap);
     // dumb-init's behaviour: what the child left in its own group is asked to stop.
-    if (config.termGroupOnChildExit) forwarder.forward(SIG.TERM, child);
+    const groupStopped = stoppedGroup === child.pgid;
+    if (config.termGroupOnChildExit === 'always' || (config.termGroupOnChildExit === 'unless-stopped' && !groupStopped)) {
+      forwarder.forward(SIG.TERM, child);
+    }
     narrator.mainExited(shellExitCode(status));
   });
   table.on('idle', (childrenLeft) => narrator.reapPassEnded(childrenLeft));
 
   const beginStop = (received: number) => {
     stopping = 'forwarded';
-    forwarder.forward(received, main);
+    if (forwarder.forward(received, main) !== 0 && main && config.forwardTarget === 'group') stoppedGroup = main.pgid;
     if (config.stopTimeoutMs === undefined || forwarder.translate(received) === 0) return;
     const timeout = config.stopTimeoutMs;
     stopDeadline = Date.now() + timeout;
@@ -185,7 +195,9 @@ export async function runInit(config: InitConfig): Promise<number> {
   const status = mainStatus ?? (await main.exited);
 
   if (config.drainTimeoutMs > 0) {
-    const signalled = signalDescendants(self, SIG.TERM);
+    // Whoever already got the stop signal through the group is only waited for.
+    signalDescendants(self, SIG.TERM, (p) => config.termGroupOnChildExit !== 'always' && p.pgrp === stoppedGroup);
+    const signalled = liveDescendants(self).length;
     if (signalled > 0) {
       const deadline = Math.min(Date.now() + config.drainTimeoutMs, stopDeadline);
       log.info(`waiting up to ${seconds(deadline - Date.now())} for ${signalled} remaining process(es)`);

@@ -130,3 +130,16 @@ test('--stop-timeout is announced to the app as USHER_SHUTDOWN_BUDGET_MS', T, as
   await none.exited;
   assert.deepEqual(none.stdout.all, ['budget=unset']);
 });
+
+test('docker stop of a shell script: the app behind it gets SIGTERM once, not again when the shell dies', T, async () => {
+  // The shell dies of the forwarded SIGTERM at once, while the app takes its
+  // time: a second SIGTERM (usher's "what is left of the group", or the drain)
+  // would tell many apps to skip the graceful part.
+  const app = `let n = 0; process.on('SIGTERM', () => { console.log('SIGTERM ' + ++n); setTimeout(() => process.exit(0), 800); }); console.log('ready'); setInterval(() => {}, 1e6);`;
+  const ns = startPid1(['--', 'sh', '-c', `node -e "${app}"; echo never`]);
+  await ns.stdout.waitFor(/^ready$/);
+  ns.signal('SIGTERM');
+  const exit = await ns.exited;
+  assert.deepEqual(ns.stdout.all.filter((l) => l.startsWith('SIGTERM')), ['SIGTERM 1'], ns.stdout.text);
+  assert.equal(exit.code, 143, 'the shell was killed by the SIGTERM: 128 + 15');
+});
