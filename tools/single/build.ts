@@ -16,7 +16,7 @@
 //   node build/tools/single/build.js --entry | [--sea] [--out DIR]
 import { build, type Plugin } from 'esbuild';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -104,33 +104,64 @@ async function bundle(outfile: string, format: 'esm' | 'cjs'): Promise<void> {
  * usher's start-up over `node -e 0` (CPU time, `usher -q -- /bin/true`: ESM
  * chunks +44 ms, this file +21 ms). Here esbuild turns every import() into a
  * lazily run module wrapper in the same file, so whatever src/ loads lazily
- * (today the supervisor, the doctor, dumb-init's and tini's texts, help) is
- * parsed but never run in init mode, with no list of files to keep up to date.
+ * (dumb-init's and tini's texts, help) is parsed but never run in init mode, with no list of files to keep up to date.
  * npm dependencies (koffi, yaml, ajv) stay external, loaded from node_modules
  * by the code that needs them.
  */
 export async function buildEntry(outDir = join(ROOT, 'build/bin')): Promise<BuiltFile> {
   rmSync(outDir, { recursive: true, force: true });
   const outfile = join(outDir, 'usher.cjs');
+  // Each subcommand (src/cli/subcommands.ts) is a file of its own next to the
+  // command, required only when asked for: in one file, the supervisor's and
+  // the doctor's code (0.4 MB) cost init mode about 15 ms of parsing at every
+  // container start, although none of it ran.
+  const subcommands = readdirSync(join(ROOT, 'build/src/cli')).filter((f) => SUBCOMMAND_MODULES.has(f));
   await build({
+    ...entryOptions(),
+    entryPoints: Object.fromEntries(subcommands.map((f) => [`usher-${f.replace(/\.js$/, '')}`, join(ROOT, 'build/src/cli', f)])),
+    outdir: outDir,
+    outExtension: { '.js': '.cjs' },
+  });
+  await build({
+    ...entryOptions(),
     entryPoints: [ENTRY],
     outfile,
+    plugins: [
+      {
+        name: 'subcommands-apart',
+        setup(b) {
+          b.onResolve({ filter: /^\.\/[a-z-]+\.js$/ }, (args) => {
+            const file = args.path.slice(2);
+            if (!args.importer.endsWith('subcommands.js') || !SUBCOMMAND_MODULES.has(file)) return undefined;
+            return { path: `./usher-${file.replace(/\.js$/, '')}.cjs`, external: true };
+          });
+        },
+      },
+    ],
+  });
+  return sizeOf(outfile);
+}
+
+/** The modules src/cli/subcommands.ts loads lazily: each becomes build/bin/usher-NAME.cjs. */
+const SUBCOMMAND_MODULES = new Set(['run.js', 'control.js', 'doctor.js']);
+
+function entryOptions() {
+  return {
     bundle: true,
-    packages: 'external',
-    platform: 'node',
+    packages: 'external' as const,
+    platform: 'node' as const,
     target: 'node20',
-    format: 'cjs',
+    format: 'cjs' as const,
     minify: false,
-    legalComments: 'inline',
-    logLevel: 'warning',
+    legalComments: 'inline' as const,
+    logLevel: 'warning' as const,
     define: { __USHER_VERSION__: JSON.stringify(usherVersion()), 'import.meta.url': '__usherFileUrl' },
     banner: {
       js:
-        `// usher ${usherVersion()}: built by npm run build from src/cli/entry.ts; edit the sources, not this file.\n` +
+        `// usher ${usherVersion()}: built by npm run build from src/cli/; edit the sources, not this file.\n` +
         "const __usherFileUrl = require('node:url').pathToFileURL(__filename).href;",
     },
-  });
-  return sizeOf(outfile);
+  };
 }
 
 /** dist/single/usher.mjs and koffi.node: for images that have node but should not carry node_modules. */
