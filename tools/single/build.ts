@@ -96,7 +96,8 @@ async function bundle(outfile: string, format: 'esm' | 'cjs'): Promise<void> {
 }
 
 /**
- * build/bin/usher.cjs: the package's command, one CommonJS file.
+ * build/bin/usher.cjs: the package's command, one CommonJS file, and beside it
+ * one file per subcommand module (build/bin/usher-NAME.cjs).
  *
  * Not ESM with code splitting, although that is what keeps modules out of a
  * start-up in most programs: the first ESM module (or dynamic import()) a
@@ -104,9 +105,12 @@ async function bundle(outfile: string, format: 'esm' | 'cjs'): Promise<void> {
  * usher's start-up over `node -e 0` (CPU time, `usher -q -- /bin/true`: ESM
  * chunks +44 ms, this file +21 ms). Here esbuild turns every import() into a
  * lazily run module wrapper in the same file, so whatever src/ loads lazily
- * (dumb-init's and tini's texts, help) is parsed but never run in init mode, with no list of files to keep up to date.
- * npm dependencies (koffi, yaml, ajv) stay external, loaded from node_modules
- * by the code that needs them.
+ * (dumb-init's and tini's texts, help) is parsed but never run in init mode.
+ * Only the subcommands, large and never needed by init mode, are files apart
+ * (the dynamic import() that loads one starts Node's ESM loader then, which
+ * only `usher run`, `usher ps` and `usher doctor` pay). npm dependencies
+ * (koffi, yaml) stay external, loaded from node_modules by the code that
+ * needs them.
  */
 export async function buildEntry(outDir = join(ROOT, 'build/bin')): Promise<BuiltFile> {
   rmSync(outDir, { recursive: true, force: true });
