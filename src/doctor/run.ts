@@ -180,10 +180,19 @@ async function stopAndReport(options: RunOptions, started: Started, observer: Tr
   if (started.mode === 'pid-namespace' || handled) sendSignal(pid1.hostPid, sig);
 
   const namespace = started.mode === 'pid-namespace';
+  const pid1Argv = argvOf(pid1.hostPid);
+  const drains =
+    pid1Class.kind === 'init' && pid1Class.name === 'usher' && !pid1Argv.some((a, i) => a === '--drain-timeout=0' || (a === '--drain-timeout' && pid1Argv[i + 1] === '0'));
   const watched = await watchStop(observer, pid1, stopAt, options.graceMs, {
     // In a namespace, leftovers die with PID 1 at the same instant; the ones
     // that can be told apart are orphans PID 1 never waited for.
-    outlived: () => observer.alive().filter((r) => r !== pid1 && (!namespace || r.hostPpid !== r.firstPpid)),
+    // usher waits for what was re-parented to it (its drain) before it exits:
+    // one of those that vanishes with it, in the same poll, was reaped by it
+    // a moment before, not killed with it.
+    outlived: () =>
+      observer
+        .alive()
+        .filter((r) => r !== pid1 && (!namespace || (r.hostPpid !== r.firstPpid && !(drains && r.hostPpid === pid1.hostPid)))),
     isSlow: (r) =>
       // A shell's trap waits for its foreground child, a package manager for its
       // script: their own findings explain them, overtime would not.
