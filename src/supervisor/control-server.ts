@@ -7,18 +7,24 @@
 // umask, so there is no moment when it is open to others). A socket left by a
 // usher that died is removed; one a live usher answers on is never taken over.
 // While idle it is a listening socket and nothing else: no timers.
-import { chmodSync, lstatSync, mkdirSync, unlinkSync } from 'node:fs';
+import { chmodSync, lstatSync, mkdirSync, statSync, unlinkSync } from 'node:fs';
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import { dirname } from 'node:path';
 import { MAX_SIGNAL } from '../core/signals.js';
 import { CONTROL_COMMANDS, MAX_REQUEST_BYTES, type ControlRequest, type ControlResponse } from './control-protocol.js';
-import { ControlError, type SupervisorControl } from './types.js';
+import { AttachmentRefused, ControlError, type SupervisorControl } from './types.js';
 
 /** A connection that has not sent its request line by then is dropped (only while a connection is open). */
 const REQUEST_TIMEOUT_MS = 10_000;
 
+/** The socket cannot be opened here (say /run is read-only): usher runs on without it. */
 export class ControlSocketError extends Error {
   override name = 'ControlSocketError';
+}
+
+/** The socket's path is taken by a live usher or by a file that is not a socket: nothing is started. */
+export class ControlSocketInUse extends AttachmentRefused {
+  override name = 'ControlSocketInUse';
 }
 
 export interface ControlServer {
@@ -53,12 +59,34 @@ export async function startControlServer(control: SupervisorControl, socketPath:
   };
 }
 
-/** mkdir -p with 0700 for what it creates; an existing directory (say /tmp for USHER_SOCKET=/tmp/x.sock) is left as it is. */
+/**
+ * mkdir -p with 0700 for what it creates; an existing directory (say /tmp for
+ * USHER_SOCKET=/tmp/x.sock) is left as it is. One mkdir per component, not
+ * mkdirSync's recursive mode: where mkdir answers ENOENT under a parent that
+ * exists (/proc, /sys), Node 20's recursive mkdir retries forever and PID 1
+ * would spin at 100% CPU instead of running the services.
+ */
 function createPrivateDirectory(dir: string): void {
+  const missing: string[] = [];
+  for (let at = dir; !isDirectory(at); at = dirname(at)) {
+    if (dirname(at) === at) break;
+    missing.unshift(at);
+  }
+  for (const component of missing) {
+    try {
+      mkdirSync(component, { mode: 0o700 });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'EEXIST' && isDirectory(component)) continue;
+      throw new ControlSocketError(`cannot create the control socket's directory ${dir}: ${messageOf(err)}`);
+    }
+  }
+}
+
+function isDirectory(path: string): boolean {
   try {
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-  } catch (err) {
-    throw new ControlSocketError(`cannot create the control socket's directory ${dir}: ${messageOf(err)}`);
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
   }
 }
 
@@ -72,7 +100,7 @@ async function removeStaleSocket(path: string): Promise<void> {
     throw new ControlSocketError(`cannot check the control socket ${path}: ${messageOf(err)}`);
   }
   if (!isSocket) {
-    throw new ControlSocketError(`${path} exists and is not a socket: remove it, or set USHER_SOCKET to another path for the control socket`);
+    throw new ControlSocketInUse(`${path} exists and is not a socket: remove it, or set USHER_SOCKET to another path for the control socket`);
   }
   const answered = await new Promise<boolean>((resolve) => {
     const probe = createConnection(path);
@@ -83,9 +111,7 @@ async function removeStaleSocket(path: string): Promise<void> {
     probe.once('error', () => resolve(false));
   });
   if (answered) {
-    throw new ControlSocketError(
-      `another usher supervisor is already listening on ${path}; run \`usher ps\` to see it, or set USHER_SOCKET to another path for this one`,
-    );
+    throw new ControlSocketInUse(anotherSupervisorMessage(path));
   }
   try {
     unlinkSync(path);
@@ -96,10 +122,18 @@ async function removeStaleSocket(path: string): Promise<void> {
   }
 }
 
+function anotherSupervisorMessage(path: string): string {
+  return `another usher supervisor is already listening on ${path}; run \`usher ps\` to see it, or set USHER_SOCKET to another path for this one`;
+}
+
 /** bind() happens inside listen(), synchronously: the umask makes the socket 0600 from its first moment. */
 function listenPrivately(server: Server, path: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    server.once('error', (err) => reject(new ControlSocketError(`cannot listen on the control socket ${path}: ${messageOf(err)}`)));
+    server.once('error', (err: NodeJS.ErrnoException) => {
+      // Two ushers that checked the path at the same moment: the second to bind loses.
+      if (err.code === 'EADDRINUSE') reject(new ControlSocketInUse(anotherSupervisorMessage(path)));
+      else reject(new ControlSocketError(`cannot listen on the control socket ${path}: ${messageOf(err)}`));
+    });
     const previous = process.umask(0o177);
     try {
       server.listen(path, () => {

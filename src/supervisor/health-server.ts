@@ -5,7 +5,7 @@
 // anything else 404. Every response closes its connection, so close() never
 // waits on an idle keep-alive socket of a kubelet or load balancer.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { ServiceStatus, SupervisorControl } from './types.js';
+import { AttachmentRefused, type ServiceStatus, type SupervisorControl } from './types.js';
 
 export interface HealthServer {
   /** The port actually bound (differs from the one asked for only when that was 0). */
@@ -13,7 +13,8 @@ export interface HealthServer {
   close(): Promise<void>;
 }
 
-export class HealthServerError extends Error {
+/** The endpoint was asked for in the file: without it the pod's probes would fail later, so nothing is started. */
+export class HealthServerError extends AttachmentRefused {
   override name = 'HealthServerError';
 }
 

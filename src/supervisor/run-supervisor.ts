@@ -8,7 +8,7 @@ import { forwardableSignals, JOB_CONTROL_SIGNALS, SIG, signalName } from '../cor
 import { LogOutput, type LogFormat } from './log/log-output.js';
 import { openStdSinks } from './log/output-sink.js';
 import { Supervisor } from './supervisor.js';
-import type { SupervisorConfig, SupervisorControl } from './types.js';
+import { AttachmentRefused, type SupervisorConfig, type SupervisorControl } from './types.js';
 
 /** Something that serves the control API while usher runs (the control socket, the health endpoint). */
 export type Attachment = (control: SupervisorControl) => Promise<{ close(): Promise<void> }>;
@@ -20,6 +20,9 @@ export interface RunOptions {
   /** Started once the services are being started; closed before usher exits. */
   attachments?: readonly { name: string; attach: Attachment }[];
 }
+
+/** An attachment refused to open (AttachmentRefused): as for an invalid file, nothing was started. */
+const EXIT_REFUSED = 2;
 
 /** After the services ended, how long usher waits for a slow reader of its output. */
 const FINAL_FLUSH_MS = 2000;
@@ -57,17 +60,27 @@ export async function runSupervisor(config: SupervisorConfig, options: RunOption
   });
 
   const attached: { name: string; close(): Promise<void> }[] = [];
+  let refused = false;
   for (const { name, attach } of options.attachments ?? []) {
     try {
       const handle = await attach(supervisor);
       attached.push({ name, close: () => handle.close() });
     } catch (err) {
-      output.event('error', { component: name, reason: String(err) }, `${name} not available: ${err instanceof Error ? err.message : err}`);
+      const message = err instanceof Error ? err.message : String(err);
+      if (err instanceof AttachmentRefused) {
+        output.event('error', { component: name, reason: message }, `${message}; nothing started`);
+        refused = true;
+        break;
+      }
+      output.event('error', { component: name, reason: message }, `${name} not available: ${message}`);
     }
   }
 
-  supervisor.begin();
-  const code = await supervisor.done;
+  let code = EXIT_REFUSED;
+  if (!refused) {
+    supervisor.begin();
+    code = await supervisor.done;
+  }
 
   for (const a of attached) await a.close().catch(() => {});
   unlisten();

@@ -139,3 +139,14 @@ export interface SupervisorControl {
 export class ControlError extends Error {
   override name = 'ControlError';
 }
+
+/**
+ * Thrown by something usher serves beside the services (the control socket,
+ * the health endpoint) when it cannot be opened for a reason the user must fix
+ * first: another usher already answers on the socket, the health port is taken.
+ * usher then starts nothing and exits 2. Any other error of an attachment (say
+ * a read-only /run) only leaves that attachment out, with a warning.
+ */
+export class AttachmentRefused extends Error {
+  override name = 'AttachmentRefused';
+}

@@ -212,7 +212,7 @@ test('a stale socket left by a dead usher: the client says nobody listens (exit 
 test('a live supervisor on the socket: a second one refuses with a clear error and the first keeps serving', async () => {
   await withServer(async (socket) => {
     await assert.rejects(startControlServer(FakeControl.sample(), socket), {
-      name: 'ControlSocketError',
+      name: 'ControlSocketInUse',
       message: `another usher supervisor is already listening on ${socket}; run \`usher ps\` to see it, or set USHER_SOCKET to another path for this one`,
     });
     assert.equal((await usher(['ps'], socket)).code, 0);
@@ -223,6 +223,7 @@ test('a file that is not a socket is never removed: the server refuses and names
   const path = join(tempDir(), 'control.sock');
   writeFileSync(path, 'precious');
   await assert.rejects(startControlServer(FakeControl.sample(), path), {
+    name: 'ControlSocketInUse',
     message: `${path} exists and is not a socket: remove it, or set USHER_SOCKET to another path for the control socket`,
   });
   assert.ok(statSync(path).isFile());

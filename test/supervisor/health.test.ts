@@ -3,7 +3,9 @@
 // soon as usher is shutting down, and the port is released when it exits.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
 import http from 'node:http';
+import net from 'node:net';
 import { join } from 'node:path';
 import { FIXTURES, startPid1 } from '../helpers/pid1.js';
 import { freePort, NODE, SUP_FIXTURES, withFiles } from './helpers.js';
@@ -96,4 +98,31 @@ services:
   assert.equal(JSON.parse(notReady.body).shutting_down, true);
   const exit = await ns.exited;
   assert.notEqual(exit.code, null);
+});
+
+test('health.port already in use: exit 2, the port and what to change on stderr, nothing started', T, async () => {
+  const taken = net.createServer();
+  await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+  const port = (taken.address() as net.AddressInfo).port;
+  try {
+    const dir = withFiles({
+      'usher.yaml': `health: { port: ${port}, host: 127.0.0.1 }
+services:
+  app:
+    command: ["sh", "-c", "touch ${'${MARK}'}; exec sleep 1000"]
+`,
+    });
+    const mark = join(dir, 'started');
+    const ns = startPid1(['run', '-f', join(dir, 'usher.yaml')], { env: { USHER_SOCKET: join(dir, 'control.sock'), MARK: mark } });
+    const exit = await ns.exited;
+    assert.equal(exit.code, 2, ns.stderr.text);
+    assert.ok(
+      ns.stderr.all.some((l) => l.includes(`the health server cannot listen on 127.0.0.1:${port}: the port is already in use; change health.port`) && l.endsWith('nothing started')),
+      ns.stderr.text,
+    );
+    assert.equal(existsSync(mark), false, 'the service was started');
+    assert.equal(existsSync(join(dir, 'control.sock')), false, 'the control socket was left behind');
+  } finally {
+    taken.close();
+  }
 });
