@@ -62,7 +62,10 @@ const seconds = (ms: number) => `${+(ms / 1000).toFixed(3)}s`;
 export class Service {
   #state: ServiceState = 'waiting';
   #ready: boolean | null;
+  /** Restarts by the policy over the service's life (`usher ps`); like docker's RestartCount, not those asked for. */
   #restarts = 0;
+  /** Restarts by the policy since the last start that was asked for: what max_restarts limits. */
+  #restartsSinceAsked = 0;
   #lastExit: ServiceStatus['lastExit'] = null;
   #reason: string | undefined;
   #instance: Instance | undefined;
@@ -123,6 +126,17 @@ export class Service {
   #setState(state: ServiceState): void {
     this.#state = state;
     this.host.changed(this);
+  }
+
+  /**
+   * Starts an instance because someone asked for it (`usher start`, `usher
+   * restart`): a service that had used up its max_restarts gets them all again,
+   * and the back-off starts over, as in supervisord.
+   */
+  launchOnRequest(): void {
+    this.#restartsSinceAsked = 0;
+    this.#backoff.reset();
+    this.launch();
   }
 
   /** Starts an instance now (its dependencies are the supervisor's business). */
@@ -306,14 +320,16 @@ export class Service {
     const restart = this.config.restart === 'always' || (this.config.restart === 'on-failure' && failed !== undefined);
     if (restart && this.host.shutdownDeadline() === Infinity) {
       const max = this.config.maxRestarts;
-      if (max !== undefined && this.#restarts >= max) {
-        return this.fail(`gave up after ${this.#restarts} restart(s) (max_restarts ${max}); last: ${failed ?? describeExit(status)}`, code || 1);
+      if (max !== undefined && this.#restartsSinceAsked >= max) {
+        return this.fail(`gave up after ${this.#restartsSinceAsked} restart(s) (max_restarts ${max}); last: ${failed ?? describeExit(status)}`, code || 1);
       }
       const delay = this.#backoff.next(ranMs);
-      this.#event('restarting', { in_ms: delay, restarts: this.#restarts + 1 }, `restarting in ${seconds(delay)} (restart ${this.#restarts + 1}${max !== undefined ? ` of ${max}` : ''})`);
+      const nth = this.#restartsSinceAsked + 1;
+      this.#event('restarting', { in_ms: delay, restarts: this.#restarts + 1 }, `restarting in ${seconds(delay)} (restart ${nth}${max !== undefined ? ` of ${max}` : ''})`);
       this.#backoffTimer = setTimeout(() => {
         this.#backoffTimer = undefined;
         this.#restarts++;
+        this.#restartsSinceAsked++;
         this.launch();
       }, delay);
       return this.#setState('backoff');

@@ -259,7 +259,7 @@ export class Supervisor implements SupervisorControl {
     if (service.state === 'running' || service.state === 'starting' || service.state === 'stopping') {
       throw new ControlError(`${name} is already ${service.state} (pid ${service.pid})`);
     }
-    service.launch();
+    service.launchOnRequest();
   }
 
   async stop(name: string): Promise<void> {
@@ -274,7 +274,7 @@ export class Supervisor implements SupervisorControl {
     this.#checkNotStopping();
     await service.stop();
     this.#checkNotStopping();
-    service.launch();
+    service.launchOnRequest();
   }
 
   signal(name: string, signal: number): void {

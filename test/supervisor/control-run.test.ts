@@ -140,3 +140,36 @@ test('a control socket whose directory cannot be created (mkdir refused, as on a
   ns.signal('SIGTERM');
   assert.equal((await ns.exited).code, 0, ns.stderr.text);
 });
+
+test('usher start of a service that used up max_restarts gives it its restarts again; ps counts every restart by the policy', T, async () => {
+  const dir = withFiles({
+    'usher.yaml': [
+      'services:',
+      '  keep:',
+      '    command: ["sh", "-c", "echo up; exec sleep 1000"]',
+      '  flaky:',
+      '    command: ["sh", "-c", "echo run; exit 3"]',
+      '    restart: on-failure',
+      '    max_restarts: 1',
+      '    backoff: { initial: 100ms, max: 100ms }',
+    ].join('\n') + '\n',
+  });
+  const socket = join(tempDir(), 'c.sock');
+  const ns = startRun(['-f', join(dir, 'usher.yaml')], { env: { USHER_SOCKET: socket } });
+  await ns.stderr.waitFor(/flaky: failed: gave up after 1 restart\(s\) \(max_restarts 1\)/);
+  await ns.stdout.waitForCount(/^flaky +\| run$/, 2); // the first run and its one restart
+
+  const start = await usher(['start', 'flaky'], socket);
+  assert.equal(start.code, 0, start.stderr);
+  await ns.stderr.waitForCount(/flaky: failed: gave up after 1 restart\(s\) \(max_restarts 1\)/, 2);
+  await ns.stdout.waitForCount(/^flaky +\| run$/, 4); // the start asked for and one more restart
+  assert.equal(ns.stderr.all.filter((l) => /flaky: restarting in .* \(restart 1 of 1\)/.test(l)).length, 2, ns.stderr.text);
+
+  const ps = JSON.parse((await usher(['ps', '--json'], socket)).stdout);
+  const flaky = ps.services.find((s: { name: string }) => s.name === 'flaky');
+  assert.equal(flaky.state, 'failed');
+  assert.equal(flaky.restarts, 2, 'restarts by the policy over its life; the start asked for is not one');
+  ns.signal('SIGTERM');
+  assert.equal((await ns.exited).code, 0, ns.stderr.text);
+  assert.equal(ns.stdout.all.filter((l) => /^flaky +\| run$/.test(l)).length, 4, ns.stdout.text);
+});
