@@ -107,8 +107,8 @@ async function bundle(outfile: string, format: 'esm' | 'cjs'): Promise<void> {
  * lazily run module wrapper in the same file, so whatever src/ loads lazily
  * (dumb-init's and tini's texts, help) is parsed but never run in init mode.
  * Only the subcommands, large and never needed by init mode, are files apart
- * (the dynamic import() that loads one starts Node's ESM loader then, which
- * only `usher run`, `usher ps` and `usher doctor` pay). npm dependencies
+ * (loaded with require(), not import(), which would start Node's ESM loader
+ * for them). npm dependencies
  * (koffi, yaml) stay external, loaded from node_modules by the code that
  * needs them.
  */
@@ -130,6 +130,9 @@ export async function buildEntry(outDir = join(ROOT, 'build/bin')): Promise<Buil
     ...entryOptions(),
     entryPoints: [ENTRY],
     outfile,
+    // import() of a subcommand's file becomes require(): the file is CommonJS,
+    // and a real import() would start Node's ESM loader (about 20 ms) for it.
+    supported: { 'dynamic-import': false },
     plugins: [
       {
         name: 'subcommands-apart',
