@@ -12,9 +12,18 @@ export interface DoctorResult {
   code: number | null;
   stdout: string;
   stderr: string;
+  /** The doctor's own pid (its containers are named after it). */
+  pid: number;
 }
 
-/** `usher doctor ARGS`, bounded: a doctor that does not finish in limitMs is killed and the test fails. */
+/** How long a doctor that overran its limit gets to clean up (its namespace, its container) after SIGTERM. */
+const CLEAN_UP_MS = 10_000;
+
+/**
+ * `usher doctor ARGS`, bounded: a doctor that does not finish in limitMs gets
+ * SIGTERM (so that it removes what it started), SIGKILL if it still runs after
+ * that, and the test fails.
+ */
 export function doctor(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; limitMs?: number } = {}): Promise<DoctorResult> {
   const limitMs = options.limitMs ?? 60_000;
   return new Promise((resolve, reject) => {
@@ -25,15 +34,18 @@ export function doctor(args: string[], options: { cwd?: string; env?: NodeJS.Pro
     });
     let stdout = '';
     let stderr = '';
+    let overran = false;
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`usher doctor ${args.join(' ')} did not finish in ${limitMs} ms\nstdout:\n${stdout}\nstderr:\n${stderr}`));
+      overran = true;
+      child.kill('SIGTERM');
+      setTimeout(() => child.kill('SIGKILL'), CLEAN_UP_MS).unref();
     }, limitMs);
     child.on('close', (code) => {
       clearTimeout(timer);
-      resolve({ code, stdout, stderr });
+      if (overran) reject(new Error(`usher doctor ${args.join(' ')} did not finish in ${limitMs} ms\nstdout:\n${stdout}\nstderr:\n${stderr}`));
+      else resolve({ code, stdout, stderr, pid: child.pid as number });
     });
   });
 }

@@ -5,17 +5,15 @@
 // outside, as a user runs it, and must remove its container whatever happens.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Ajv } from 'ajv';
-import { getImages, onCleanup, podman, PREFIX, ROOT } from './engine.js';
+import { getImages, onCleanup, podman, PREFIX } from './engine.js';
+import { doctor, parseReport, type DoctorResult } from '../doctor/helpers.js';
 import type { DoctorReport } from '../../src/doctor/report.js';
 
 const { images } = await getImages();
 const T = { timeout: 180_000 };
-const validate = new Ajv({ strict: true }).compile(JSON.parse(readFileSync(join(ROOT, 'schema/doctor-report.schema.json'), 'utf8')) as object);
 
 /** An image FROM base with only these Containerfile lines added; removed after the file's tests. */
 async function derive(label: string, base: string, lines: string[]): Promise<string> {
@@ -31,37 +29,12 @@ async function derive(label: string, base: string, lines: string[]): Promise<str
   return name;
 }
 
-interface Run {
-  code: number | null;
-  report: DoctorReport;
-  stderr: string;
-  pid: number;
-}
+type Run = DoctorResult & { report: DoctorReport };
 
-function doctorImage(image: string, grace: string): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(ROOT, 'bin/usher'), 'doctor', '--json', '--image', image, '--engine', 'podman', '--grace', grace], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    const timer = setTimeout(() => {
-      child.kill('SIGTERM');
-      reject(new Error(`usher doctor --image ${image} did not finish in 150 s\n${stdout}\n${stderr}`));
-    }, 150_000);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      try {
-        const report = JSON.parse(stdout) as DoctorReport;
-        assert.ok(validate(report), `schema: ${JSON.stringify(validate.errors)}\n${stdout}`);
-        resolve({ code, report, stderr, pid: child.pid as number });
-      } catch (err) {
-        reject(new Error(`${(err as Error).message}\nstdout:\n${stdout}\nstderr:\n${stderr}`));
-      }
-    });
-  });
+/** `usher doctor --json --image IMAGE` on podman, from outside, its report checked against the schema. */
+async function doctorImage(image: string, grace: string): Promise<Run> {
+  const result = await doctor(['--json', '--image', image, '--engine', 'podman', '--grace', grace], { limitMs: 150_000 });
+  return { ...result, report: parseReport(result) };
 }
 
 async function leftContainers(doctorPid: number): Promise<string[]> {

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { describeStartOrder } from '../../src/supervisor/config/index.js';
-import { load, problemsOf } from './config-helpers.js';
+import { defaultService, load, problemsOf } from './config-helpers.js';
 
 test('Procfile: entries in order, comments and blank lines skipped, every entry critical with restart no', async (t) => {
   const config = await load(
@@ -16,43 +16,10 @@ test('Procfile: entries in order, comments and blank lines skipped, every entry 
   assert.equal(config.health, undefined);
   assert.deepEqual(config.startOrder, [['web', 'worker', 'clock.v2']]);
   assert.deepEqual(config.services, [
-    {
-      name: 'web',
-      // No ${} expansion: the shell expands $PORT, as with foreman.
-      argv: ['/bin/sh', '-c', 'node server.js --port $PORT'],
-      commandText: 'node server.js --port $PORT',
-      env: {},
-      dependsOn: [],
-      restart: 'no',
-      backoff: { initialMs: 1000, maxMs: 30_000 },
-      stopSignal: 15,
-      stopTimeoutMs: 10_000,
-      critical: true,
-    },
-    {
-      name: 'worker',
-      argv: ['/bin/sh', '-c', 'sh -c "sleep 1; echo done"'],
-      commandText: 'sh -c "sleep 1; echo done"',
-      env: {},
-      dependsOn: [],
-      restart: 'no',
-      backoff: { initialMs: 1000, maxMs: 30_000 },
-      stopSignal: 15,
-      stopTimeoutMs: 10_000,
-      critical: true,
-    },
-    {
-      name: 'clock.v2',
-      argv: ['/bin/sh', '-c', 'bundle exec clock'],
-      commandText: 'bundle exec clock',
-      env: {},
-      dependsOn: [],
-      restart: 'no',
-      backoff: { initialMs: 1000, maxMs: 30_000 },
-      stopSignal: 15,
-      stopTimeoutMs: 10_000,
-      critical: true,
-    },
+    // No ${} expansion: the shell expands $PORT, as with foreman.
+    defaultService({ name: 'web', argv: ['/bin/sh', '-c', 'node server.js --port $PORT'], commandText: 'node server.js --port $PORT', critical: true }),
+    defaultService({ name: 'worker', argv: ['/bin/sh', '-c', 'sh -c "sleep 1; echo done"'], commandText: 'sh -c "sleep 1; echo done"', critical: true }),
+    defaultService({ name: 'clock.v2', argv: ['/bin/sh', '-c', 'bundle exec clock'], commandText: 'bundle exec clock', critical: true }),
   ]);
   assert.equal(describeStartOrder(config), '1. web, worker, clock.v2');
 });
