@@ -5,7 +5,8 @@ import { dirname, join } from 'node:path';
 import type { TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { ConfigError, loadConfig, type LoadOptions } from '../../src/supervisor/config/index.js';
-import type { ServiceConfig, SupervisorConfig } from '../../src/supervisor/types.js';
+import type { SupervisorConfig } from '../../src/supervisor/types.js';
+export { defaultService } from './default-service.js';
 
 /** A temp directory with `files` written in it, removed after the test. */
 export function tempDir(t: TestContext, files: Record<string, string> = {}): string {
@@ -88,20 +89,3 @@ export const ISSUE_EXAMPLE = yaml(
 export const PASSWD = 'root:x:0:0:root:/root:/bin/sh\nnode:x:1000:1000:Node:/home/node:/bin/sh\n';
 export const GROUP = 'root:x:0:\nnode:x:1000:\naudio:x:29:node,other\nvideo:x:44:other\n';
 
-/**
- * A service as the loader must produce it from a file that gives only its
- * command: the documented defaults, written out here (not taken from the
- * loader), with `fields` over them.
- */
-export function defaultService(fields: Pick<ServiceConfig, 'name' | 'argv' | 'commandText'> & Partial<ServiceConfig>): ServiceConfig {
-  return {
-    env: {},
-    dependsOn: [],
-    restart: 'no',
-    backoff: { initialMs: 1000, maxMs: 30_000 },
-    stopSignal: 15,
-    stopTimeoutMs: 10_000,
-    critical: false,
-    ...fields,
-  };
-}

@@ -4,6 +4,7 @@
 // A log probe's pattern is given as a string.
 import { runSupervisor } from '../../src/supervisor/run-supervisor.js';
 import type { ServiceConfig, SupervisorConfig } from '../../src/supervisor/types.js';
+import { defaultService } from './default-service.js';
 
 type Partial_ = Partial<Omit<ServiceConfig, 'ready' | 'live'>> & { name: string; argv: string[]; ready?: any; live?: any };
 
@@ -16,19 +17,9 @@ const config: SupervisorConfig = {
   format: input.format ?? 'yaml',
   graceMs: input.graceMs ?? 10_000,
   startOrder: [],
-  services: input.services.map((s) => ({
-    commandText: s.argv.join(' '),
-    env: {},
-    dependsOn: [],
-    restart: 'no',
-    backoff: { initialMs: 1000, maxMs: 30_000 },
-    stopSignal: 15,
-    stopTimeoutMs: 10_000,
-    critical: false,
-    ...s,
-    ready: fixProbe(s.ready),
-    live: fixProbe(s.live),
-  })) as ServiceConfig[],
+  services: input.services.map((s) =>
+    defaultService({ commandText: s.argv.join(' '), ...s, ready: fixProbe(s.ready), live: fixProbe(s.live) } as ServiceConfig),
+  ),
 };
 for (const s of config.services) {
   if (s.ready === undefined) delete (s as Partial<ServiceConfig>).ready;
