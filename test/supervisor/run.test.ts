@@ -84,6 +84,27 @@ test('user: the service runs as that user with its groups; usher stays root', T,
   assert.ok(out.includes('0'), ns.stdout.text);
 });
 
+test('user: the exec ready check runs as the service\'s user too', T, async () => {
+  const dir = withFiles({
+    'usher.yaml': [
+      'services:',
+      '  dropped:',
+      '    command: ["sh", "-c", "echo up; exec sleep 1000"]',
+      '    user: nobody',
+      // Passes only as nobody: run as root, it would fail until the timeout.
+      '    ready: { exec: "test $$(id -u) = 65534 && test $$(id -g) = 65534", interval: 100ms, timeout: 20s }',
+      '  after:',
+      '    command: ["sh", "-c", "echo go; exec sleep 1000"]',
+      '    depends_on: { dropped: ready }',
+    ].join('\n') + '\n',
+  });
+  const ns = startRun(['-f', join(dir, 'usher.yaml')]);
+  await ns.stdout.waitFor(/^after +\| go$/);
+  await ns.stderr.waitFor(/dropped: ready after \d+ ms/);
+  ns.signal('SIGTERM');
+  assert.equal((await ns.exited).code, 0, ns.stderr.text);
+});
+
 test('user: when usher is not root is a clear error before anything starts', T, () => {
   const dir = tempDir();
   chmodSync(dir, 0o755);
