@@ -7,7 +7,7 @@
 // apply for real, and the doctor watches from the host's /proc. Otherwise the
 // doctor becomes a subreaper and runs the command as its child: PID 1's rules
 // are then emulated from the command's signal masks, a weaker verdict.
-import { readFileSync } from 'node:fs';
+import { accessSync, constants, readFileSync } from 'node:fs';
 import { sendSignal, setChildSubreaper } from '../core/libc.js';
 import { ProcessTable, SpawnError, type ChildProcess } from '../core/process-table.js';
 import { SIG } from '../core/signals.js';
@@ -69,7 +69,12 @@ function start(options: RunOptions, table: ProcessTable, onChunk: (text: string)
   const access = forceSubreaper || options.noNamespace ? undefined : namespaceAccess();
   if (access) {
     const userns = access === 'user-namespace' ? ['--user', '--map-root-user'] : [];
-    const argv = ['unshare', ...userns, '--pid', '--fork', '--mount-proc', '--kill-child', '--', ...options.command];
+    // --kill-child: unshare's death SIGKILLs the namespace's PID 1, and with
+    // it the namespace. setpriv --pdeathsig: the doctor's death (even by
+    // SIGKILL, when it cleans up nothing) kills unshare. No process outlives
+    // the doctor.
+    const dieWithDoctor = onPath('setpriv') ? ['setpriv', '--pdeathsig', 'KILL', '--'] : [];
+    const argv = [...dieWithDoctor, 'unshare', ...userns, '--pid', '--fork', '--mount-proc', '--kill-child', '--', ...options.command];
     try {
       const spawned = spawnWithOutput(table, argv, { session: 'new-session', onChunk });
       return { mode: 'pid-namespace', spawned, anchor: spawned.child.pid, notes };
@@ -88,6 +93,18 @@ function start(options: RunOptions, table: ProcessTable, onChunk: (text: string)
     'subreaper mode: the command was not PID 1 of a namespace, so the kernel\'s PID-1 rules were emulated from its signal masks; a weaker verdict than a real PID 1',
   );
   return { mode: 'subreaper', spawned, anchor: process.pid, notes };
+}
+
+/** Whether PATH has an executable of that name. */
+function onPath(name: string): boolean {
+  return (process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin').split(':').some((dir) => {
+    try {
+      accessSync(`${dir || '.'}/${name}`, constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
 }
 
 const tail = (text: string) => text.trim().split('\n').slice(-5).join('\n');

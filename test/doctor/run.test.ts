@@ -4,6 +4,9 @@
 // the doctor's own run (and the helper's limit), never by a timed assertion.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { eventually } from '../helpers/eventually.js';
 import { describe, DOCTOR_FIXTURES, doctor, doctorJson, FIXTURES, ids, parseReport } from './helpers.js';
 
 const USHER = `${FIXTURES}../../bin/usher`;
@@ -206,4 +209,35 @@ test('a tree that never settles (a loop of short commands) is stopped anyway, an
   assert.match(result.stdout, /^graceful in \d+ ms/m, result.stdout);
   assert.match(result.stdout, /note: the tree never settled/, result.stdout);
   assert.equal(result.code, 0, result.stdout);
+});
+
+test('a doctor that is SIGKILLed leaves nothing running: unshare and the whole namespace die with it', T, async () => {
+  // A token no other process has: the app is found by its command line.
+  const token = `31337.${process.pid}${Date.now() % 1000}`;
+  /** Processes whose command line has the token: the doctor, unshare, sh (the namespace's PID 1) and sleep. */
+  const withToken = (exactArg = false) =>
+    readdirSync('/proc')
+      .filter((name) => /^\d+$/.test(name))
+      .filter((pid) => {
+        try {
+          const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+          return exactArg ? argv.includes(token) : argv.some((arg) => arg.includes(token));
+        } catch {
+          return false; // gone meanwhile
+        }
+      })
+      .map(Number);
+  const child = spawn(process.execPath, [USHER, 'doctor', '--grace', '60s', '--settle', '60s', '--', 'sh', '-c', `sleep ${token} & wait`], {
+    stdio: 'ignore',
+  });
+  const exited = new Promise((resolve) => child.on('close', resolve));
+  try {
+    await eventually(() => withToken(true).length === 1, { what: `the doctor's command running (sleep ${token})` });
+    child.kill('SIGKILL');
+    await exited;
+    await eventually(() => withToken(), { holds: (pids) => pids.length === 0, what: 'every process the doctor started gone after its SIGKILL' });
+  } finally {
+    child.kill('SIGKILL');
+    for (const pid of withToken()) process.kill(pid, 'SIGKILL');
+  }
 });
