@@ -4,7 +4,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { contextSwitchesOf } from '../../src/core/proc-fs.js';
 import { USHER } from '../helpers/pid1.js';
@@ -103,32 +102,6 @@ test('an idle supervisor does not wake up: no timers once every ready check has 
   ns.signal('SIGTERM');
   assert.equal((await ns.exited).code, 0, ns.stderr.text);
   assert.equal(after - before, 0, 'context switches while idle');
-});
-
-test('a second usher run on the socket a live usher answers on: exit 2, says why, starts nothing; the first keeps serving', T, async () => {
-  const socket = join(tempDir(), 'c.sock');
-  const marks = tempDir();
-  const file = (name: string) =>
-    withFiles({
-      'usher.yaml': ['services:', `  ${name}:`, `    command: ["sh", "-c", "touch ${marks}/${name}; echo up; exec sleep 1000"]`].join('\n') + '\n',
-    });
-  const first = startRun(['-f', join(file('first'), 'usher.yaml')], { env: { USHER_SOCKET: socket } });
-  await first.stdout.waitFor(/^first +\| up$/);
-
-  const second = startRun(['-f', join(file('second'), 'usher.yaml')], { env: { USHER_SOCKET: socket } });
-  const exit = await second.exited;
-  assert.equal(exit.code, 2, second.stderr.text);
-  assert.ok(
-    second.stderr.all.some((l) => l.includes(`another usher supervisor is already listening on ${socket}`) && l.endsWith('nothing started')),
-    second.stderr.text,
-  );
-  assert.equal(existsSync(join(marks, 'second')), false, 'the second usher started its service');
-
-  const ps = await usher(['ps', '--json'], socket);
-  assert.equal(ps.code, 0, ps.stderr);
-  assert.deepEqual(JSON.parse(ps.stdout).services.map((s: { name: string }) => s.name), ['first']);
-  first.signal('SIGTERM');
-  assert.equal((await first.exited).code, 0, first.stderr.text);
 });
 
 test('a control socket whose directory cannot be created (mkdir refused, as on a read-only /run): a warning, and the services run without it', T, async () => {

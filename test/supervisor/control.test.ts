@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { FIXTURES, statOf, startPid1, USHER, type Namespace } from '../helpers/pid1.js';
-import { freePort, NODE, SUP_FIXTURES, withFiles } from './helpers.js';
+import { freePort, NODE, SUP_FIXTURES, tempDir, withFiles } from './helpers.js';
 
 const T = { timeout: 90_000 };
 const PROBE = `${FIXTURES}signal-probe.mjs`;
@@ -183,19 +183,22 @@ test('an unknown service: exit 1 listing the known names; a refused request: exi
   await stopAll(ns);
 });
 
-test('a second usher on the same socket does not take it over: it says why, and the first keeps answering', T, async () => {
+test('a second usher run on the same socket does not take it over: it says why, starts nothing and exits 2; the first keeps answering', T, async () => {
   const first = startUsher({ 'usher.yaml': yaml(freePort()) });
   await first.ns.stdout.waitFor(/^app +\| ready \d+$/);
   await psUntil(first.socket, 'the first usher answering', (x) => x.app?.state === 'running');
-  const dir2 = withFiles({ 'usher.yaml': `services:\n  other:\n    command: ["sleep", "1000"]\n` });
+  const marks = tempDir();
+  const dir2 = withFiles({ 'usher.yaml': `services:\n  other:\n    command: ["sh", "-c", "touch ${marks}/started; exec sleep 1000"]\n` });
   const second = startPid1(['run', '-f', join(dir2, 'usher.yaml')], { env: { USHER_SOCKET: first.socket } });
-  await second.stderr.waitFor(`another usher supervisor is already listening on ${first.socket}`);
-  const s = await ps(first.socket);
-  assert.deepEqual(Object.keys(s), ['app', 'job', 'late'], 'still the first usher');
-  second.signal('SIGTERM');
-  await second.exited;
+  const exit = await second.exited;
+  assert.equal(exit.code, 2, second.stderr.text);
+  assert.ok(
+    second.stderr.all.some((l) => l.includes(`another usher supervisor is already listening on ${first.socket}`) && l.endsWith('nothing started')),
+    second.stderr.text,
+  );
+  assert.equal(existsSync(join(marks, 'started')), false, 'the second usher started its service');
   assert.ok(existsSync(first.socket), 'the second usher did not remove the first one\'s socket');
-  assert.equal(Object.keys(await ps(first.socket)).length, 3);
+  assert.deepEqual(Object.keys(await ps(first.socket)), ['app', 'job', 'late'], 'still the first usher');
   await stopAll(first.ns);
 });
 
