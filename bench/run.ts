@@ -10,6 +10,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { contextSwitchesOf } from '../src/core/proc-fs.js';
+import { track } from './live.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const FIX = `${ROOT}bench/fixtures/`;
@@ -62,7 +63,7 @@ class Running {
   #waiters: (() => void)[] = [];
   readonly closed: Promise<void>;
   constructor(argv: string[]) {
-    this.proc = spawn(UNSHARE[0] as string, [...UNSHARE.slice(1), ...argv], { stdio: ['ignore', 'pipe', 'inherit'] });
+    this.proc = track(spawn(UNSHARE[0] as string, [...UNSHARE.slice(1), ...argv], { stdio: ['ignore', 'pipe', 'inherit'] }));
     let partial = '';
     this.proc.stdout?.setEncoding('utf8').on('data', (d: string) => {
       const parts = (partial + d).split('\n');
@@ -115,7 +116,7 @@ const rssKb = (pid: number) => Number(/^VmRSS:\s+(\d+)/m.exec(readFileSync(`/pro
 
 async function idle(inits: Init[], seconds: number) {
   const running = inits.map((i) => new Running(i.argv(['sleep', '1000'])));
-  const bare = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1e9)'], { stdio: 'ignore' });
+  const bare = track(spawn(process.execPath, ['-e', 'setInterval(() => {}, 1e9)'], { stdio: 'ignore' }));
   await sleep(1500);
   const pids = running.map((r) => r.pid1);
   const before = pids.map((p) => ({ switches: contextSwitchesOf(p), cpu: cpuTicks(p) }));
@@ -157,7 +158,7 @@ async function zombieReapMs(inits: Init[], zombies: number, runs: number): Promi
   const times: number[][] = inits.map(() => []);
   for (let i = 0; i < runs; i++) {
     for (const [j, init] of inits.entries()) {
-      const r = new Running(init.argv(['python3', `${FIX}orphans.py`, 'pile', String(zombies)]));
+      const r = new Running(init.argv(['perl', `${FIX}orphans.pl`, 'pile', String(zombies)]));
       const nsPid = Number((await r.line(0)).split(' ')[1]);
       const pid1 = r.pid1;
       // Host pids wrap around: find the script by the pid it has in the namespace.
@@ -185,7 +186,7 @@ async function orphanReapMs(inits: Init[], orphans: number, runs: number): Promi
   const times: number[][] = inits.map(() => []);
   for (let i = 0; i < runs; i++) {
     for (const [j, init] of inits.entries()) {
-      const r = new Running(init.argv(['python3', `${FIX}orphans.py`, 'storm', String(orphans)]));
+      const r = new Running(init.argv(['perl', `${FIX}orphans.pl`, 'storm', String(orphans)]));
       const line = await r.line(0);
       times[j]?.push(Number(/in ([\d.]+) ms/.exec(line)?.[1]));
       await r.closed;

@@ -18,6 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { track } from './live.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const WRITER = `${ROOT}bench/fixtures/line-writer.mjs`;
@@ -160,7 +161,7 @@ async function measureOnce(peer: Peer): Promise<Figures> {
     const { argv, env } = peer.prepare(dir);
     const t0 = nowMs();
     const errors = openSync(join(dir, 'stderr.log'), 'w');
-    child = spawn(UNSHARE[0] as string, [...UNSHARE.slice(1), ...argv], { stdio: ['ignore', 'ignore', errors], env: { ...process.env, ...env }, cwd: dir });
+    child = track(spawn(UNSHARE[0] as string, [...UNSHARE.slice(1), ...argv], { stdio: ['ignore', 'ignore', errors], env: { ...process.env, ...env }, cwd: dir }));
     closeSync(errors);
     let ended = false;
     const closed = new Promise<void>((r) => child?.on('close', () => ((ended = true), r())));
@@ -261,10 +262,10 @@ async function relayThroughUsher(perWriter: number, lineSize: number): Promise<R
   try {
     const service = (name: string) => [`  ${name}:`, `    command: ["${process.execPath}", "${WRITER}", "${name}", "${perWriter}", "${lineSize}"]`, '    restart: "no"'];
     writeFileSync(join(dir, 'usher.yaml'), ['services:', ...service('a'), ...service('b')].join('\n') + '\n');
-    const child = spawn(UNSHARE[0] as string, [...UNSHARE.slice(1), process.execPath, `${ROOT}bin/usher`, 'run', '--no-color', '-f', join(dir, 'usher.yaml')], {
+    const child = track(spawn(UNSHARE[0] as string, [...UNSHARE.slice(1), process.execPath, `${ROOT}bin/usher`, 'run', '--no-color', '-f', join(dir, 'usher.yaml')], {
       stdio: ['ignore', 'pipe', 'pipe'],
       cwd: dir,
-    });
+    }));
     let stderr = '';
     child.stderr?.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     const relay = await readRelay(child.stdout as NodeJS.ReadableStream, perWriter, lineSize, true);
@@ -278,7 +279,7 @@ async function relayThroughUsher(perWriter: number, lineSize: number): Promise<R
 
 async function relayThroughCat(perWriter: number, lineSize: number): Promise<Relay> {
   const w = (name: string) => `"${process.execPath}" "${WRITER}" ${name} ${perWriter} ${lineSize}`;
-  const child = spawn('sh', ['-c', `{ ${w('a')} & ${w('b')} & wait; } | cat`], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = track(spawn('sh', ['-c', `{ ${w('a')} & ${w('b')} & wait; } | cat`], { stdio: ['ignore', 'pipe', 'inherit'] }));
   const relay = await readRelay(child.stdout as NodeJS.ReadableStream, perWriter, lineSize, false);
   await new Promise((r) => child.on('close', r));
   return relay;
