@@ -59,7 +59,8 @@ Exit status:
         when every service has ended on its own, the first failure's status
   137   a requested stop had to SIGKILL something (named on stderr)
   2     bad usage or an invalid config file (every problem listed with its
-        file:line:column); nothing was started
+        file:line:column), or another usher already answers on the control
+        socket, or health.port is in use; nothing was started
   70    internal error (every process stopped first)
 
 Control while it runs: usher ps, usher start|stop|restart NAME,
