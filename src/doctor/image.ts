@@ -6,8 +6,6 @@
 //
 // The engine's commands run through the core's ProcessTable with their output
 // on a pipe (./capture.ts), never node:child_process.
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { ProcessTable, SpawnError } from '../core/process-table.js';
 import { parseSignal, SIG } from '../core/signals.js';
@@ -17,6 +15,7 @@ import { runCommand, spawnWithOutput } from './capture.js';
 import { argvOf, classifyPid1, environOf } from './classify.js';
 import { TreeObserver, type Tracked } from './observer.js';
 import { busyNote, waitUntilReady, watchStop } from './phases.js';
+import { onPath } from './on-path.js';
 import { errorReport, type FullReport } from './report.js';
 
 export interface ImageOptions {
@@ -32,10 +31,6 @@ interface ImageConfig {
   Entrypoint?: string[] | string | null;
   Cmd?: string[] | string | null;
   StopSignal?: string;
-}
-
-function onPath(name: string): boolean {
-  return (process.env.PATH ?? '/usr/bin:/bin').split(':').some((dir) => dir !== '' && existsSync(join(dir, name)));
 }
 
 const list = (v: string[] | string | null | undefined) => (v == null ? [] : Array.isArray(v) ? v : [v]);

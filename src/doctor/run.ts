@@ -7,7 +7,7 @@
 // apply for real, and the doctor watches from the host's /proc. Otherwise the
 // doctor becomes a subreaper and runs the command as its child: PID 1's rules
 // are then emulated from the command's signal masks, a weaker verdict.
-import { accessSync, constants, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { sendSignal, setChildSubreaper } from '../core/libc.js';
 import { ProcessTable, SpawnError, type ChildProcess } from '../core/process-table.js';
 import { SIG } from '../core/signals.js';
@@ -16,6 +16,7 @@ import { analyse, parentOf, takes } from './analyse.js';
 import { spawnWithOutput, type SpawnedWithOutput } from './capture.js';
 import { argvOf, classifyPid1, environOf } from './classify.js';
 import { TreeObserver, type Tracked } from './observer.js';
+import { onPath } from './on-path.js';
 import { busyNote, waitUntilReady, watchStop, READY_LIMIT_MS } from './phases.js';
 import { describeReady, LineMatcher, type ReadyCondition } from './ready.js';
 import { errorReport, type FullReport, type Mode } from './report.js';
@@ -93,18 +94,6 @@ function start(options: RunOptions, table: ProcessTable, onChunk: (text: string)
     'subreaper mode: the command was not PID 1 of a namespace, so the kernel\'s PID-1 rules were emulated from its signal masks; a weaker verdict than a real PID 1',
   );
   return { mode: 'subreaper', spawned, anchor: process.pid, notes };
-}
-
-/** Whether PATH has an executable of that name. */
-function onPath(name: string): boolean {
-  return (process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin').split(':').some((dir) => {
-    try {
-      accessSync(`${dir || '.'}/${name}`, constants.X_OK);
-      return true;
-    } catch {
-      return false;
-    }
-  });
 }
 
 const tail = (text: string) => text.trim().split('\n').slice(-5).join('\n');

@@ -6,6 +6,7 @@
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { dirname, join, posix, relative, resolve, sep } from 'node:path';
 import type { Finding, Severity } from '../types.js';
+import { readInput } from './read-input.js';
 import {
   DockerfileSyntaxError,
   execForm,
@@ -780,13 +781,7 @@ class DockerfileCheck {
  * too. Throws when the file cannot be read or is not a Dockerfile.
  */
 export async function checkDockerfile(path: string): Promise<Finding[]> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new Error(`cannot read the Dockerfile ${path}: ${code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
-  }
+  const text = await readInput(path, 'Dockerfile');
   let parsed;
   try {
     parsed = parseDockerfile(text);

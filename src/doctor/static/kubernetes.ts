@@ -6,9 +6,9 @@
 // --stop-timeout before its own SIGKILL; the app's own deadline must end
 // before that. Each inner budget must end before the outer one, or the outer
 // SIGKILL comes first. Read from the manifest alone: nothing is applied.
-import { readFile } from 'node:fs/promises';
 import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Node, type YAMLMap } from 'yaml';
 import type { Finding, Severity } from '../types.js';
+import { readInput } from './read-input.js';
 import { readInit, packageManager, parseDurationMs } from './programs.js';
 import { analyzeScript, isShellName, basename, handledSignals, shellExecsLastCommand } from './shell-script.js';
 
@@ -352,13 +352,7 @@ function checkCommand(
  * when the file cannot be read, is not valid YAML, or holds no Kubernetes object.
  */
 export async function checkKubernetes(path: string): Promise<Finding[]> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new Error(`cannot read the manifest ${path}: ${code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
-  }
+  const text = await readInput(path, 'manifest');
   const lines = new LineCounter();
   const documents = parseAllDocuments(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: false });
   if (!Array.isArray(documents)) throw new Error(`${path} is not a Kubernetes manifest: it is empty`);
