@@ -31,6 +31,8 @@ Signals:
                             that does not pass SIGTERM on still stops cleanly.
   -c, --single-child        Signals go to the direct child only (tini's default).
                             Same as DUMB_INIT_SETSID=0.
+  -g, --group               Signals go to the child's whole process group (the
+                            default; tini's -g).
   -r, --rewrite FROM:TO     Send TO when FROM arrives; TO=0 drops FROM.
                             Names or numbers: -r TERM:QUIT, -r 15:3, -r HUP:0.
                             Repeatable. In group mode TSTP, TTIN and TTOU become
@@ -62,7 +64,9 @@ Output:
   -v, --verbose             Log every signal received, forwarded, rewritten and
                             every process reaped (-vv for more).
   -q, --quiet               Only errors.
-  -h, --help                This help.      -V, --version   Version.
+  -h, --help                This help.
+  -V, --version             Print the version.
+  -l, --license             Print the license.
 
 Environment (flags win): USHER_STOP_TIMEOUT, USHER_STOP_DELAY,
 USHER_DRAIN_TIMEOUT (seconds); DUMB_INIT_SETSID=0, DUMB_INIT_DEBUG=1,
