@@ -684,7 +684,7 @@ class DockerfileCheck {
     // command; Debian's dash forks it and stays. A script file never does.
     const shellExecs = inline !== undefined && shellExecsLastCommand(analysis, flavour);
 
-    if (inline?.shellForm) this.checkShellForm(inline.shellForm, analysis, reach, simple, shellExecs, flavour);
+    if (inline?.shellForm) await this.checkShellForm(inline.shellForm, analysis, reach, simple, shellExecs, flavour);
 
     if (main && (analysis.execs || shellExecs)) {
       const target = wordsOf(analysis.execs ? analysis.execWords : main.words, main.line);
@@ -725,8 +725,8 @@ class DockerfileCheck {
     const mainText = commandText(analysis.pipeline);
     const where = inline ? `${file}:${inline.text.line}` : `${file}:${main.line}`;
     const scriptName = inline ? `\`${basename(started.text)} -c\`` : script.name;
-    const caller = analysis.via[0];
-    const inFunction = caller ? ` (in the function ${commandWords(analysis.via.at(-1)?.words ?? [])[0]?.text}, called at line ${lineIn(caller.line)})` : '';
+    const call = analysis.via.at(-1);
+    const inFunction = call ? ` (in the function ${commandWords(call.words)[0]?.text}, called at line ${lineIn(call.line)})` : '';
     const keepAlive = !analysis.blockedKeeper && isKeepAlive(main);
     const startedBefore = analysis.startedBefore;
     const before = startedBefore ? `after \`${startedBefore.words.map((w) => w.raw).join(' ')}\` (line ${lineIn(startedBefore.line)}) started the service${startedBefore.end === '&' ? ' in the background' : ', which returns once it runs as a daemon'}` : '';
@@ -801,9 +801,9 @@ class DockerfileCheck {
           this.add(
             'script-without-exec',
             'error',
-            `${scriptName} is ${who}${inline ? '' : ` (started at ${this.file}:${started.line})`} and runs \`${mainText}\`${inFunction} ` +
+            `${scriptName} is ${who}${inline || this.underShellForm ? '' : ` (started at ${this.file}:${started.line})`} and runs \`${mainText}\`${inFunction} ` +
               (inline && flavour === 'dash' ? "(Debian's /bin/sh, dash, does not exec the last command of -c; bash and BusyBox do) " : '') +
-              `as its child${main.end === '&' ? ' in the background' : ''}${blocked}, without exec and without a trap: the shell does not pass ` +
+              `as its child${main.end === '&' ? ' in the background' : ''}, without exec and without a trap${blocked}: the shell does not pass ` +
               `SIG${signal} on, so the app never hears it and is SIGKILLed at the deadline.`,
             fixed.fix === init.fix ? fixed.fix : `${fixed.fix}; or ${init.fix}`,
             inline ? this.file : file,
@@ -834,7 +834,7 @@ class DockerfileCheck {
     }
   }
 
-  private checkShellForm(instr: CommandInstruction, analysis: ScriptAnalysis, reach: Reach, simple: boolean, shellExecs: boolean, flavour: ShellFlavour): void {
+  private async checkShellForm(instr: CommandInstruction, analysis: ScriptAnalysis, reach: Reach, simple: boolean, shellExecs: boolean, flavour: ShellFlavour): Promise<void> {
     const kw = instr.instruction.keyword;
     const id = kw === 'ENTRYPOINT' ? 'shell-form-entrypoint' : 'shell-form-cmd';
     // Continuation lines leave runs of blanks: one space is what was meant.
@@ -850,8 +850,17 @@ class DockerfileCheck {
     } else {
       // The exec form where the words need no shell; else `exec` inside the shell
       // command, so the shell replaces itself with the last command.
-      const instruction = main && simple ? this.instructionFor(kw, text) : main && main.end !== '&' && analysis.pipeline.length === 1 ? this.instructionFor(kw, text) : undefined;
-      if (instruction !== undefined && !(reliesOnShell(text) && withExec(text) === undefined)) {
+      // `CMD npm start`: the exec form would leave npm as the main process; the start script itself is the fix.
+      const pm = main && simple ? packageManager(commandWords(main.words).map((w) => w.text)) : undefined;
+      const start = pm && main ? await this.startCommand(commandWords(main.words).map((w) => w.text)) : undefined;
+      const instruction = start
+        ? start.exec
+          ? `${kw} ${JSON.stringify(start.exec)}`
+          : this.instructionFor(kw, start.shell)
+        : main && (simple || (main.end !== '&' && analysis.pipeline.length === 1))
+          ? this.instructionFor(kw, text)
+          : undefined;
+      if (instruction !== undefined && (start !== undefined || !(reliesOnShell(text) && withExec(text) === undefined))) {
         fix = instruction;
         edit = this.replaceInstruction(instr.instruction, instruction);
       } else {
@@ -873,7 +882,7 @@ class DockerfileCheck {
       const shellName = flavour === 'dash' ? '/bin/sh (dash in Debian-based images)' : 'the shell';
       consequence = `${shellName} stays ${reach === 'pid1' ? 'PID 1' : "the init's child"} and runs ${simple ? 'the app' : 'the commands'} as its child${simple ? '' : 'ren'}: it does not pass SIGTERM on, so the app is SIGKILLed at the deadline`;
     }
-    const needsShell = !looksLikeJson && reliesOnShell(text) ? ' The command uses the shell (variables, redirections, lists or globs), so the fix keeps the shell and lets it exec the last command.' : '';
+    const needsShell = !looksLikeJson && reliesOnShell(text) && fix.startsWith(kw) ? ' The command uses the shell (variables, redirections, lists or globs), so the fix keeps the shell and lets it exec the last command.' : '';
     this.add(
       id,
       severity,

@@ -10,7 +10,7 @@ import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Node, type
 import type { Edit, Finding, Severity } from '../types.js';
 import { readInput } from './read-input.js';
 import { readInit, packageManager, parseDurationMs, imageShell, isInterpreter } from './programs.js';
-import { analyzeScript, isShellName, basename, handledSignals, shellExecsLastCommand, type ShellFlavour } from './shell-script.js';
+import { analyzeScript, isKeepAlive, isShellName, basename, handledSignals, shellExecsLastCommand, type ShellFlavour } from './shell-script.js';
 import { withExec } from './edits.js';
 
 const DEFAULT_GRACE_SECONDS = 30;
@@ -393,7 +393,10 @@ function checkCommand(
   // bash (5.1+) and BusyBox ash exec the last command of `-c` themselves; dash never does.
   const execsLast = flavour !== undefined && shellExecsLastCommand(analysis, flavour);
   const mainText = analysis.pipeline.map((p) => p.words.map((w) => w.raw).join(' ')).join(' | ');
-  const fixed = withExec(script);
+  // A keep-alive (tail -f, sleep infinity) has no SIGTERM handler: exec'd as PID 1 it ignores
+  // SIGTERM too; a trap that exits, around a wait the trap can interrupt, stops at once.
+  const keepAlive = isKeepAlive(main) && analysis.pipeline.length === 1;
+  const fixed = keepAlive ? `trap 'exit 0' TERM; ${main.words.map((w) => w.raw).join(' ')} & wait` : withExec(script);
   const edit = fixed !== undefined ? rewrite(offset + c + 1, fixed) : undefined;
   const fix =
     fixed !== undefined
@@ -406,7 +409,8 @@ function checkCommand(
       'warning',
       `${where}: \`${shellCall}\` runs \`${mainText}\` without exec, and what that does depends on the image's /bin/sh, which the manifest ` +
         `does not show${image ? ` (image ${image})` : ''}: dash (Debian, Ubuntu and the images built on them) keeps the shell as ${pid1} and runs the app as its child, ` +
-        'so SIGTERM never reaches it and the pod is SIGKILLed at the end of the grace period; BusyBox (Alpine) and bash replace the shell with a last simple command. Say exec to not depend on it.',
+        'so SIGTERM never reaches it and the pod is SIGKILLed at the end of the grace period; BusyBox (Alpine) and bash replace the shell with a last simple command' +
+        (keepAlive ? `, which then is PID 1: \`${mainText}\` has no SIGTERM handler, so it ignores SIGTERM as well. A trap that exits does not depend on the shell.` : '. Say exec to not depend on it.'),
       fix,
       line,
       edit,
