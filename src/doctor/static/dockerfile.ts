@@ -805,7 +805,7 @@ class DockerfileCheck {
               (inline && flavour === 'dash' ? "(Debian's /bin/sh, dash, does not exec the last command of -c; bash and BusyBox do) " : '') +
               `as its child${main.end === '&' ? ' in the background' : ''}, without exec and without a trap${blocked}: the shell does not pass ` +
               `SIG${signal} on, so the app never hears it and is SIGKILLed at the deadline.`,
-            fixed.fix === init.fix ? fixed.fix : `${fixed.fix}; or ${init.fix}`,
+            fixed === init || inline ? fixed.fix : `${fixed.fix}; or ${init.fix.replace(/ {3}#.*$/, '')}`,
             inline ? this.file : file,
             lineIn((analysis.pipeline[0] ?? main).line),
             fixed.edit,
@@ -1081,7 +1081,7 @@ class DockerfileCheck {
   /** PID 1 is an interpreter: whether the app handles the stop signal, no file says; a run does. */
   private noteInterpreter(): void {
     const found = this.analysis.interpreter;
-    if (!found || this.analysis.init) return;
+    if (!found || this.analysis.init || this.stopSignal === 'KILL') return;
     this.add(
       'signal-handler-unknown',
       'info',
