@@ -98,6 +98,9 @@ test('--json is the same report as before, without the edits; --format json is -
   const lone = await doctor(['--context', '.', '--kubernetes', 'test/doctor/samples/kubernetes/good.yaml'], { cwd: ROOT });
   assert.equal(lone.code, 2);
   assert.match(lone.stderr, /--context goes with --dockerfile/);
+  // An interpreter as PID 1 in a Dockerfile and in a manifest: the pointer to a run is said once.
+  const twice = await doctor(['--json', '--dockerfile', 'test/doctor/samples/docker-reapers/Dockerfile.python', '--kubernetes', 'test/doctor/samples/kubernetes/real-world.yaml'], { cwd: ROOT });
+  assert.equal(parseReport(twice).findings.filter((f) => f.id === 'signal-handler-unknown').length, 1);
   // --context reads the script the Dockerfile copies from the repository root.
   const context = await doctor(['--json', '--dockerfile', `${SAMPLES}docker-context/docker/Dockerfile`, '--context', `${SAMPLES}docker-context`], { cwd: ROOT });
   assert.deepEqual(parseReport(context).findings.map((f) => f.id), ['no-init', 'shell-form-cmd']);
