@@ -1,9 +1,10 @@
 // `usher doctor`: parses its words, runs the checks asked for, prints the
-// report (text, or --json) and returns the exit status: 0 graceful with no
+// report (text, JSON, SARIF or GitHub annotations) and returns the exit status: 0 graceful with no
 // error finding, 1 not graceful or an error finding, 2 the check could not run.
 import { writeSync } from 'node:fs';
 import { parseArgs, parseDuration, UsageError, type OptionSpec } from './args.js';
 import { parseSignal } from '../core/signals.js';
+import { usherVersion } from './version.js';
 
 const SPECS: OptionSpec[] = [
   { key: 'help', short: 'h', long: 'help' },
@@ -12,6 +13,8 @@ const SPECS: OptionSpec[] = [
   { key: 'settle', long: 'settle', value: 'DURATION' },
   { key: 'ready', long: 'ready', value: 'tcp:PORT|http:URL|log:REGEX' },
   { key: 'json', long: 'json' },
+  { key: 'format', long: 'format', value: 'text|json|sarif|github' },
+  { key: 'context', long: 'context', value: 'DIR' },
   { key: 'image', long: 'image', value: 'IMAGE' },
   { key: 'engine', long: 'engine', value: 'podman|docker' },
   { key: 'dockerfile', long: 'dockerfile', value: 'PATH' },
@@ -23,7 +26,7 @@ export const DOCTOR_HELP = `usher doctor: will your container stop gracefully? w
 Usage:
   usher doctor [--grace 10s] [--signal SIGTERM] [--settle 1s | --ready COND] [--json] -- command [args...]
   usher doctor --image IMAGE [--engine podman|docker] [--grace 10s] [--json]
-  usher doctor --dockerfile PATH [--kubernetes MANIFEST.yaml] [--json]
+  usher doctor --dockerfile PATH [--context DIR] [--kubernetes MANIFEST.yaml] [--format FORMAT]
 
 A run starts the command as PID 1 of a new PID namespace (as a container does;
 as root or with unprivileged user namespaces; otherwise as a child of a
@@ -41,10 +44,15 @@ Options:
                        http:URL (the URL answers), log:REGEX (a line of its output
                        matches). Waits at most 60 s.
   --json               The report as one JSON object (schema/doctor-report.schema.json).
+  --format FORMAT      text (default), json (= --json), sarif (SARIF 2.1.0, for code
+                       scanning), github (::error file=F,line=N::... annotations).
   --image IMAGE        Run IMAGE in the container engine, stop it with
                        \`stop -t GRACE\`, watch it from the host's /proc. Needs root.
   --engine ENGINE      podman or docker. Default: podman if installed, else docker.
-  --dockerfile PATH    Static checks of a Dockerfile (no process is run).
+  --dockerfile PATH    Static checks of a Dockerfile (no process is run), and of
+                       the scripts it COPYs from the build context.
+  --context DIR        The build context of --dockerfile, when it is not the
+                       Dockerfile's directory (as in docker build -f PATH DIR).
   --kubernetes FILE    Static checks of a Kubernetes manifest (grace periods,
                        preStop, usher's --stop-delay/--stop-timeout).
   -h, --help           This help.
@@ -57,15 +65,20 @@ Examples:
   usher doctor --ready 'log:listening on' --json -- node server.js | jq .findings
   usher doctor --image localhost/my-app:latest --grace 10s
   usher doctor --dockerfile Dockerfile --kubernetes k8s/deployment.yaml
+  usher doctor --dockerfile docker/Dockerfile --context . --format github   # in CI
 
 Exit status: 0 graceful and no error finding; 1 not graceful, or an error
 finding; 2 the check itself could not run (the report says why).
-Finding ids, what they mean and how to fix each: docs/doctor.md.
+Finding ids, what they mean and how to fix each: docs/doctor.md (the static
+checks: docs/doctor-static.md; a CI recipe: docs/doctor.md, "In CI").
 For tests only: USHER_DOCTOR_NO_NAMESPACE=1 forces the subreaper mode.
 `;
 
+type Format = 'text' | 'json' | 'sarif' | 'github';
+
 interface DoctorArgs {
-  json: boolean;
+  format: Format;
+  context?: string;
   graceMs: number;
   signal: number;
   settleMs: number;
@@ -79,8 +92,9 @@ interface DoctorArgs {
 
 function parseDoctorArgs(args: readonly string[]): DoctorArgs | 'help' {
   const parsed = parseArgs(args, SPECS);
-  const out: DoctorArgs = { json: false, graceMs: 10_000, signal: 15, settleMs: 1000, dockerfiles: [], manifests: [], command: parsed.command };
+  const out: DoctorArgs = { format: 'text', graceMs: 10_000, signal: 15, settleMs: 1000, dockerfiles: [], manifests: [], command: parsed.command };
   let settleGiven = false;
+  let formatGiven = false;
   let signalGiven = false;
   for (const { key, value, spelled } of parsed.options) {
     const v = value ?? '';
@@ -88,7 +102,18 @@ function parseDoctorArgs(args: readonly string[]): DoctorArgs | 'help' {
       case 'help':
         return 'help';
       case 'json':
-        out.json = true;
+      case 'format': {
+        const format = key === 'json' ? 'json' : v;
+        if (format !== 'text' && format !== 'json' && format !== 'sarif' && format !== 'github') {
+          throw new UsageError(`${spelled} expects text, json, sarif or github; got "${v}"`, 'bad-value', spelled, v);
+        }
+        if (formatGiven && out.format !== format) throw new UsageError(`two output formats given (${out.format} and ${format}): give one`, 'bad-value', spelled);
+        out.format = format;
+        formatGiven = true;
+        break;
+      }
+      case 'context':
+        out.context = v;
         break;
       case 'grace':
         out.graceMs = parseDuration(v, spelled);
@@ -128,6 +153,7 @@ function parseDoctorArgs(args: readonly string[]): DoctorArgs | 'help' {
   if (out.image !== undefined && out.ready !== undefined) throw new UsageError('--ready goes with a command, not --image (the image is stopped once it settles)', 'bad-value', '--ready');
   if (out.image !== undefined && signalGiven) throw new UsageError('--image stops the container with the image\'s own STOPSIGNAL, as the engine does: drop --signal', 'bad-value', '--signal');
   if (out.engine && out.image === undefined) throw new UsageError('--engine goes with --image', 'bad-value', '--engine');
+  if (out.context !== undefined && out.dockerfiles.length === 0) throw new UsageError('--context goes with --dockerfile', 'bad-value', '--context');
   if (out.image === undefined && out.command.length === 0 && out.dockerfiles.length === 0 && out.manifests.length === 0) {
     throw new UsageError('nothing to check: give a command after --, or --image, --dockerfile or --kubernetes', 'no-command');
   }
@@ -194,7 +220,7 @@ export async function runSubcommand(_name: string, args: string[]): Promise<numb
         onOutput: (text) => print(2, text),
       });
     }
-    const staticFindings = await doctor.staticChecks(parsed.dockerfiles, parsed.manifests);
+    const staticFindings = await doctor.staticChecks(parsed.dockerfiles, parsed.manifests, parsed.context !== undefined ? { context: parsed.context } : {});
     if ('error' in staticFindings) {
       full ??= { report: doctor.errorReport('static', staticFindings.error, staticFindings.fix) };
       if (full.report.verdict !== 'error') full = { report: doctor.errorReport(full.report.mode, staticFindings.error, staticFindings.fix) };
@@ -203,7 +229,12 @@ export async function runSubcommand(_name: string, args: string[]): Promise<numb
     } else {
       full = { report: { verdict: null, durationMs: null, exitCode: null, mode: 'static', processes: [], findings: staticFindings.findings } };
     }
-    print(1, parsed.json ? `${JSON.stringify(full.report, null, 2)}\n` : doctor.renderText(full));
+    // The static checks' edits are for tests and tools, not part of the published report.
+    const report = { ...full.report, findings: full.report.findings.map(({ edit: _edit, ...finding }) => finding) };
+    if (parsed.format === 'json') print(1, `${JSON.stringify(report, null, 2)}\n`);
+    else if (parsed.format === 'sarif') print(1, doctor.renderSarif(report, { version: usherVersion(), cwd: process.cwd() }));
+    else if (parsed.format === 'github') print(1, doctor.renderGithub(report));
+    else print(1, doctor.renderText({ ...full, report }));
     return doctor.exitStatusOf(full.report);
   } finally {
     process.off('SIGINT', interrupt);

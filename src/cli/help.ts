@@ -25,6 +25,14 @@ Several processes in one container (supervisor mode):
   usher ps, usher start|stop|restart NAME, usher signal NAME SIG
                             Control a running \`usher run\` (docker exec).
 
+Will the container stop gracefully?
+  usher doctor -- COMMAND   Runs COMMAND as a container's PID 1, stops it as
+                            docker stop does and says why it was or was not
+                            graceful, with the one-line fix. --image IMAGE
+                            does it with a real image; --dockerfile and
+                            --kubernetes check files without running anything
+                            (--format sarif|github for CI). usher doctor --help.
+
 Signals:
   (default)                 The command gets its own session and process group;
                             signals go to the whole group, so a shell script

@@ -6,20 +6,7 @@ import { UsageError } from './args.js';
 import { buildRequest } from './config.js';
 import type { Outcome } from './outcome.js';
 import type { Personality } from './personality.js';
-import { readFileSync } from 'node:fs';
-
-/** Written in by the bundler (tools/single/build.ts); absent when run from build/src. */
-declare const __USHER_VERSION__: string | undefined;
-
-export function usherVersion(): string {
-  if (typeof __USHER_VERSION__ === 'string') return __USHER_VERSION__;
-  try {
-    const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version?: string };
-    return pkg.version ?? 'unknown';
-  } catch {
-    return 'unknown';
-  }
-}
+import { usherVersion } from './version.js';
 
 async function parse(_program: string, args: readonly string[], env: NodeJS.ProcessEnv): Promise<Outcome> {
   let request;

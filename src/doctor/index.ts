@@ -3,6 +3,7 @@
 export { doctorRun, abortRun, namespaceAccess, type RunOptions } from './run.js';
 export { doctorImage, type ImageOptions } from './image.js';
 export { renderText, verdictLine } from './render.js';
+export { renderSarif, renderGithub } from './formats.js';
 export { exitStatusOf, errorReport, type DoctorReport, type FullReport, type ProcessRecord, type RunDetails } from './report.js';
 export { classifyPid1, type Pid1Class, type Pid1Kind } from './classify.js';
 export { parseReady, type ReadyCondition } from './ready.js';

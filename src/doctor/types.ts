@@ -17,4 +17,18 @@ export interface Finding {
   file?: string;
   /** 1-based line in that file. */
   line?: number;
+  /**
+   * The fix as a change to a file, where the static checks can write it
+   * (tests apply it and check again). Not part of the --json report.
+   */
+  edit?: Edit;
+}
+
+/** Replace lines `line`..`endLine` (1-based, inclusive) of `file` with `text`; `endLine` = `line` - 1 inserts `text` before `line`. */
+export interface Edit {
+  file: string;
+  line: number;
+  endLine: number;
+  /** The new lines, without a final newline. */
+  text: string;
 }

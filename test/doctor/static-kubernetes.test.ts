@@ -33,7 +33,7 @@ test('every document of the bad manifest: its finding, at its line', async () =>
     'grace-budget-exceeded error 9', // Deployment: preStop 10 + delay 5 + timeout 20 >= 30
     'grace-budget-exceeded error 29', // StatefulSet: preStop sh -c "sleep 5" + USHER_STOP_TIMEOUT 25s >= default 30
     'no-readiness-probe warning 29', // ... with a preStop sleep and no readiness probe
-    'shell-pid1 error 47', // Pod: sh -c "./migrate && node server.js"
+    'shell-pid1 warning 47', // Pod: sh -c "./migrate && node server.js" on an image whose /bin/sh the manifest does not say
     'shell-pid1 warning 59', // Job: /bin/bash -c "node a.js; node b.js" (bash execs only the last one)
     'prestop-duration-unknown info 75', // DaemonSet: httpGet preStop
     'app-deadline-exceeds-stop-timeout warning 92', // args --stop-timeout 8, USHER_SHUTDOWN_BUDGET_MS 12000
@@ -104,18 +104,18 @@ test('what cannot be checked is an error with the reason', async () => {
 test('what PID 1 is: shells and npm, behind an init or not, with the script in args', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'doctor-k8s-'));
   try {
-    const pod = (container: string) => `apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n    - name: a\n${container}`;
+    const pod = (container: string) => `apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n    - name: a\n      image: node:20\n${container}`;
     const cases: [string, string[]][] = [
-      ['      command: ["/bin/sh", "-c"]\n      args: ["./migrate && node server.js"]\n', ['shell-pid1 error 7']],
+      ['      command: ["/bin/sh", "-c"]\n      args: ["./migrate && node server.js"]\n', ['shell-pid1 error 8']],
       ['      command: ["sh", "-c", "exec node server.js"]\n', []],
-      ['      command: ["bash", "-c", "node server.js | tee log"]\n', ['shell-pid1 error 7']],
+      ['      command: ["bash", "-c", "node server.js | tee log"]\n', ['shell-pid1 error 8']],
       ['      command: ["sh", "-c", "trap \'kill $c\' TERM; node s.js & c=$!; wait $c"]\n', []],
       ['      command: ["usher", "--", "sh", "-c", "node server.js"]\n', []],
-      ['      command: ["tini", "--", "sh", "-c", "node server.js"]\n', ['shell-pid1 error 7']],
+      ['      command: ["tini", "--", "sh", "-c", "node server.js"]\n', ['shell-pid1 error 8']],
       ['      command: ["tini", "-g", "--", "sh", "-c", "node server.js"]\n', []],
-      ['      command: ["usher", "--", "npm", "start"]\n', ['package-manager-pid1 warning 7']],
-      ['      command: ["yarn", "start"]\n', ['package-manager-pid1 error 7']],
-      ['      command: ["node", "server.js"]\n', []],
+      ['      command: ["usher", "--", "npm", "start"]\n', ['package-manager-pid1 warning 8']],
+      ['      command: ["yarn", "start"]\n', ['package-manager-pid1 error 8']],
+      ['      command: ["node", "server.js"]\n', ['signal-handler-unknown info 8']],
     ];
     for (const [container, expected] of cases) {
       const file = join(dir, 'pod.yaml');

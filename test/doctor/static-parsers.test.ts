@@ -81,6 +81,39 @@ test('script: traps, background app and wait; a pipeline is one command', () => 
   assert.deepEqual(p.pipeline.map((c) => c.words[0]?.text), ['node', 'tee']);
 });
 
+test('script: a function call runs its body in the same shell; its "$@" is the call\'s words', () => {
+  const a = analyzeScript('#!/bin/bash\n_main() {\n  if [ "$1" = x ]; then\n    exec gosu u "$0" "$@"\n  fi\n  exec "$@"\n}\nif ! _is_sourced; then\n  _main "$@"\nfi\n');
+  assert.equal(a.main?.line, 6);
+  assert.equal(a.execs, true);
+  assert.deepEqual(a.execWords.map((w) => w.raw), ['"$@"']);
+  assert.deepEqual(a.via.map((c) => c.line), [9]);
+  const b = analyzeScript('start() { node "$@"; }\nstart server.js --port 80\n');
+  assert.equal(a.functions.size, 1);
+  assert.deepEqual(b.main?.words.map((w) => w.text), ['node', 'server.js', '--port', '80']);
+  assert.equal(b.execs, false);
+  // A function of bookkeeping is no main command; an exec that surely runs ends the script.
+  assert.equal(analyzeScript('log() { echo "$@"; }\nnode a.js\nlog done\n').main?.line, 2);
+  assert.equal(analyzeScript('exec node a.js\nnode never.js\n').main?.line, 1);
+});
+
+test('script: a keep-alive after the service, and which command holds the script when the signal comes', () => {
+  const blocked = analyzeScript("trap 'x' TERM\n./server 8080\nwhile true; do tail -f /dev/null & wait $!; done\n");
+  assert.equal(blocked.main?.line, 2);
+  assert.equal(blocked.blockedKeeper?.line, 3);
+  // A daemon, then a keep-alive: the keep-alive is what runs.
+  const daemon = analyzeScript('service nginx start\ntail -f /var/log/nginx/access.log\n');
+  assert.equal(daemon.main?.line, 2);
+  assert.equal(daemon.startedBefore?.line, 1);
+  // nginx may daemonize (its configuration says): not taken as blocking.
+  assert.equal(analyzeScript('nginx\nsleep infinity\n').blockedKeeper, undefined);
+  // Something started in the background before: the foreground command may be a setup step.
+  assert.equal(analyzeScript('./worker &\n./migrate\nsleep infinity\n').blockedKeeper, undefined);
+  // `app & wait`, then a keep-alive: the wait holds the script.
+  const waits = analyzeScript('./server &\nwait $!\ntail -f /dev/null\n');
+  assert.equal(waits.main?.line, 1);
+  assert.equal(waits.waits, true);
+});
+
 test('sh -c: which shells exec the last command (bash, BusyBox: yes; dash: never)', () => {
   const list = analyzeScript('./migrate && node server.js');
   assert.equal(shellExecsLastCommand(list, 'bash'), true);

@@ -95,7 +95,7 @@ test('the child starts with default signal dispositions and an empty mask (Node 
 test('--help teaches: usage, Docker entrypoint, every option group, exit codes', () => {
   const r = usher(['--help']);
   assert.equal(r.code, 0);
-  for (const needle of ['Usage: usher [options] [--] command [args...]', 'ENTRYPOINT ["usher", "--"]', '--single-child', '--rewrite', '--stop-timeout', '--stop-delay', '--drain-timeout', 'Exit codes:']) {
+  for (const needle of ['Usage: usher [options] [--] command [args...]', 'ENTRYPOINT ["usher", "--"]', '--single-child', '--rewrite', '--stop-timeout', '--stop-delay', '--drain-timeout', 'usher doctor -- COMMAND', 'Exit codes:']) {
     assert.ok(r.stdout.includes(needle), needle);
   }
   assert.match(usher(['-V']).stdout, /^usher \d+\.\d+\.\d+\n$/);

@@ -18,6 +18,8 @@ export interface Instruction {
   args: string;
   /** 1-based line where the instruction starts. */
   line: number;
+  /** 1-based line where it ends (continuation lines included, heredoc bodies not). */
+  endLine: number;
   heredocs: Heredoc[];
 }
 
@@ -96,6 +98,7 @@ export function parseDockerfile(text: string): ParsedDockerfile {
       text += line;
       break;
     }
+    const endLine = i;
     const m = /^\s*(\S+)\s*([\s\S]*?)\s*$/.exec(text);
     if (!m) continue;
     const keyword = (m[1] as string).toUpperCase();
@@ -122,7 +125,7 @@ export function parseDockerfile(text: string): ParsedDockerfile {
         heredocs.push({ name, content: body.join('\n'), line: bodyLine });
       }
     }
-    instructions.push({ keyword, args, line: start + 1, heredocs });
+    instructions.push({ keyword, args, line: start + 1, endLine, heredocs });
   }
   return { instructions, escape };
 }

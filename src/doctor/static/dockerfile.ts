@@ -5,7 +5,8 @@
 // health check. Nothing is built or run.
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { dirname, join, posix, relative, resolve, sep } from 'node:path';
-import type { Finding, Severity } from '../types.js';
+import type { Edit, Finding, Severity } from '../types.js';
+import { commandSpan, reliesOnShell, scriptEdit, withExec, type ScriptText } from './edits.js';
 import { readInput } from './read-input.js';
 import {
   DockerfileSyntaxError,
@@ -21,8 +22,10 @@ import {
   basename,
   commandWords,
   handledSignals,
+  isKeepAlive,
   isShellName,
   shellExecsLastCommand,
+  type ScriptCommand,
   type ScriptAnalysis,
   type ScriptWord,
   type ShellFlavour,
@@ -30,6 +33,9 @@ import {
 import {
   baseImageStopSignal,
   execWrapperArgs,
+  handlesNoSignal,
+  imageShell,
+  isInterpreter,
   NON_TERMINATING,
   packageManager,
   readInit,
@@ -77,14 +83,18 @@ interface ImageConfig {
   copies: Copy[];
   /** The external image at the root of the stage chain (FROM node:20 ...). */
   rootImage: string;
-  /** Line of the final stage's FROM. */
+  /** Lines of the final stage's FROM. */
   fromLine: number;
+  fromEndLine: number;
+  /** Index of the stage this is the configuration of. */
+  stageIndex: number;
 }
 
 interface Stage {
   name: string | undefined;
   base: string;
   line: number;
+  endLine: number;
   instructions: Instruction[];
 }
 
@@ -109,7 +119,7 @@ function splitStages(instructions: Instruction[]): { stages: Stage[]; globalArgs
       const words = splitWords(rest);
       const base = expand(words[0] ?? '', globalArgs);
       const name = words[1]?.toUpperCase() === 'AS' ? words[2] : undefined;
-      stages.push({ name: name?.toLowerCase(), base, line: ins.line, instructions: [] });
+      stages.push({ name: name?.toLowerCase(), base, line: ins.line, endLine: ins.endLine, instructions: [] });
     } else if (stages.length === 0) {
       if (ins.keyword === 'ARG') {
         for (const w of splitWords(ins.args)) {
@@ -161,8 +171,12 @@ function configOf(stages: Stage[], index: number, escape: string, globalArgs: Ma
           copies: [],
           rootImage: stage.base,
           fromLine: stage.line,
+          fromEndLine: stage.endLine,
+          stageIndex: index,
         };
   config.fromLine = stage.line;
+  config.fromEndLine = stage.endLine;
+  config.stageIndex = index;
   // PATH is in every base image's environment: ENV PATH=/x:$PATH extends it.
   const vars = new Map([['PATH', DEFAULT_PATH], ...globalArgs, ...config.env]);
   let cmdSetHere = false;
@@ -251,55 +265,99 @@ interface FoundFile {
   firstLine: number;
 }
 
+/** What the build context says about a path in the image. */
+type Lookup =
+  | { found: FoundFile }
+  /** A COPY/ADD puts it there, but from where the doctor cannot read. */
+  | { missing: string; hint: 'context' | 'image' }
+  /** No COPY/ADD puts it there: the base image or a RUN did, or it does not exist. */
+  | undefined;
+
+/** A stage's copies, by `--from` name or index; undefined for an image. */
+type StageCopies = (ref: string, before: number) => { copies: Copy[]; index: number; name: string } | undefined;
+
 /** Finds the build-context file (or heredoc) that a COPY/ADD put at `target` in the image. */
 class BuildContext {
   constructor(
     private readonly dir: string,
     private readonly shownDir: string,
     private readonly dockerfileShown: string,
+    private readonly stage: StageCopies,
   ) {}
 
-  async find(target: string, copies: readonly Copy[]): Promise<FoundFile | undefined> {
+  get shown(): string {
+    return this.shownDir;
+  }
+
+  /** `copies` are those of stage `stageIndex` (where `target` is looked up), last one wins. */
+  async find(target: string, copies: readonly Copy[], stageIndex: number, depth = 0): Promise<Lookup> {
     for (let k = copies.length - 1; k >= 0; k--) {
-      const copy = copies[k] as Copy;
-      const found = await this.fromCopy(target, copy);
-      if (found === null) return undefined; // put there by a copy we cannot read (another stage, a URL)
-      if (found) return found;
+      const lookup = await this.fromCopy(target, copies[k] as Copy, stageIndex, depth);
+      if (lookup) return lookup;
     }
     return undefined;
   }
 
-  /** The file, null when `copy` puts `target` there from elsewhere, undefined when it does not. */
-  private async fromCopy(target: string, copy: Copy): Promise<FoundFile | null | undefined> {
+  /** Where `copy` would put `source` (a path or the basename of one): the paths in the image it lands on. */
+  private static landsAt(copy: Copy, target: string, source: string): string | undefined {
     const destIsDir = copy.dest.endsWith('/') || copy.sources.length > 1 || copy.sources.some((s) => GLOB.test(s));
     const dest = posix.resolve(copy.workdir, copy.dest);
+    const name = posix.basename(source);
+    if (target === posix.join(dest, name) || (!destIsDir && target === dest)) return '';
+    // A directory copied: the rest of the path inside it.
+    if (target.startsWith(dest === '/' ? '/' : `${dest}/`)) return target.slice(dest.length).replace(/^\/+/, '');
+    return undefined;
+  }
+
+  private async fromCopy(target: string, copy: Copy, stageIndex: number, depth: number): Promise<Lookup> {
+    const destIsDir = copy.dest.endsWith('/') || copy.sources.length > 1 || copy.sources.some((s) => GLOB.test(s));
+    const dest = posix.resolve(copy.workdir, copy.dest);
+    const at = `${copy.add ? 'ADD' : 'COPY'} at ${this.dockerfileShown}:${copy.line}`;
     for (const src of copy.sources) {
       const heredoc = /^<<-?["']?([A-Za-z_][A-Za-z0-9_.-]*)["']?$/.exec(src);
       if (heredoc) {
         const doc = copy.heredocs.find((h) => h.name === heredoc[1]);
-        const at = destIsDir ? posix.join(dest, heredoc[1] as string) : dest;
-        if (doc && at === target) return { name: posix.basename(target), text: doc.content, file: this.dockerfileShown, firstLine: doc.line };
+        const there = destIsDir ? posix.join(dest, heredoc[1] as string) : dest;
+        if (doc && there === target) return { found: { name: posix.basename(target), text: doc.content, file: this.dockerfileShown, firstLine: doc.line } };
         continue;
       }
       const remote = /^[a-z][a-z0-9+.-]*:\/\//i.test(src) || src.startsWith('git@');
-      if (copy.from !== undefined || remote) {
-        const name = posix.basename(src);
-        if (target === dest || target === posix.join(dest, name) || target.startsWith(`${dest}/`)) return null;
+      if (remote) {
+        if (BuildContext.landsAt(copy, target, src) !== undefined) return { missing: `${at} downloads it from ${src}`, hint: 'image' };
         continue;
+      }
+      if (copy.from !== undefined) {
+        const inside = BuildContext.landsAt(copy, target, src);
+        if (inside === undefined || GLOB.test(src)) continue;
+        const stage = depth < 8 ? this.stage(copy.from, stageIndex) : undefined;
+        if (!stage) return { missing: `${at} takes it from the image ${copy.from}`, hint: 'image' };
+        // Follow it back: where the earlier stage got the file from.
+        const source = posix.resolve('/', src);
+        const candidates = inside === '' ? [source, posix.join(source, posix.basename(target))] : [posix.join(source, inside)];
+        for (const path of candidates) {
+          const lookup = await this.find(path, stage.copies, stage.index, depth + 1);
+          if (lookup) return lookup;
+        }
+        return { missing: `${at} takes it from the stage ${stage.name}, which does not COPY it from the build context (a RUN makes it, or its base image has it)`, hint: 'image' };
       }
       for (const entry of await this.expand(src)) {
         const abs = resolve(this.dir, entry);
         if (abs !== this.dir && !abs.startsWith(this.dir + sep)) continue; // outside the context
         const info = await stat(abs).catch(() => undefined);
-        if (!info) continue;
+        if (!info) {
+          if (!GLOB.test(src) && BuildContext.landsAt(copy, target, entry) !== undefined) {
+            return { missing: `${at} copies it from ${entry} in the build context, and ${this.shownDir}${this.shownDir.endsWith('/') ? '' : '/'}${entry} does not exist`, hint: 'context' };
+          }
+          continue;
+        }
         if (info.isFile()) {
           if (copy.add && /\.(tar|tgz|tar\.(gz|bz2|xz|zst))$/.test(entry)) continue; // ADD unpacks archives
           const name = posix.basename(entry);
-          if (target === posix.join(dest, name) || (!destIsDir && target === dest)) return this.read(abs, target);
+          if (target === posix.join(dest, name) || (!destIsDir && target === dest)) return { found: await this.read(abs, target) };
         } else if (info.isDirectory() && target.startsWith(dest === '/' ? '/' : `${dest}/`)) {
           const inside = join(abs, ...target.slice(dest.length).split('/').filter(Boolean));
           const file = await stat(inside).catch(() => undefined);
-          if (file?.isFile()) return this.read(inside, target);
+          if (file?.isFile()) return { found: await this.read(inside, target) };
         }
       }
     }
@@ -329,33 +387,61 @@ type Reach =
   | 'group' // an init signals the whole process group: it gets the signal itself
   | 'none'; // nobody passes the signal on to it
 
-/** Which kind of shell `/bin/sh` is in an image, guessed from the base image. */
+/** Which kind of shell `/bin/sh` is in an image: from the shell's name, else the base image's (dash when it does not say). */
 function shellFlavour(shellWord: string, image: string): ShellFlavour {
   const b = basename(shellWord);
   if (b === 'bash') return 'bash';
   if (b === 'dash') return 'dash';
   if (b === 'ash' || b === 'busybox') return 'busybox';
-  if (/alpine|busybox/i.test(image)) return 'busybox';
-  if (/(^|\/)(ubi\d*|ubi-\w+|centos|fedora|rhel\w*|rockylinux|almalinux|amazonlinux|oraclelinux)(:|@|$|\/|-)/i.test(image)) return 'bash';
-  return 'dash';
+  return imageShell(image) ?? 'dash';
+}
+
+/** A name that says "script": its content decides how the stop signal travels. */
+function looksLikeScript(path: string): boolean {
+  const b = basename(path);
+  return /\.(sh|bash)$/.test(b) || /entrypoint/i.test(b) || /^(start|run|startup|boot|launch)([-_.]|$)/i.test(b);
+}
+
+/** Words for a shell command line, quoted where the shell would split or expand them. */
+function shellQuote(words: readonly string[]): string {
+  return words.map((w) => (/^[A-Za-z0-9_@%+=:,./-]+$/.test(w) ? w : `'${w.replace(/'/g, `'\\''`)}'`)).join(' ');
+}
+
+/** The text of a pipeline as written. */
+function commandText(pipeline: readonly ScriptCommand[]): string {
+  return pipeline.map((c) => c.words.map((w) => w.raw).join(' ')).join(' | ');
 }
 
 interface Analysis {
   findings: Finding[];
   init: (InitInfo & { line: number }) | undefined;
   /** What PID 1 turned out to be, once execs are followed. */
-  pid1: { kind: 'shell' | 'package-manager' | 'spawner' | 'app'; label: string; line: number } | undefined;
+  pid1: { kind: 'shell' | 'package-manager' | 'spawner' | 'app'; label: string; line: number; why?: string } | undefined;
   /** The app and the signal it receives (after rewrites), when it receives one. */
   app: { argv: string[]; signal: string; reach: Reach; line: number } | undefined;
   /** The stop signal was found unhandled by a script's traps (already reported). */
   stopSignalReported: boolean;
+  /** PID 1 is an interpreter running an app: only a run can tell whether the app handles the stop signal. */
+  interpreter: { command: string; file: string; line: number } | undefined;
+}
+
+/** Where a package manager was started: a line of a script (to replace), or an instruction. */
+interface CommandSite {
+  script: FoundFile;
+  command: ScriptCommand;
+}
+
+export interface DockerfileOptions {
+  /** The build context (as `docker build -f PATH DIR`); default: the Dockerfile's directory. */
+  context?: string;
 }
 
 class DockerfileCheck {
-  readonly analysis: Analysis = { findings: [], init: undefined, pid1: undefined, app: undefined, stopSignalReported: false };
+  readonly analysis: Analysis = { findings: [], init: undefined, pid1: undefined, app: undefined, stopSignalReported: false, interpreter: undefined };
 
   constructor(
     private readonly file: string,
+    private readonly lineCount: number,
     private readonly config: ImageConfig,
     private readonly context: BuildContext,
     private readonly stopSignal: string,
@@ -363,13 +449,16 @@ class DockerfileCheck {
 
   /** The ENTRYPOINT or CMD written in the shell form, if one is part of the command. */
   private shellForm: CommandInstruction | undefined;
+  /** Set while judging a script that a shell-form instruction starts, as it will run once that is in the exec form. */
+  private underShellForm: CommandInstruction | undefined;
+  private readonly unreadable = new Set<string>();
 
-  private add(id: string, severity: Severity, message: string, fix: string, file: string, line: number): void {
-    this.analysis.findings.push({ id, severity, message, fix, file, line });
+  private add(id: string, severity: Severity, message: string, fix: string, file: string, line: number, edit?: Edit): void {
+    this.analysis.findings.push({ id, severity, message, fix, file, line, ...(edit ? { edit } : {}) });
   }
 
-  private setPid1(reach: Reach, kind: 'shell' | 'package-manager' | 'spawner' | 'app', label: string, line: number): void {
-    if (reach === 'pid1' && !this.analysis.pid1) this.analysis.pid1 = { kind, label, line };
+  private setPid1(reach: Reach, kind: 'shell' | 'package-manager' | 'spawner' | 'app', label: string, line: number, why?: string): void {
+    if (reach === 'pid1' && !this.analysis.pid1) this.analysis.pid1 = { kind, label, line, ...(why ? { why } : {}) };
   }
 
   private get imageCommandLine(): number {
@@ -377,6 +466,68 @@ class DockerfileCheck {
     const effective = entrypoint && !(entrypoint.exec && entrypoint.exec.length === 0) ? entrypoint : cmd;
     return effective?.instruction.line ?? this.config.fromLine;
   }
+
+  // --- Fixes as edits of the Dockerfile -------------------------------------
+
+  private replaceInstruction(ins: Instruction, text: string): Edit {
+    return { file: this.file, line: ins.line, endLine: ins.endLine, text };
+  }
+
+  /** The ENTRYPOINT or CMD written at `line` of the Dockerfile. */
+  private instructionAt(line: number): CommandInstruction | undefined {
+    const { entrypoint, cmd } = this.config;
+    return [entrypoint, cmd].find((c) => c?.instruction.line === line);
+  }
+
+  /** An exec-form instruction with one of its words replaced. */
+  private replaceWord(instr: CommandInstruction, old: string, replacement: string): { fix: string; edit: Edit } | undefined {
+    const words = instr.exec ?? [...this.config.shell, instr.shell];
+    const at = words.lastIndexOf(old);
+    if (at < 0) return undefined;
+    const fix = `${instr.instruction.keyword} ${JSON.stringify(words.map((w, k) => (k === at ? replacement : w)))}`;
+    return { fix, edit: this.replaceInstruction(instr.instruction, fix) };
+  }
+
+  /** An init that signals the whole process group in front of the command: the fix that needs no change to scripts. */
+  private initFix(): { fix: string; edit: Edit } {
+    const { entrypoint, cmd } = this.config;
+    const init = this.analysis.init;
+    if (init && !init.group && entrypoint?.exec) {
+      const words = [...entrypoint.exec];
+      const drop = words.findIndex((w) => w === '-c' || w === '--single-child');
+      if (drop > 0) words.splice(drop, 1);
+      else words.splice(1, 0, '-g');
+      const fix = `ENTRYPOINT ${JSON.stringify(words)}`;
+      return { fix: `${fix}   # ${init.name} then signals the whole process group`, edit: this.replaceInstruction(entrypoint.instruction, fix) };
+    }
+    const fix = 'ENTRYPOINT ["usher", "--"]   # usher signals the whole process group, and SIGTERMs what is left when the command exits';
+    if (entrypoint) {
+      const words = ['usher', '--', ...(entrypoint.exec ?? [...this.config.shell, entrypoint.shell])];
+      return { fix, edit: this.replaceInstruction(entrypoint.instruction, `ENTRYPOINT ${JSON.stringify(words)}`) };
+    }
+    if (cmd && cmd.instruction.line > this.config.fromLine) {
+      return { fix, edit: { file: this.file, line: cmd.instruction.line, endLine: cmd.instruction.line - 1, text: 'ENTRYPOINT ["usher", "--"]' } };
+    }
+    // No CMD in the final stage: an ENTRYPOINT there resets the inherited CMD, so it is written again.
+    const text = `ENTRYPOINT ["usher", "--"]${cmd ? `\nCMD ${cmd.instruction.args}` : ''}`;
+    return { fix, edit: { file: this.file, line: this.lineCount + 1, endLine: this.lineCount, text } };
+  }
+
+  private stopSignalEdit(signal: string): Edit {
+    const text = `STOPSIGNAL SIG${signal}`;
+    const set = this.config.stopSignal;
+    if (set) return { file: this.file, line: set.line, endLine: set.line, text };
+    return { file: this.file, line: this.config.fromEndLine + 1, endLine: this.config.fromEndLine, text };
+  }
+
+  /** The command as an exec-form instruction, or `sh -c "... exec ..."` where it needs the shell. */
+  private instructionFor(keyword: string, command: string): string | undefined {
+    if (!reliesOnShell(command)) return `${keyword} ${JSON.stringify(splitWords(command))}`;
+    const fixed = withExec(command);
+    return fixed === undefined ? undefined : `${keyword} ${JSON.stringify([...this.config.shell, fixed])}`;
+  }
+
+  // --- Following the command ------------------------------------------------
 
   /** The ENTRYPOINT and CMD as Docker combines them, each word with its line. */
   effectiveCommand(): { words: Word[]; shellForm: CommandInstruction | undefined } {
@@ -399,6 +550,7 @@ class DockerfileCheck {
     this.checkInit();
     this.checkStopSignal();
     this.checkHealthcheck();
+    this.noteInterpreter();
     return this.analysis;
   }
 
@@ -406,6 +558,7 @@ class DockerfileCheck {
     if (depth > 10 || argv.length === 0) return;
     const texts = argv.map((w) => w.text);
     const first = argv[0] as Word;
+    if (first.text.includes('$')) return; // a variable ("$CMD", $0): cannot tell what runs
 
     const skip = execWrapperArgs(texts);
     if (skip !== undefined) return this.follow(argv.slice(skip), reach, signal, depth + 1);
@@ -423,23 +576,46 @@ class DockerfileCheck {
     const pm = packageManager(texts);
     if (pm) {
       this.setPid1(reach, 'package-manager', pm, first.line);
-      this.checkPackageManager(argv, reach);
+      await this.checkPackageManager(argv, reach, undefined);
       return;
     }
 
-    const script = await this.findScript(first.text);
-    if (script) {
+    const lookup = await this.findScript(first.text);
+    if (lookup && 'found' in lookup) {
+      const script = lookup.found;
       const analysis = analyzeScript(script.text, { firstLine: script.firstLine, assumeShell: first.text.endsWith('.sh') });
       if (analysis.isShell) {
         return this.followScript(analysis, script, first, argv.slice(1), reach, signal, undefined, depth);
       }
-    } else if (/\.(sh|bash)$/.test(first.text)) {
-      return; // a script from the base image or made by RUN: cannot tell what it does
+    } else if (lookup || looksLikeScript(first.text)) {
+      this.cannotRead(first, lookup, signal);
+      // An entrypoint script before CMD: entrypoints hand over with `exec "$@"`
+      // as a rule, so CMD is judged as what then runs.
+      const cmdStart = argv.findIndex((w) => w.line !== first.line || w.file !== first.file);
+      if (cmdStart > 0) return this.follow(argv.slice(cmdStart), reach, signal, depth + 1);
+      this.setPid1(reach, 'app', basename(first.text), first.line);
+      return;
     }
 
     const spawner = spawnsChildren(texts);
-    this.setPid1(reach, spawner ? 'spawner' : 'app', basename(first.text), first.line);
+    this.setPid1(reach, spawner ? 'spawner' : 'app', basename(first.text), first.line, spawner?.why);
     if (reach !== 'none') this.analysis.app ??= { argv: texts, signal, reach, line: first.line };
+    if (reach !== 'pid1') return;
+    if (handlesNoSignal(first.text)) {
+      const { fix, edit } = this.initFix();
+      this.add(
+        'pid1-no-handler',
+        'error',
+        `\`${texts.join(' ')}\` is PID 1 and has no handler for SIG${signal}: the kernel drops a signal PID 1 does not handle, so the container ` +
+          'never stops by itself and is SIGKILLed at the deadline, with whatever was started before it.',
+        fix,
+        first.file,
+        first.line,
+        edit,
+      );
+    } else if (isInterpreter(first.text)) {
+      this.analysis.interpreter ??= { command: texts.join(' '), file: first.file, line: first.line };
+    }
   }
 
   private async followShell(argv: Word[], reach: Reach, signal: string, depth: number): Promise<void> {
@@ -469,11 +645,13 @@ class DockerfileCheck {
     }
     const scriptWord = argv[k];
     if (!scriptWord) return; // an interactive shell: a tool image, not a service
-    const script = await this.findScript(scriptWord.text, true);
-    if (!script) {
+    const lookup = await this.findScript(scriptWord.text, true);
+    if (!lookup || !('found' in lookup)) {
+      if (!scriptWord.text.includes('$')) this.cannotRead(scriptWord, lookup, signal);
       this.setPid1(reach, 'shell', basename(scriptWord.text), shell.line);
       return;
     }
+    const script = lookup.found;
     const analysis = analyzeScript(script.text, { firstLine: script.firstLine, assumeShell: true });
     analysis.isShell = true;
     return this.followScript(analysis, script, scriptWord, argv.slice(k + 1), reach, signal, undefined, depth);
@@ -506,78 +684,145 @@ class DockerfileCheck {
     // command; Debian's dash forks it and stays. A script file never does.
     const shellExecs = inline !== undefined && shellExecsLastCommand(analysis, flavour);
 
-    if (inline?.shellForm) this.checkShellForm(inline.shellForm, analysis, reach, simple, shellExecs, flavour);
+    if (inline?.shellForm) await this.checkShellForm(inline.shellForm, analysis, reach, simple, shellExecs, flavour);
 
     if (main && (analysis.execs || shellExecs)) {
       const target = wordsOf(analysis.execs ? analysis.execWords : main.words, main.line);
-      if (target.length === 0 || target[0]?.text.includes('$')) return; // a variable: cannot tell what runs
       return this.follow(target, reach, signal, depth + 1);
     }
 
     const label = inline ? `${basename(started.text)} -c` : script.name;
     const handled = handledSignals(analysis.traps);
     // A script that traps the signal and waits for its background app passes
-    // the signal on itself (the article's multi-process pattern).
+    // the signal on itself (the multi-process pattern).
     const forwards = main !== undefined && handled.has(signal) && main.end === '&' && analysis.waits;
     this.setPid1(reach, forwards ? 'app' : 'shell', label, started.line);
     if (!main) return;
+
+    // `CMD /run.sh` in the shell form: its fix, the exec form, makes the
+    // script PID 1; so the script is judged as it will then run.
+    if (inline?.shellForm && analysis.pipeline.length === 1 && main.end !== '&' && analysis.commands.at(-1) === main && !main.branch) {
+      const run = wordsOf(commandWords(main.words), main.line);
+      const first = run[0];
+      if (first && !first.text.includes('$') && !isShellName(first.text) && !packageManager(run.map((w) => w.text))) {
+        const lookup = await this.findScript(first.text);
+        if (lookup && 'found' in lookup) {
+          const inner = analyzeScript(lookup.found.text, { firstLine: lookup.found.firstLine, assumeShell: first.text.endsWith('.sh') });
+          if (inner.isShell) {
+            this.underShellForm = inline.shellForm;
+            await this.followScript(inner, lookup.found, first, run.slice(1), reach, signal, undefined, depth + 1);
+            this.underShellForm = undefined;
+            return;
+          }
+        } else if (lookup || looksLikeScript(first.text)) {
+          this.cannotRead(first, lookup, signal);
+          return;
+        }
+      }
+    }
+
     const pipeline = analysis.pipeline.length > 1;
-    const mainText = analysis.pipeline.map((c) => c.words.map((w) => w.raw).join(' ')).join(' | ');
+    const mainText = commandText(analysis.pipeline);
     const where = inline ? `${file}:${inline.text.line}` : `${file}:${main.line}`;
     const scriptName = inline ? `\`${basename(started.text)} -c\`` : script.name;
+    const call = analysis.via.at(-1);
+    const inFunction = call ? ` (in the function ${commandWords(call.words)[0]?.text}, called at line ${lineIn(call.line)})` : '';
+    const keepAlive = !analysis.blockedKeeper && isKeepAlive(main);
+    const startedBefore = analysis.startedBefore;
+    const before = startedBefore ? `after \`${startedBefore.words.map((w) => w.raw).join(' ')}\` (line ${lineIn(startedBefore.line)}) started the service${startedBefore.end === '&' ? ' in the background' : ', which returns once it runs as a daemon'}` : '';
+    const blocked = analysis.blockedKeeper
+      ? `; the keep-alive after it (\`${analysis.blockedKeeper.words.map((w) => w.raw).join(' ')}\`, line ${lineIn(analysis.blockedKeeper.line)}) is never reached while it runs`
+      : '';
+    const here: ScriptText = { text: script.text, file, firstLine: script.firstLine };
+    /** A change to the script text: in a script file, its lines; in `["sh", "-c", "..."]`, the instruction. */
+    const change = (from: number, to: number, insert: string): { fix: string; edit: Edit } | undefined => {
+      if (!inline) return { fix: '', edit: scriptEdit(here, from, to, insert) };
+      if (inline.shellForm) return undefined;
+      const instr = this.instructionAt(inline.text.line);
+      const text = inline.text.text;
+      return instr ? this.replaceWord(instr, text, `${text.slice(0, from)}${insert}${text.slice(to)}`) : undefined;
+    };
+
     if (reach === 'pid1' || reach === 'child') {
-      const who = reach === 'pid1' ? 'PID 1' : `the direct child of ${this.analysis.init?.name ?? 'the init'}, which signals only its child`;
-      const initFix =
-        reach === 'child' && this.analysis.init?.name === 'tini'
-          ? 'ENTRYPOINT ["tini", "-g", "--"]   # tini signals the whole process group'
-          : reach === 'child'
-            ? `drop ${this.analysis.init?.name ?? 'the init'}'s single-child option, or ENTRYPOINT ["usher", "--"]`
-            : 'ENTRYPOINT ["usher", "--"]   # usher signals the whole process group';
-      let fix = pipeline ? initFix : `exec ${mainText.replace(/\s*&$/, '')}   # at ${where}; or ${initFix}`;
-      if (inline && !pipeline && main.end !== '&' && analysis.commands.at(-1) === main) {
-        // `["sh", "-c", "..."]` in the Dockerfile: the fixed instruction itself.
-        const text = inline.text.text;
-        const at = text.lastIndexOf((main.words[0] as ScriptWord).raw);
-        const keyword = this.config.cmd?.instruction.line === inline.text.line ? 'CMD' : 'ENTRYPOINT';
-        const shellArgs = [started.text, '-c'];
-        fix = `${keyword} ${JSON.stringify([...shellArgs, `${text.slice(0, at)}exec ${text.slice(at)}`])}`;
-      }
+      const sf = this.underShellForm;
+      const who =
+        reach === 'child'
+          ? `the direct child of ${this.analysis.init?.name ?? 'the init'}, which signals only its child`
+          : sf
+            ? `PID 1 once the shell-form ${sf.instruction.keyword} (${this.file}:${sf.instruction.line}) is written in the exec form (until then \`${this.config.shell.join(' ')}\` is PID 1 and runs it as its child)`
+            : 'PID 1';
+      const init = this.initFix();
       if (!handled.has(signal)) {
         if (handled.size > 0) {
           this.analysis.stopSignalReported = true;
-          const trapLine = analysis.traps.filter((t) => t.action === 'handle').at(-1)?.line ?? main.line;
+          const trap = analysis.traps.filter((t) => t.action === 'handle').at(-1);
           const stop = this.config.stopSignal;
+          const trapped = [...handled][0] as string;
+          const edit = stop ? { fix: '', edit: this.stopSignalEdit(trapped) } : trap?.end !== undefined ? change(trap.end, trap.end, ` ${signal}`) : undefined;
           this.add(
             'stopsignal-mismatch',
             'error',
             `The stop signal is SIG${signal}, but ${scriptName} (${who}) traps only ${[...handled].map((s) => `SIG${s}`).join(', ')}: ` +
               `SIG${signal} is never handled and \`${mainText}\` is SIGKILLed at the deadline.`,
-            stop ? `STOPSIGNAL SIG${[...handled][0]}` : `trap 'stop' ${signal}   # in ${scriptName}, with the other traps`,
+            stop ? `STOPSIGNAL SIG${trapped}` : `trap 'stop' ${signal}   # in ${scriptName}, with the other traps`,
             stop ? this.file : file,
-            stop ? stop.line : lineIn(trapLine),
+            stop ? stop.line : lineIn(trap?.line ?? main.line),
+            edit?.edit,
           );
-        } else if (!inline?.shellForm) {
+        } else if (keepAlive) {
           this.add(
             'script-without-exec',
             'error',
-            `${scriptName} is ${who}${inline ? '' : ` (started at ${this.file}:${started.line})`} and runs \`${mainText}\` ` +
+            `${scriptName} is ${who} and ends in \`${mainText}\`, which only keeps the container alive${before ? ` ${before}` : ''}: ` +
+              `the shell has no trap and passes SIG${signal} on to nobody, so the service never hears it and is SIGKILLed at the deadline.`,
+            `${init.fix}; or run the service in the foreground with exec instead of the keep-alive`,
+            inline ? this.file : file,
+            lineIn(main.line),
+            init.edit,
+          );
+        } else if (!inline?.shellForm) {
+          let fixed: { fix: string; edit: Edit } | undefined;
+          const pm = packageManager(commandWords(main.words).map((w) => w.text));
+          const span = commandSpan(main);
+          if (!pipeline && main.end !== '&' && span) {
+            if (pm) {
+              const start = await this.startCommand(commandWords(main.words).map((w) => w.text));
+              const direct = start ? withExec(start.shell) : undefined;
+              if (direct !== undefined) {
+                const changed = change(span.start, span.end, direct);
+                if (changed) fixed = { fix: `${direct}   # at ${where}: the start script of package.json, run directly`, edit: changed.edit };
+              }
+            } else if (!main.branch || !inline) {
+              const changed = change(span.start, span.start, 'exec ');
+              if (changed) fixed = { fix: inline ? changed.fix : `exec ${mainText}   # at ${where}`, edit: changed.edit };
+            }
+          }
+          fixed ??= init;
+          this.add(
+            'script-without-exec',
+            'error',
+            `${scriptName} is ${who}${inline || this.underShellForm ? '' : ` (started at ${this.file}:${started.line})`} and runs \`${mainText}\`${inFunction} ` +
               (inline && flavour === 'dash' ? "(Debian's /bin/sh, dash, does not exec the last command of -c; bash and BusyBox do) " : '') +
-              `as its child${main.end === '&' ? ' in the background' : ''}, without exec and without a trap: the shell does not pass ` +
+              `as its child${main.end === '&' ? ' in the background' : ''}, without exec and without a trap${blocked}: the shell does not pass ` +
               `SIG${signal} on, so the app never hears it and is SIGKILLed at the deadline.`,
-            fix,
+            fixed === init || inline ? fixed.fix : `${fixed.fix}; or ${init.fix.replace(/ {3}#.*$/, '')}`,
             inline ? this.file : file,
             lineIn((analysis.pipeline[0] ?? main).line),
+            fixed.edit,
           );
         }
       } else if (main.end !== '&') {
+        const end = (analysis.pipeline.at(-1) ?? main).words.at(-1)?.end;
+        const changed = end !== undefined ? change(end, end, ' & wait $!') : undefined;
         this.add(
           'trap-without-wait',
           'error',
-          `${scriptName} traps SIG${signal} but runs \`${mainText}\` in the foreground: a shell runs a trap only after the ` +
+          `${scriptName} traps SIG${signal} but runs \`${mainText}\`${inFunction} in the foreground${blocked}: a shell runs a trap only after the ` +
             `foreground command ends, so the handler waits for the app, which never gets the signal and is SIGKILLed at the deadline.`,
           `${mainText} & wait $!   # at ${where}: the trap runs as soon as SIG${signal} arrives`,
           inline ? this.file : file,
           lineIn(main.line),
+          changed?.edit,
         );
       }
     }
@@ -585,29 +830,45 @@ class DockerfileCheck {
     const first = analysis.pipeline[0] ?? main;
     const childWords = wordsOf(commandWords(first.words), first.line);
     if (childWords[0] && !childWords[0].text.includes('$') && packageManager(childWords.map((w) => w.text))) {
-      this.checkPackageManager(childWords, reach === 'group' ? 'group' : 'none');
+      await this.checkPackageManager(childWords, reach === 'group' ? 'group' : 'none', inline ? undefined : { script, command: first });
     }
   }
 
-  private checkShellForm(instr: CommandInstruction, analysis: ScriptAnalysis, reach: Reach, simple: boolean, shellExecs: boolean, flavour: ShellFlavour): void {
+  private async checkShellForm(instr: CommandInstruction, analysis: ScriptAnalysis, reach: Reach, simple: boolean, shellExecs: boolean, flavour: ShellFlavour): Promise<void> {
     const kw = instr.instruction.keyword;
     const id = kw === 'ENTRYPOINT' ? 'shell-form-entrypoint' : 'shell-form-cmd';
-    const text = instr.shell.trim();
-    const execArray = JSON.stringify(splitWords(text.replace(/^exec\s+/, '')));
+    // Continuation lines leave runs of blanks: one space is what was meant.
+    const text = instr.shell.trim().replace(/\s+/g, ' ');
     const looksLikeJson = text.startsWith('[');
-    let fix = `${kw} ${looksLikeJson ? text.replace(/'/g, '"') : execArray}`;
+    if (analysis.execs && !looksLikeJson) return; // `CMD exec node server.js`: the shell replaces itself
+    let fix: string;
+    let edit: Edit | undefined;
     const main = analysis.main;
-    if (!looksLikeJson && !simple && main && main.end !== '&' && analysis.pipeline.length === 1) {
-      // Keep the shell for the commands before, but let the last one replace it.
-      const at = text.lastIndexOf((main.words[0] as ScriptWord).raw);
-      const withExec = `${text.slice(0, at)}exec ${text.slice(at)}`.replace(/\s+/g, ' ');
-      fix = `${kw} ${JSON.stringify([...this.config.shell, withExec])}`;
-    } else if (!looksLikeJson && !simple) {
-      fix = `ENTRYPOINT ["usher", "--"]   # usher signals the whole process group`;
+    if (looksLikeJson) {
+      fix = `${kw} ${text.replace(/'/g, '"')}`;
+      if (execForm(fix.slice(kw.length + 1)) !== undefined) edit = this.replaceInstruction(instr.instruction, fix);
+    } else {
+      // The exec form where the words need no shell; else `exec` inside the shell
+      // command, so the shell replaces itself with the last command.
+      // `CMD npm start`: the exec form would leave npm as the main process; the start script itself is the fix.
+      const pm = main && simple ? packageManager(commandWords(main.words).map((w) => w.text)) : undefined;
+      const start = pm && main ? await this.startCommand(commandWords(main.words).map((w) => w.text)) : undefined;
+      const instruction = start
+        ? start.exec
+          ? `${kw} ${JSON.stringify(start.exec)}`
+          : this.instructionFor(kw, start.shell)
+        : main && (simple || (main.end !== '&' && analysis.pipeline.length === 1))
+          ? this.instructionFor(kw, text)
+          : undefined;
+      if (instruction !== undefined && (start !== undefined || !(reliesOnShell(text) && withExec(text) === undefined))) {
+        fix = instruction;
+        edit = this.replaceInstruction(instr.instruction, instruction);
+      } else {
+        ({ fix, edit } = this.initFix());
+      }
     }
     const bad = looksLikeJson ? ' (it starts with [ but is not valid JSON, e.g. single quotes, so Docker treats it as the shell form)' : '';
     const ignored = kw === 'ENTRYPOINT' && this.config.cmd ? `; and CMD (line ${this.config.cmd.instruction.line}) is ignored, as are \`docker run\` arguments` : '';
-    if (analysis.execs && !looksLikeJson) return; // `CMD exec node server.js`: the shell replaces itself
     let severity: Severity;
     let consequence: string;
     if (reach === 'group') {
@@ -621,31 +882,69 @@ class DockerfileCheck {
       const shellName = flavour === 'dash' ? '/bin/sh (dash in Debian-based images)' : 'the shell';
       consequence = `${shellName} stays ${reach === 'pid1' ? 'PID 1' : "the init's child"} and runs ${simple ? 'the app' : 'the commands'} as its child${simple ? '' : 'ren'}: it does not pass SIGTERM on, so the app is SIGKILLed at the deadline`;
     }
+    const needsShell = !looksLikeJson && reliesOnShell(text) && fix.startsWith(kw) ? ' The command uses the shell (variables, redirections, lists or globs), so the fix keeps the shell and lets it exec the last command.' : '';
     this.add(
       id,
       severity,
-      `${kw} uses the shell form${bad}: Docker runs it as \`${this.config.shell.join(' ')} ${JSON.stringify(text)}\`; ${consequence}${ignored}.`,
+      `${kw} uses the shell form${bad}: Docker runs it as \`${this.config.shell.join(' ')} ${JSON.stringify(text)}\`; ${consequence}${ignored}.${needsShell}`,
       fix,
       this.file,
       instr.instruction.line,
+      edit,
     );
   }
 
   private checkShellFormEntrypointIgnoresCmd(): void {
     const { entrypoint, cmd } = this.config;
     if (entrypoint && !entrypoint.exec && cmd && !this.analysis.findings.some((f) => f.id === 'shell-form-entrypoint')) {
+      const text = entrypoint.shell.trim();
+      const fix = reliesOnShell(text) ? `ENTRYPOINT ${JSON.stringify([...this.config.shell, `${text.replace(/^exec\s+/, 'exec ')} "$@"`, text.split(/\s+/)[0] ?? 'sh'])}` : `ENTRYPOINT ${JSON.stringify(splitWords(text.replace(/^exec\s+/, '')))}`;
       this.add(
         'shell-form-entrypoint',
         'warning',
         `ENTRYPOINT uses the shell form, so Docker ignores CMD (line ${cmd.instruction.line}) and any arguments given to \`docker run\`.`,
-        `ENTRYPOINT ${JSON.stringify(splitWords(entrypoint.shell.trim().replace(/^exec\s+/, '')))}`,
+        fix,
         this.file,
         entrypoint.instruction.line,
+        this.replaceInstruction(entrypoint.instruction, fix),
       );
     }
   }
 
-  private checkPackageManager(argv: Word[], reach: Reach): void {
+  /** The command a package manager's script runs (`npm start`: package.json's scripts.start), read from the build context. */
+  private async startCommand(argv: string[]): Promise<{ shell: string; exec: string[] | undefined } | undefined> {
+    const pm = basename(argv[0] ?? '');
+    const sub = argv[1];
+    let name: string | undefined;
+    if (pm === 'npm') name = sub === 'start' || sub === 'test' || sub === 't' ? (sub === 't' ? 'test' : sub) : ['run', 'run-script', 'rum', 'urn'].includes(sub ?? '') ? argv[2] : undefined;
+    else if (pm === 'yarn' || pm === 'pnpm') name = sub === 'run' ? argv[2] : sub;
+    if (name === undefined) return undefined;
+    const lookup = await this.context.find(posix.join(this.config.workdir, 'package.json'), this.config.copies, this.config.stageIndex);
+    if (!lookup || !('found' in lookup)) return undefined;
+    let scripts: unknown;
+    try {
+      scripts = (JSON.parse(lookup.found.text) as { scripts?: unknown }).scripts;
+    } catch {
+      return undefined;
+    }
+    let command = typeof scripts === 'object' && scripts !== null ? (scripts as Record<string, unknown>)[name] : undefined;
+    if (command === undefined && name === 'start') command = 'node server.js'; // npm's default start
+    if (typeof command !== 'string' || command.trim() === '') return undefined;
+    // npm runs the script with node_modules/.bin on PATH; without npm the path must be said.
+    const analysis = analyzeScript(command, { assumeShell: true });
+    const local = analysis.commands.some((c) => {
+      const program = commandWords(c.words)[0]?.text ?? '';
+      return !program.includes('/') && !/^(node|nodejs|bun|deno|exec|env|sh|bash)$/.test(program) && !/^[A-Z_]+=/.test(program) && /^[a-z]/.test(program) && !['cd', 'echo', 'export', 'set'].includes(program);
+    });
+    if (!reliesOnShell(command) && analysis.commands.length === 1) {
+      const words = splitWords(command);
+      if (local) words[0] = `node_modules/.bin/${words[0]}`;
+      return { shell: shellQuote(words), exec: words };
+    }
+    return { shell: local ? `PATH="$PWD/node_modules/.bin:$PATH"; ${command}` : command, exec: undefined };
+  }
+
+  private async checkPackageManager(argv: Word[], reach: Reach, site: CommandSite | undefined): Promise<void> {
     const first = argv[0] as Word;
     const command = argv.map((w) => w.text).join(' ');
     const pm = basename(first.text);
@@ -656,13 +955,34 @@ class DockerfileCheck {
           `it runs the app through \`sh -c\` and reports its own exit code instead of the app's`
         : `${pm} runs the app through \`sh -c\` as a grandchild, does not reliably pass SIGTERM on, and reports its own exit code instead of the app's`;
     const asWhat = reach === 'pid1' ? 'PID 1' : reach === 'none' ? 'the main process, under a shell that passes no signal on' : 'the main process';
+    let fix = `CMD ["node", "server.js"]   # the start script's own command, run directly${this.analysis.init ? '' : ' (with ENTRYPOINT ["usher", "--"])'}`;
+    let edit: Edit | undefined;
+    const start = await this.startCommand(argv.map((w) => w.text));
+    if (start && site) {
+      const direct = withExec(start.shell);
+      const span = commandSpan(site.command);
+      if (direct !== undefined && span) {
+        fix = `${direct}   # at ${site.script.file}:${site.command.line}: the start script of package.json, run directly`;
+        edit = scriptEdit({ text: site.script.text, file: site.script.file, firstLine: site.script.firstLine }, span.start, span.end, direct);
+      }
+    } else if (start) {
+      const instr = this.instructionAt(first.line);
+      const keyword = instr?.instruction.keyword ?? 'CMD';
+      const text = start.exec ? `${keyword} ${JSON.stringify(start.exec)}` : this.instructionFor(keyword, start.shell);
+      if (text !== undefined) {
+        fix = `${text}   # the start script of package.json, run directly`;
+        // Only the package manager's words are replaced when ENTRYPOINT and CMD share the line's instruction.
+        if (instr && (instr.exec ?? []).indexOf(first.text) <= 0) edit = this.replaceInstruction(instr.instruction, text);
+      }
+    }
     this.add(
       'package-manager-pid1',
       reach === 'pid1' || reach === 'child' ? 'error' : 'warning',
       `\`${command}\` makes ${pm} ${asWhat}: ${consequence}.`,
-      `CMD ["node", "server.js"]   # the start script's own command, run directly${this.analysis.init ? '' : ' (with ENTRYPOINT ["usher", "--"])'}`,
+      fix,
       first.file,
       first.line,
+      edit,
     );
   }
 
@@ -671,18 +991,19 @@ class DockerfileCheck {
     if (this.analysis.init || !pid1 || pid1.kind === 'app') return;
     const what =
       pid1.kind === 'shell'
-        ? `a shell (${pid1.label}) that starts the app as its child`
+        ? `a shell (${pid1.label}) that starts the app as its child: an init would pass the stop signal on to the whole process group, the app included, and reap orphans`
         : pid1.kind === 'package-manager'
-          ? `${pid1.label}, which starts a shell and the app as children`
-          : `${pid1.label}, which starts child processes`;
+          ? `${pid1.label}, which starts a shell and the app as children: an init would pass the stop signal on to the whole process group, the app included, and reap what they leave`
+          : `${pid1.label}: ${pid1.why ?? 'it starts child processes'}`;
+    const { fix, edit } = this.initFix();
     this.add(
       'no-init',
       'warning',
-      `No init: PID 1 is ${what}. Nothing forwards the stop signal to the whole tree or reaps orphaned children ` +
-        `(\`docker run --init\` would, but cannot be seen here, and Kubernetes has no such flag).`,
-      `ENTRYPOINT ["usher", "--"]   # or ["tini", "-g", "--"], ["dumb-init", "--"]`,
+      `No init: PID 1 is ${what} (\`docker run --init\` would add one, but cannot be seen here, and Kubernetes has no such flag).`,
+      `${fix.replace(/ {3}#.*$/, '')}   # or ["tini", "-g", "--"], ["dumb-init", "--"]`,
       this.file,
       this.imageCommandLine,
+      edit,
     );
   }
 
@@ -693,7 +1014,7 @@ class DockerfileCheck {
     const line = stopSignal?.line ?? app?.line ?? this.imageCommandLine;
     const rewritten = signal !== this.stopSignal ? ` (SIG${this.stopSignal}, rewritten by ${this.analysis.init?.name})` : '';
     if (signal === 'KILL') {
-      this.add('stopsignal-mismatch', 'warning', 'STOPSIGNAL SIGKILL leaves no chance for a graceful shutdown.', 'STOPSIGNAL SIGTERM', this.file, line);
+      this.add('stopsignal-mismatch', 'warning', 'STOPSIGNAL SIGKILL leaves no chance for a graceful shutdown.', 'STOPSIGNAL SIGTERM', this.file, line, this.stopSignalEdit('TERM'));
       return;
     }
     if (!app || this.analysis.stopSignalReported) return;
@@ -707,6 +1028,7 @@ class DockerfileCheck {
         `STOPSIGNAL SIG${server.graceful}`,
         this.file,
         line,
+        rewritten ? undefined : this.stopSignalEdit(server.graceful),
       );
       return;
     }
@@ -723,14 +1045,7 @@ class DockerfileCheck {
       return;
     }
     if (/^(node|nodejs|bun)$/.test(program) && signal === 'USR1') {
-      this.add(
-        'stopsignal-mismatch',
-        'warning',
-        'Node.js uses SIGUSR1 to start its debugger, not to stop: the app keeps running and is SIGKILLed at the deadline.',
-        'STOPSIGNAL SIGTERM',
-        this.file,
-        line,
-      );
+      this.add('stopsignal-mismatch', 'warning', 'Node.js uses SIGUSR1 to start its debugger, not to stop: the app keeps running and is SIGKILLed at the deadline.', 'STOPSIGNAL SIGTERM', this.file, line, this.stopSignalEdit('TERM'));
       return;
     }
     if (stopSignal && NON_TERMINATING.has(signal) && !server) {
@@ -741,6 +1056,7 @@ class DockerfileCheck {
         'STOPSIGNAL SIGTERM',
         this.file,
         line,
+        this.stopSignalEdit('TERM'),
       );
     }
   }
@@ -762,25 +1078,64 @@ class DockerfileCheck {
     );
   }
 
-  private async findScript(command: string, relativeOnly = false): Promise<FoundFile | undefined> {
+  /** PID 1 is an interpreter: whether the app handles the stop signal, no file says; a run does. */
+  private noteInterpreter(): void {
+    const found = this.analysis.interpreter;
+    if (!found || this.analysis.init || this.stopSignal === 'KILL') return;
+    this.add(
+      'signal-handler-unknown',
+      'info',
+      `PID 1 is \`${found.command}\`, an interpreter running an app: whether the app handles SIG${this.stopSignal} no file shows, and as PID 1 ` +
+        'a signal without a handler is dropped by the kernel (the container is then SIGKILLed at the deadline). A run of the image tells.',
+      `usher doctor --image IMAGE   # after docker build -t IMAGE; or ENTRYPOINT ["usher", "--"], which makes the app stop on SIG${this.stopSignal} even without a handler`,
+      found.file,
+      found.line,
+    );
+  }
+
+  /** Says that a script the command runs could not be read, why, and how to let the doctor read it. */
+  private cannotRead(word: Word, lookup: Lookup, signal: string): void {
+    if (this.unreadable.has(word.text)) return;
+    this.unreadable.add(word.text);
+    const reason =
+      lookup && 'missing' in lookup
+        ? lookup.missing
+        : `no COPY or ADD puts it there from the build context (${this.context.shown}): it comes from the base image (${this.config.rootImage}) or a RUN, or the build context is another directory`;
+    const hint = lookup && 'missing' in lookup ? lookup.hint : undefined;
+    const contextFix = `usher doctor --dockerfile ${this.file} --context DIR   # DIR: the build context, as in docker build -f ${this.file} DIR`;
+    const imageFix = 'usher doctor --image IMAGE   # runs the built image and watches what the script does on stop';
+    this.add(
+      'script-not-read',
+      'info',
+      `\`${word.text}\` (started at ${word.file}:${word.line}) could not be read: ${reason}. What it does with SIG${signal} is not judged; the rest is.`,
+      hint === 'context' ? contextFix : hint === 'image' ? imageFix : `${contextFix}; or, if it comes from the base image: ${imageFix}`,
+      word.file,
+      word.line,
+    );
+  }
+
+  private async findScript(command: string, relativeOnly = false): Promise<Lookup> {
     if (command.includes('$')) return undefined;
     const candidates = command.includes('/') || relativeOnly
       ? [posix.resolve(this.config.workdir, command)]
       : (this.config.env.get('PATH') ?? DEFAULT_PATH).split(':').filter(Boolean).map((d) => posix.join(d, command));
+    let missing: Lookup;
     for (const target of candidates) {
-      const found = await this.context.find(target, this.config.copies);
-      if (found) return found;
+      const lookup = await this.context.find(target, this.config.copies, this.config.stageIndex);
+      if (lookup && 'found' in lookup) return lookup;
+      missing ??= lookup;
     }
-    return undefined;
+    return missing;
   }
 }
 
 /**
  * Checks a Dockerfile for what keeps a container from stopping gracefully.
- * Scripts COPYed from the build context (the Dockerfile's directory) are read
- * too. Throws when the file cannot be read or is not a Dockerfile.
+ * Scripts COPYed from the build context (the Dockerfile's directory, or
+ * `options.context`) are read too, also through earlier stages. Throws when
+ * the file cannot be read or is not a Dockerfile.
  */
-export async function checkDockerfile(path: string): Promise<Finding[]> {
+export async function checkDockerfile(path: string, options: DockerfileOptions = {}): Promise<Finding[]> {
   const text = await readInput(path, 'Dockerfile');
   let parsed;
   try {
@@ -793,11 +1148,28 @@ export async function checkDockerfile(path: string): Promise<Finding[]> {
   if (stages.length === 0) {
     throw new Error(`${path} is not a Dockerfile: it has no FROM instruction`);
   }
-  const config = configOf(stages, stages.length - 1, parsed.escape, globalArgs);
+  if (options.context !== undefined) {
+    const info = await stat(options.context).catch(() => undefined);
+    if (!info?.isDirectory()) throw new Error(`the build context ${options.context} given to --context is not a directory`);
+  }
+  const configs = new Map<number, ImageConfig>();
+  const configAt = (index: number): ImageConfig => {
+    let config = configs.get(index);
+    if (!config) configs.set(index, (config = configOf(stages, index, parsed.escape, globalArgs)));
+    return config;
+  };
+  const stageCopies: StageCopies = (ref, before) => {
+    const byIndex = /^\d+$/.test(ref) ? Number(ref) : -1;
+    const index = byIndex >= 0 ? byIndex : stages.findIndex((s) => s.name === ref.toLowerCase());
+    if (index < 0 || index >= before) return undefined;
+    return { copies: configAt(index).copies, index, name: stages[index]?.name ?? String(index) };
+  };
+  const config = configAt(stages.length - 1);
   const stopSignal = config.stopSignal?.signal ?? baseImageStopSignal(config.rootImage) ?? 'TERM';
-  const dir = resolve(dirname(path));
-  const context = new BuildContext(dir, dirname(path), path);
-  const check = new DockerfileCheck(path, config, context, stopSignal);
+  const contextDir = options.context ?? dirname(path);
+  const context = new BuildContext(resolve(contextDir), contextDir, path, stageCopies);
+  const lineCount = text.replace(/\n$/, '').split('\n').length;
+  const check = new DockerfileCheck(path, lineCount, config, context, stopSignal);
   const { findings } = await check.run();
   return findings.sort((a, b) => (a.file === b.file ? (a.line ?? 0) - (b.line ?? 0) : a.file === path ? -1 : b.file === path ? 1 : 0));
 }

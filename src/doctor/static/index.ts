@@ -2,9 +2,12 @@
 // is loaded when first used (the manifest check brings the YAML parser).
 import type { Finding } from '../types.js';
 
-/** Findings for a Dockerfile and the scripts it COPYs from its build context. Throws when it cannot check. */
-export async function checkDockerfile(path: string): Promise<Finding[]> {
-  return (await import('./dockerfile.js')).checkDockerfile(path);
+/**
+ * Findings for a Dockerfile and the scripts it COPYs from its build context
+ * (the Dockerfile's directory unless `context` says). Throws when it cannot check.
+ */
+export async function checkDockerfile(path: string, options: { context?: string } = {}): Promise<Finding[]> {
+  return (await import('./dockerfile.js')).checkDockerfile(path, options);
 }
 
 /** Findings for a Kubernetes manifest (several documents allowed). Throws when it cannot check. */

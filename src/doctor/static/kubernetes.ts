@@ -7,10 +7,11 @@
 // before that. Each inner budget must end before the outer one, or the outer
 // SIGKILL comes first. Read from the manifest alone: nothing is applied.
 import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Node, type YAMLMap } from 'yaml';
-import type { Finding, Severity } from '../types.js';
+import type { Edit, Finding, Severity } from '../types.js';
 import { readInput } from './read-input.js';
-import { readInit, packageManager, parseDurationMs } from './programs.js';
-import { analyzeScript, isShellName, basename, handledSignals, shellExecsLastCommand } from './shell-script.js';
+import { readInit, packageManager, parseDurationMs, imageShell, isInterpreter } from './programs.js';
+import { analyzeScript, isKeepAlive, isShellName, basename, handledSignals, shellExecsLastCommand, type ShellFlavour } from './shell-script.js';
+import { withExec } from './edits.js';
 
 const DEFAULT_GRACE_SECONDS = 30;
 
@@ -32,17 +33,54 @@ interface Located {
   node: Node | null;
   /** Line of the key (`terminationGracePeriodSeconds:`), or of the value for sequence items. */
   line: number;
+  /** Offset of the key in the file, when there is one. */
+  keyOffset?: number;
 }
 
+type Add = (id: string, severity: Severity, message: string, fix: string, line: number, edit?: Edit) => void;
+
 class Manifest {
+  private readonly textLines: string[];
+
   constructor(
     private readonly lines: LineCounter,
     readonly file: string,
-  ) {}
+    text: string,
+  ) {
+    this.textLines = text.split('\n');
+  }
+
+  /**
+   * `key: VALUE` written again in place (block style, the key first on its
+   * line): an edit of the lines from the key to the end of its value.
+   */
+  replaceEntry(at: Located | undefined, key: string, value: string): Edit | undefined {
+    if (!at || at.keyOffset === undefined) return undefined;
+    const { line, col } = this.lines.linePos(at.keyOffset);
+    const prefix = (this.textLines[line - 1] ?? '').slice(0, col - 1);
+    if (!/^[\s-]*$/.test(prefix)) return undefined;
+    const endLine = Math.max(line, this.endLineOf(at.node));
+    return { file: this.file, line, endLine, text: `${prefix}${key}: ${value}` };
+  }
+
+  /** `key: VALUE` inserted before another entry of the same mapping. */
+  insertBefore(at: Located | undefined, key: string, value: string): Edit | undefined {
+    if (!at || at.keyOffset === undefined) return undefined;
+    const { line, col } = this.lines.linePos(at.keyOffset);
+    const prefix = (this.textLines[line - 1] ?? '').slice(0, col - 1);
+    if (!/^\s*$/.test(prefix)) return undefined;
+    return { file: this.file, line, endLine: line - 1, text: `${prefix}${key}: ${value}` };
+  }
 
   lineOf(node: Node | null | undefined): number {
     const offset = node?.range?.[0];
     return offset === undefined ? 0 : this.lines.linePos(offset).line;
+  }
+
+  /** The line where a node's value ends. */
+  endLineOf(node: Node | null | undefined): number {
+    const offset = node?.range?.[1];
+    return offset === undefined ? 0 : this.lines.linePos(Math.max(0, offset - 1)).line;
   }
 
   get(map: unknown, key: string): Located | undefined {
@@ -50,7 +88,8 @@ class Manifest {
     for (const pair of (map as YAMLMap).items) {
       const k = pair.key;
       if (isScalar(k) && k.value === key) {
-        return { node: (pair.value as Node | null) ?? null, line: this.lineOf(k as Node) };
+        const keyOffset = (k as Node).range?.[0];
+        return { node: (pair.value as Node | null) ?? null, line: this.lineOf(k as Node), ...(keyOffset === undefined ? {} : { keyOffset }) };
       }
     }
     return undefined;
@@ -95,7 +134,7 @@ function sleepSeconds(words: readonly string[]): number | undefined {
 }
 
 interface PreStop {
-  /** Known seconds the hook takes (its sleeps). */
+  /** Known seconds the hook takes (its sleeps outside loops). */
   seconds: number;
   /** Whether the hook does more than sleep (or is an HTTP call): its length is unknown. */
   unknown: string | undefined;
@@ -118,18 +157,26 @@ function readPreStop(m: Manifest, container: unknown): PreStop | undefined {
   const direct = sleepSeconds(command);
   if (direct !== undefined) return { seconds: direct, unknown: undefined, line };
   const c = command.indexOf('-c');
+  const quoted = `\`${command.map((w, k) => (k === c + 1 ? JSON.stringify(w) : w)).join(' ')}\``;
   if (isShellName(command[0] ?? '') && c > 0 && command[c + 1] !== undefined) {
     let seconds = 0;
-    const others: string[] = [];
+    let others = false;
+    let loop = false;
     for (const cmd of analyzeScript(command[c + 1] as string, { assumeShell: true }).commands) {
-      const words = cmd.words.map((w) => w.text);
-      const s = sleepSeconds(words);
-      if (s !== undefined) seconds += s;
-      else others.push(words.join(' '));
+      const s = sleepSeconds(cmd.words.map((w) => w.text));
+      // A sleep in a loop waits for something (`while killall -0 nginx; do sleep 1; done`): not a fixed length.
+      if (cmd.loop) loop = true;
+      else if (s !== undefined) seconds += s;
+      else others = true;
     }
-    return { seconds, unknown: others.length > 0 ? `\`${others.join('; ')}\`, whose length the manifest does not say` : undefined, line };
+    const unknown = loop
+      ? `${quoted}, which waits in a loop until what it waits for is done (the app stopping, a drain) rather than for a fixed time`
+      : others
+        ? `${quoted}, whose length the manifest does not say`
+        : undefined;
+    return { seconds, unknown, line };
   }
-  return { seconds: 0, unknown: `\`${command.join(' ')}\`, whose length the manifest does not say`, line };
+  return { seconds: 0, unknown: `${quoted}, whose length the manifest does not say`, line };
 }
 
 interface EnvEntry {
@@ -157,8 +204,8 @@ function seconds(ms: number): string {
 function checkContainer(
   m: Manifest,
   container: unknown,
-  pod: { grace: number; graceLine: number | undefined; kind: string; name: string },
-  add: (id: string, severity: Severity, message: string, fix: string, line: number) => void,
+  pod: { grace: number; graceLine: number | undefined; graceAt: Located | undefined; containersAt: Located | undefined; kind: string; name: string },
+  add: Add,
 ): void {
   const containerLine = m.lineOf(container as Node);
   const cname = m.string(container, 'name') ?? '?';
@@ -229,6 +276,11 @@ function checkContainer(
         (innerMs === undefined ? 'before the app has had any time to stop.' : 'before the shutdown the inner budgets allow has ended.'),
       fitGrace !== undefined ? `terminationGracePeriodSeconds: ${fitGrace}   # or shorten ${parts.length > 1 ? 'the parts' : 'it'}` : 'replace the endless preStop sleep with a bounded one',
       line,
+      fitGrace === undefined
+        ? undefined
+        : pod.graceAt
+          ? m.replaceEntry(pod.graceAt, 'terminationGracePeriodSeconds', String(fitGrace))
+          : m.insertBefore(pod.containersAt, 'terminationGracePeriodSeconds', String(fitGrace)),
     );
   }
 
@@ -260,7 +312,15 @@ function checkContainer(
 
   // What runs as PID 1, when the manifest says so.
   if (command.length > 0 && commandAt) {
-    checkCommand(argv, commandAt.line, where, add);
+    const image = m.string(container, 'image');
+    // The script of `sh -c` is rewritten where it is written: in command, or in args.
+    const rewrite = (index: number, text: string): Edit | undefined => {
+      const inCommand = index < command.length;
+      const list = inCommand ? [...command] : [...args];
+      list[inCommand ? index : index - command.length] = text;
+      return m.replaceEntry(inCommand ? commandAt : argsAt, inCommand ? 'command' : 'args', JSON.stringify(list));
+    };
+    checkCommand(argv, commandAt.line, where, image, rewrite, add);
   }
 }
 
@@ -268,7 +328,9 @@ function checkCommand(
   argv: string[],
   line: number,
   where: string,
-  add: (id: string, severity: Severity, message: string, fix: string, line: number) => void,
+  image: string | undefined,
+  rewrite: (index: number, text: string) => Edit | undefined,
+  add: Add,
 ): void {
   let k = 0;
   while (basename(argv[k] ?? '') === 'exec' || basename(argv[k] ?? '') === 'env') k++;
@@ -292,6 +354,7 @@ function checkCommand(
     }
     rest = rest.slice(init.commandStart); // tini without -g: its child is the one signalled
   }
+  const offset = argv.length - rest.length;
   const pid1 = init ? `the only process ${init.name} signals` : 'PID 1';
   if (packageManager(rest)) {
     add(
@@ -304,6 +367,17 @@ function checkCommand(
     return;
   }
   const shell = rest[0];
+  if (shell && !init && isInterpreter(shell)) {
+    add(
+      'signal-handler-unknown',
+      'info',
+      `${where}: PID 1 is \`${rest.join(' ')}\`, an interpreter running an app: whether the app handles SIGTERM no file shows, and as PID 1 ` +
+        'a signal without a handler is dropped by the kernel (the pod is then SIGKILLed at the end of the grace period). A run of the image tells.',
+      'usher doctor --image IMAGE   # runs the image and stops it; or command: ["usher", "--", ...], which makes the app stop on SIGTERM even without a handler',
+      line,
+    );
+    return;
+  }
   if (!shell || !isShellName(shell)) return;
   const c = rest.findIndex((w, i) => i > 0 && /^-[a-z]*c[a-z]*$/.test(w));
   const script = c > 0 ? rest[c + 1] : undefined;
@@ -313,17 +387,36 @@ function checkCommand(
   if (!main || analysis.execs) return;
   if (handledSignals(analysis.traps).has('TERM') && main.end === '&' && analysis.waits) return; // traps and waits: handles it
   const name = basename(shell);
-  const flavour = name === 'bash' ? 'bash' : name === 'ash' || name === 'busybox' ? 'busybox' : 'dash';
+  // /bin/sh is dash on Debian-based images, BusyBox ash on Alpine: from the image's name when it says.
+  const flavour: ShellFlavour | undefined =
+    name === 'bash' ? 'bash' : name === 'ash' || name === 'busybox' ? 'busybox' : name === 'dash' ? 'dash' : image !== undefined ? imageShell(image) : undefined;
   // bash (5.1+) and BusyBox ash exec the last command of `-c` themselves; dash never does.
-  const execsLast = shellExecsLastCommand(analysis, flavour);
+  const execsLast = flavour !== undefined && shellExecsLastCommand(analysis, flavour);
   const mainText = analysis.pipeline.map((p) => p.words.map((w) => w.raw).join(' ')).join(' | ');
-  const at = script.lastIndexOf((main.words[0] as { raw: string }).raw);
-  const fixed = analysis.pipeline.length === 1 && main.end !== '&' ? `${script.slice(0, at)}exec ${script.slice(at)}` : undefined;
+  // A keep-alive (tail -f, sleep infinity) has no SIGTERM handler: exec'd as PID 1 it ignores
+  // SIGTERM too; a trap that exits, around a wait the trap can interrupt, stops at once.
+  const keepAlive = isKeepAlive(main) && analysis.pipeline.length === 1;
+  const fixed = keepAlive ? `trap 'exit 0' TERM; ${main.words.map((w) => w.raw).join(' ')} & wait` : withExec(script);
+  const edit = fixed !== undefined ? rewrite(offset + c + 1, fixed) : undefined;
   const fix =
-    fixed !== undefined && analysis.commands.at(-1) === main
+    fixed !== undefined
       ? `command: ${JSON.stringify([...rest.slice(0, c + 1), fixed])}`
       : `command: ["usher", "--", ${JSON.stringify(shell)}, "-c", ...]   # usher signals the whole process group`;
   const shellCall = `${rest.slice(0, c + 1).join(' ')} "${script}"`;
+  if (flavour === undefined && shellExecsLastCommand(analysis, 'busybox')) {
+    add(
+      'shell-pid1',
+      'warning',
+      `${where}: \`${shellCall}\` runs \`${mainText}\` without exec, and what that does depends on the image's /bin/sh, which the manifest ` +
+        `does not show${image ? ` (image ${image})` : ''}: dash (Debian, Ubuntu and the images built on them) keeps the shell as ${pid1} and runs the app as its child, ` +
+        'so SIGTERM never reaches it and the pod is SIGKILLed at the end of the grace period; BusyBox (Alpine) and bash replace the shell with a last simple command' +
+        (keepAlive ? `, which then is PID 1: \`${mainText}\` has no SIGTERM handler, so it ignores SIGTERM as well. A trap that exits does not depend on the shell.` : '. Say exec to not depend on it.'),
+      fix,
+      line,
+      edit,
+    );
+    return;
+  }
   if (execsLast) {
     add(
       'shell-pid1',
@@ -332,6 +425,7 @@ function checkCommand(
         '(bash 5.1 and later, BusyBox ash), older bash does not, and a SIGTERM before it is lost. Say exec to not depend on it.',
       fix,
       line,
+      edit,
     );
     return;
   }
@@ -339,10 +433,11 @@ function checkCommand(
     'shell-pid1',
     'error',
     `${where}: \`${shellCall}\` makes the shell ${pid1}, running \`${mainText}\` as its child` +
-      `${name === 'sh' ? ' (with Debian\'s sh, dash, which does not exec the last command of -c)' : ''}: ` +
+      `${flavour === 'dash' && name !== 'dash' ? ` (the image's sh${image ? `, ${image},` : ''} is dash, which does not exec the last command of -c)` : ''}: ` +
       'the shell does not pass SIGTERM on, so the app is SIGKILLed at the end of the grace period.',
     fix,
     line,
+    edit,
   );
 }
 
@@ -356,12 +451,13 @@ export async function checkKubernetes(path: string): Promise<Finding[]> {
   const lines = new LineCounter();
   const documents = parseAllDocuments(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: false });
   if (!Array.isArray(documents)) throw new Error(`${path} is not a Kubernetes manifest: it is empty`);
-  const m = new Manifest(lines, path);
+  const m = new Manifest(lines, path, text);
   const findings: Finding[] = [];
   let objects = 0;
 
   const visit = (object: Node | null, docIndex: number): void => {
-    if (object === null) return;
+    // An empty document (`---` twice, a trailing `---`, only comments): kubectl skips it.
+    if (object === null || (isScalar(object) && object.value === null)) return;
     const at = m.lineOf(object);
     if (!isMap(object)) throw new Error(`${path}:${at}: document ${docIndex + 1} is not a Kubernetes object (a mapping with apiVersion and kind)`);
     const kind = m.string(object, 'kind');
@@ -383,13 +479,15 @@ export async function checkKubernetes(path: string): Promise<Finding[]> {
     const pod = {
       grace: graceAt && Number.isFinite(graceValue) ? graceValue : DEFAULT_GRACE_SECONDS,
       graceLine: graceAt && Number.isFinite(graceValue) ? graceAt.line : undefined,
+      graceAt: graceAt && Number.isFinite(graceValue) ? graceAt : undefined,
+      containersAt: m.get(spec.node, 'containers'),
       kind,
       name,
     };
     const containers = m.get(spec.node, 'containers')?.node;
     if (!isSeq(containers)) return;
     for (const container of containers.items) {
-      checkContainer(m, container, pod, (id, severity, message, fix, line) => findings.push({ id, severity, message, fix, file: path, line }));
+      checkContainer(m, container, pod, (id, severity, message, fix, line, edit) => findings.push({ id, severity, message, fix, file: path, line, ...(edit ? { edit } : {}) }));
     }
   };
 

@@ -1,7 +1,7 @@
 // What the static checks know about the programs a container may start:
 // inits (and how they forward signals), exec-style wrappers, package managers,
 // and servers with their own idea of a graceful stop signal.
-import { basename } from './shell-script.js';
+import { basename, type ShellFlavour } from './shell-script.js';
 
 export interface InitInfo {
   name: string;
@@ -247,9 +247,64 @@ export function baseImageStopSignal(image: string): string | undefined {
 /** Signals whose default action is not to terminate: a process without a handler keeps running. */
 export const NON_TERMINATING = new Set(['CHLD', 'CONT', 'URG', 'WINCH', 'STOP', 'TSTP', 'TTIN', 'TTOU']);
 
-/** Programs that start children of their own and leave reaping to PID 1. */
-export function spawnsChildren(argv: readonly string[]): string | undefined {
+/**
+ * Programs that start children of their own and, as PID 1, leave zombies:
+ * what an init would add for them. Not here: servers that reap every child
+ * themselves with waitpid(-1) (sshd, nginx's and Apache's masters,
+ * PostgreSQL's postmaster) and process managers (supervisord, s6, runit),
+ * which are inits of their own.
+ */
+export function spawnsChildren(argv: readonly string[]): { name: string; why: string } | undefined {
   const b = basename(argv[0] ?? '');
-  if (/^(chrom(e|ium)(-browser)?|google-chrome(-stable)?|xvfb-run|cron|crond|sshd|jenkins)$/.test(b)) return b;
+  if (/^(chrom(e|ium)(-browser)?|google-chrome(-stable)?|headless_shell)$/.test(b)) {
+    return { name: b, why: 'Chrome starts renderer and helper processes, and the orphans among them are left as zombies that Chrome, as PID 1, never reaps' };
+  }
+  if (b === 'cron' || b === 'crond') {
+    return { name: b, why: 'cron runs every job as a child process: an init passes the stop signal on to the whole group, running jobs included, and reaps what the jobs leave behind' };
+  }
+  if (b === 'xvfb-run') return { name: b, why: 'xvfb-run is a shell script that starts Xvfb and the command as children and passes no signal on to them' };
+  if (b === 'jenkins' || b === 'jenkins.sh') return { name: b, why: 'Jenkins runs builds as child processes; what a build leaves behind is re-parented to PID 1, which the JVM never reaps' };
   return undefined;
+}
+
+/** Official images whose default variant is built on Debian or Ubuntu (so /bin/sh is dash). */
+const DEBIAN_IMAGES = new Set([
+  'debian', 'ubuntu', 'node', 'python', 'ruby', 'golang', 'php', 'perl', 'rust', 'openjdk', 'eclipse-temurin', 'maven',
+  'gradle', 'nginx', 'httpd', 'postgres', 'redis', 'mariadb', 'mongo', 'rabbitmq', 'memcached', 'wordpress', 'ghost',
+  'tomcat', 'elixir', 'erlang', 'haskell', 'julia', 'r-base', 'buildpack-deps', 'pypy', 'swift', 'haproxy', 'drupal',
+]);
+/** Official images built on Oracle Linux or Amazon Linux (/bin/sh is bash). */
+const RED_HAT_IMAGES = new Set(['mysql', 'amazoncorretto', 'oraclelinux', 'amazonlinux', 'fedora', 'centos', 'rockylinux', 'almalinux']);
+
+/**
+ * What /bin/sh is in an image, from its name: BusyBox ash (Alpine,
+ * BusyBox), bash (the Red Hat family), dash (Debian, Ubuntu and the official
+ * images built on them); undefined when the name does not say.
+ */
+export function imageShell(image: string): ShellFlavour | undefined {
+  const ref = image.trim().toLowerCase();
+  if (ref === '' || ref.includes('$')) return undefined;
+  if (/alpine|busybox/.test(ref)) return 'busybox';
+  if (/(^|\/)(ubi\d*|ubi-\w+|centos|fedora|rhel\w*|rockylinux|almalinux|amazonlinux|oraclelinux)(:|@|$|\/|-)/.test(ref)) return 'bash';
+  const at = ref.split('@')[0] as string;
+  const colon = at.lastIndexOf(':');
+  const name = colon > at.lastIndexOf('/') ? at.slice(0, colon) : at;
+  const tag = colon > at.lastIndexOf('/') ? at.slice(colon + 1) : '';
+  if (/(bookworm|bullseye|buster|trixie|jammy|noble|focal|slim)/.test(tag)) return 'dash';
+  if (name.startsWith('mcr.microsoft.com/dotnet/')) return 'dash';
+  const official = /^(docker\.io\/)?(library\/)?([a-z0-9._-]+)$/.exec(name)?.[3];
+  if (official === undefined) return undefined;
+  if (DEBIAN_IMAGES.has(official)) return 'dash';
+  if (RED_HAT_IMAGES.has(official)) return 'bash';
+  return undefined;
+}
+
+/** Interpreters: as PID 1 they run an app whose handling of the stop signal no file shows. */
+export function isInterpreter(program: string): boolean {
+  return /^(node|nodejs|bun|deno|python[\d.]*|pypy3?|ruby|java|php[\d.]*|perl|dotnet|elixir|erl|Rscript|julia)$/.test(basename(program));
+}
+
+/** Programs that install no handler for the stop signal: as PID 1 the kernel drops it. */
+export function handlesNoSignal(program: string): boolean {
+  return /^(tail|sleep|cat)$/.test(basename(program));
 }

@@ -10,6 +10,10 @@ export interface ScriptWord {
   text: string;
   /** The word exactly as written (quotes included). */
   raw: string;
+  /** Offset of the word's first character in the analysed text. */
+  offset?: number;
+  /** Offset just past its last character. */
+  end?: number;
 }
 
 export interface ScriptCommand {
@@ -26,6 +30,12 @@ export interface ScriptCommand {
   piped: boolean;
   /** Nesting in if/case/loops/braces (0 at the top level). */
   depth: number;
+  /** The innermost function whose body holds it. */
+  functionName?: string;
+  /** Inside a while/until/for loop. */
+  loop: boolean;
+  /** Inside an if, case or loop (in the script or in its function body): it may not run. */
+  branch: boolean;
 }
 
 export interface Trap {
@@ -33,6 +43,8 @@ export interface Trap {
   signals: string[];
   action: 'handle' | 'ignore' | 'reset';
   line: number;
+  /** Offset just past the trap command's last word (where another signal can be added). */
+  end?: number;
 }
 
 export interface ScriptAnalysis {
@@ -54,6 +66,18 @@ export interface ScriptAnalysis {
   pipeline: ScriptCommand[];
   /** A top-level `wait` follows `main`. */
   waits: boolean;
+  /** The script's functions: name to the commands of its body. */
+  functions: Map<string, ScriptCommand[]>;
+  /** The function calls that lead to `main`, outermost first (`_main "$@"`). */
+  via: ScriptCommand[];
+  /**
+   * `main` runs in the foreground and never returns, so the keep-alive that
+   * follows it (`while true; do tail -f /dev/null & wait $!; done`) is never
+   * reached while it runs: the keep-alive command.
+   */
+  blockedKeeper: ScriptCommand | undefined;
+  /** `main` is a keep-alive (`tail -f /dev/null`, `sleep infinity`): the command that started the service before it, if any. */
+  startedBefore: ScriptCommand | undefined;
 }
 
 const SHELLS = new Set(['sh', 'bash', 'dash', 'ash', 'zsh', 'ksh', 'mksh', 'busybox']);
@@ -105,6 +129,7 @@ export function lexShell(text: string, firstLine = 1): RawCommand[] {
   let cmdLine = firstLine;
   const pendingHeredocs: { name: string; stripTabs: boolean }[] = [];
   let expectHeredocWord: { stripTabs: boolean } | undefined;
+  let k = 0;
 
   const endWord = () => {
     if (!inWord) return;
@@ -117,7 +142,7 @@ export function lexShell(text: string, firstLine = 1): RawCommand[] {
         if (hd[2]) pendingHeredocs.push({ name: (hd[2] as string).replace(/["'\\]/g, ''), stripTabs: hd[1] === '-' });
         else expectHeredocWord = { stripTabs: hd[1] === '-' };
       } else {
-        words.push({ text: text1, raw });
+        words.push({ text: text1, raw, offset: wordOffset, end: k });
       }
     }
     text1 = '';
@@ -130,14 +155,15 @@ export function lexShell(text: string, firstLine = 1): RawCommand[] {
     else if (end === '&' && out.length > 0) (out[out.length - 1] as RawCommand).end = '&';
     words = [];
   };
+  let wordOffset = 0;
   const startWordIfNeeded = () => {
     if (!inWord) {
       if (words.length === 0) cmdLine = line;
+      wordOffset = k;
       inWord = true;
     }
   };
 
-  let k = 0;
   const n = text.length;
   while (k < n) {
     const c = text[k] as string;
@@ -291,11 +317,12 @@ export function analyzeScript(text: string, options: { firstLine?: number; assum
   const isShell = interpreter === undefined ? options.assumeShell !== false : SHELLS.has(interpreter);
   const commands: ScriptCommand[] = [];
   const traps: Trap[] = [];
+  const functions = new Map<string, ScriptCommand[]>();
 
   // Block structure: function bodies, and whether the next command is a condition.
   const blocks: ('function' | 'group' | 'if' | 'loop' | 'case')[] = [];
-  let functionDepth = 0;
-  let awaitingFunctionBrace = false;
+  const functionNames: string[] = [];
+  let pendingFunction: string | undefined;
   let inCondition = false;
   let previousEnd = '\n';
 
@@ -309,22 +336,22 @@ export function analyzeScript(text: string, options: { firstLine?: number; assum
       const first = words[0];
       if (!first) break;
       const w = first.raw;
-      if (awaitingFunctionBrace && w === '{') {
-        awaitingFunctionBrace = false;
+      if (pendingFunction !== undefined && w === '{') {
         blocks.push('function');
-        functionDepth++;
+        functionNames.push(pendingFunction);
+        pendingFunction = undefined;
         words = words.slice(1);
         continue;
       }
       if (w === 'function' && words[1]) {
+        pendingFunction = words[1].raw.replace(/\(\)$/, '');
         words = words.slice(2);
         if (words[0]?.raw === '()') words = words.slice(1);
-        awaitingFunctionBrace = true;
         continue;
       }
       if (/^[A-Za-z_][\w.:-]*\(\)$/.test(w) || (words[1]?.raw === '()' && /^[A-Za-z_][\w.:-]*$/.test(w))) {
+        pendingFunction = w.replace(/\(\)$/, '');
         words = words.slice(w.endsWith('()') ? 1 : 2);
-        awaitingFunctionBrace = true;
         continue;
       }
       if (w === '{') {
@@ -334,7 +361,7 @@ export function analyzeScript(text: string, options: { firstLine?: number; assum
       }
       if (w === '}') {
         const b = blocks.pop();
-        if (b === 'function') functionDepth--;
+        if (b === 'function') functionNames.pop();
         words = words.slice(1);
         continue;
       }
@@ -373,36 +400,77 @@ export function analyzeScript(text: string, options: { firstLine?: number; assum
     }
     if (inCondition && words.length > 0) condition = true;
     if (words.length === 0) continue;
-    const cmd: ScriptCommand = { words, line: rc.line, end: rc.end, inFunction: functionDepth > 0, condition, piped, depth: blocks.length };
+    // Blocks inside the innermost function body (or the script) decide whether it surely runs.
+    const innermostFunction = blocks.lastIndexOf('function');
+    const local = blocks.slice(innermostFunction + 1);
+    const cmd: ScriptCommand = {
+      words,
+      line: rc.line,
+      end: rc.end,
+      inFunction: functionNames.length > 0,
+      condition,
+      piped,
+      depth: blocks.length,
+      loop: blocks.includes('loop'),
+      branch: local.some((b) => b === 'if' || b === 'loop' || b === 'case'),
+    };
+    const fn = functionNames.at(-1);
+    if (fn !== undefined) {
+      cmd.functionName = fn;
+      let body = functions.get(fn);
+      if (!body) functions.set(fn, (body = []));
+      body.push(cmd);
+    }
     commands.push(cmd);
     const run = commandWords(words);
     if (run[0]?.text === 'trap') traps.push(...parseTrap(run.slice(1), rc.line));
   }
 
-  // The command the script ends on.
-  let mainIndex = -1;
-  for (let k = commands.length - 1; k >= 0; k--) {
-    const c = commands[k] as ScriptCommand;
-    if (c.inFunction || c.condition) continue;
+  const flow = flowOf(commands, functions);
+  const name = (c: ScriptCommand): string | undefined => commandWords(c.words)[0]?.text;
+  const isReal = (c: ScriptCommand): boolean => {
     const run = commandWords(c.words);
-    const name = run[0]?.text;
-    if (name === undefined || BOOKKEEPING.has(name)) continue;
-    if (name === 'exec' && execTarget(run).length === 0) continue; // `exec >log 2>&1`: redirections only
-    mainIndex = k;
-    break;
+    const first = run[0]?.text;
+    if (first === undefined || BOOKKEEPING.has(first)) return false;
+    return first !== 'exec' || execTarget(run).length > 0; // `exec >log 2>&1`: redirections only
+  };
+  const lastReal = (before: number, accept: (c: ScriptCommand) => boolean = () => true): number => {
+    for (let k = before - 1; k >= 0; k--) if (isReal((flow[k] as FlowItem).command) && accept((flow[k] as FlowItem).command)) return k;
+    return -1;
+  };
+
+  // The command the script ends on, and the one it is in when the stop signal comes.
+  let mainIndex = lastReal(flow.length);
+  let blockedKeeper: ScriptCommand | undefined;
+  let startedBefore: ScriptCommand | undefined;
+  const last = flow[mainIndex]?.command;
+  if (last && name(last) !== 'exec' && isKeepAlive(last)) {
+    // A keep-alive after the service: was the service started in the
+    // background (or as a daemon), or does it hold the script in the foreground?
+    const prevIndex = lastReal(mainIndex, (c) => !isKeepAlive(c));
+    const prev = flow[prevIndex]?.command;
+    if (prev) {
+      const waitBetween = flow.slice(prevIndex + 1, mainIndex).some((i) => name(i.command) === 'wait');
+      const startedEarlier = flow
+        .slice(0, prevIndex)
+        .some((i) => isReal(i.command) && (i.command.end === '&' || foregroundOf(i.command.words) === 'daemon'));
+      if (prev.end === '&' && waitBetween) {
+        mainIndex = prevIndex; // `app & wait`: the wait holds the script
+      } else if (prev.end !== '&' && !startedEarlier && foregroundOf(prev.words) === 'foreground') {
+        blockedKeeper = last;
+        mainIndex = prevIndex;
+      } else {
+        startedBefore = prev;
+      }
+    }
   }
   let pipelineStart = mainIndex;
-  while (pipelineStart > 0 && (commands[pipelineStart] as ScriptCommand).piped) pipelineStart--;
-  const pipeline = mainIndex >= 0 ? commands.slice(pipelineStart, mainIndex + 1) : [];
-  const main = mainIndex >= 0 ? commands[mainIndex] : undefined;
+  while (pipelineStart > 0 && (flow[pipelineStart] as FlowItem).command.piped) pipelineStart--;
+  const pipeline = mainIndex >= 0 ? flow.slice(pipelineStart, mainIndex + 1).map((i) => i.command) : [];
+  const main = flow[mainIndex]?.command;
   const mainRun = main ? commandWords(main.words) : [];
   const execs = mainRun[0]?.text === 'exec';
-  let waits = false;
-  for (let k = mainIndex + 1; k < commands.length && mainIndex >= 0; k++) {
-    const c = commands[k] as ScriptCommand;
-    if (!c.inFunction && commandWords(c.words)[0]?.text === 'wait') waits = true;
-  }
-  // `app & wait`: a background main that the script waits for.
+  const waits = mainIndex >= 0 && flow.slice(mainIndex + 1).some((i) => name(i.command) === 'wait');
   return {
     interpreter,
     isShell,
@@ -414,7 +482,108 @@ export function analyzeScript(text: string, options: { firstLine?: number; assum
     background: main?.end === '&',
     pipeline,
     waits,
+    functions,
+    via: flow[mainIndex]?.via ?? [],
+    blockedKeeper,
+    startedBefore,
   };
+}
+
+interface FlowItem {
+  command: ScriptCommand;
+  /** The function calls it runs in, outermost first. */
+  via: ScriptCommand[];
+}
+
+const ALL_ARGS = /^"?\$(\{@\}|@|\*|\{\*\})"?$/;
+
+/**
+ * The commands in the order the script runs them: a function call is its
+ * body, run in the same shell with the call's words as "$@"; conditions are
+ * left out; an `exec` that surely runs ends the script.
+ */
+function flowOf(commands: ScriptCommand[], functions: Map<string, ScriptCommand[]>): FlowItem[] {
+  const out: FlowItem[] = [];
+  const walk = (list: ScriptCommand[], via: ScriptCommand[], args: ScriptWord[] | undefined, branch: boolean): boolean => {
+    for (const c of list) {
+      if (c.condition) continue;
+      const words = args ? c.words.flatMap((w) => (ALL_ARGS.test(w.raw) ? args : [w])) : c.words;
+      const cmd: ScriptCommand = words === c.words && !branch ? c : { ...c, words, branch: c.branch || branch };
+      const run = commandWords(cmd.words);
+      const fn = run[0]?.text;
+      const body = fn !== undefined ? functions.get(fn) : undefined;
+      const inForeground = cmd.end !== '&' && cmd.end !== '|' && !cmd.piped;
+      if (body && inForeground && via.length < 8 && !via.some((v) => commandWords(v.words)[0]?.text === fn)) {
+        if (walk(body, [...via, cmd], run.slice(1), cmd.branch)) return true;
+        continue;
+      }
+      out.push({ command: cmd, via });
+      if (fn === 'exec' && execTarget(run).length > 0 && !cmd.branch) return true;
+    }
+    return false;
+  };
+  walk(
+    commands.filter((c) => c.functionName === undefined),
+    [],
+    undefined,
+    false,
+  );
+  return out;
+}
+
+/**
+ * A command that only keeps the container alive: `tail -f /dev/null`,
+ * `sleep infinity`, a sleep in a loop.
+ */
+export function isKeepAlive(command: ScriptCommand): boolean {
+  let w = commandWords(command.words).map((x) => x.text);
+  if (w[0] === 'exec') w = w.slice(1);
+  const program = basename(w[0] ?? '');
+  if (program === 'tail') return w.some((a) => /^-[a-zA-Z0-9]*[fF]/.test(a) || a.startsWith('--follow'));
+  if (program === 'sleep') {
+    if (command.loop) return true;
+    return w.slice(1).some((a) => a === 'infinity' || a === 'inf' || /^\d+[hd]$/.test(a) || (/^\d+$/.test(a) && Number(a) >= 3600));
+  }
+  return false;
+}
+
+/** Programs run for a moment while a container starts: installs, waits, downloads. */
+const ONE_SHOT = new Set([
+  'apt-get', 'apt', 'apk', 'yum', 'dnf', 'microdnf', 'pip', 'pip3', 'composer', 'bundle', 'make', 'curl', 'wget', 'git',
+  'tar', 'unzip', 'gzip', 'find', 'grep', 'awk', 'openssl', 'ssh-keygen', 'useradd', 'adduser', 'groupadd', 'addgroup',
+  'usermod', 'id', 'nc', 'ping', 'update-ca-certificates', 'ldconfig', 'locale-gen', 'a2enmod', 'a2ensite', 'a2enconf',
+  'nginx-debug', 'dockerize', 'sync', 'date', 'env', 'whoami', 'hostname', 'ls', 'cat', 'chpasswd', 'htpasswd',
+]);
+
+/**
+ * Whether a command holds the script in the foreground while the service
+ * runs (`foreground`), returns once it has started a daemon (`daemon`), or
+ * cannot be told from the command line (`unknown`: its configuration decides,
+ * or it may well be a setup step).
+ */
+export function foregroundOf(words: readonly ScriptWord[]): 'foreground' | 'daemon' | 'unknown' {
+  let w = commandWords([...words]).map((x) => x.text);
+  while (w[0] === 'exec' || w[0] === 'nohup' || w[0] === 'command') w = w.slice(1);
+  const path = w[0] ?? '';
+  const program = basename(path);
+  const args = w.slice(1);
+  const has = (re: RegExp): boolean => args.some((a) => re.test(a));
+  if (path === '' || path.includes('$')) return 'unknown';
+  if (program === 'service' || program === 'rc-service' || program === 'systemctl' || path.startsWith('/etc/init.d/')) return 'daemon';
+  if ((/ctl$/.test(program) || /^pg_ctlcluster$/.test(program)) && has(/^(start|restart|graceful)$/)) return 'daemon';
+  if (has(/^--(daemon|daemonize|fork|detach|background)$/) && !has(/^(no|false|off)$/)) return 'daemon';
+  if (program === 'screen' || program === 'tmux' || program === 'start-stop-daemon' || program === 'daemon' || program === 'daemonize') return 'daemon';
+  if (/^(nginx|openresty)$/.test(program)) return args.some((a) => /daemon\s+off/.test(a)) ? 'foreground' : 'unknown';
+  if (/^(httpd|apache2|apachectl|apache2ctl)$/.test(program)) return has(/^(-DFOREGROUND|FOREGROUND|-X)$/) ? 'foreground' : 'daemon';
+  if (/^(sshd|dropbear)$/.test(program)) return has(/^-[a-zA-Z]*[DF]/) ? 'foreground' : 'daemon';
+  if (/^(cron|crond|atd)$/.test(program)) return has(/^-[a-zA-Z]*[fn]/) ? 'foreground' : 'daemon';
+  if (/^(rsyslogd|syslogd|syslog-ng)$/.test(program)) return has(/^-[a-zA-Z]*[nF]/) ? 'foreground' : 'daemon';
+  if (/^php-fpm[\d.]*$/.test(program)) return has(/^(-F|--nodaemonize)$/) ? 'foreground' : has(/^(-D|--daemonize)$/) ? 'daemon' : 'unknown';
+  if (program === 'supervisord') return has(/^(-n|--nodaemon)$/) ? 'foreground' : 'unknown';
+  if (program === 'redis-server') return args.join(' ').match(/--daemonize\s+yes/) ? 'daemon' : 'foreground';
+  if (ONE_SHOT.has(program) || /\.(sh|bash)$/.test(program) || /^wait-for/.test(program)) return 'unknown';
+  if (has(/^(migrate|install|collectstatic|db:\S+|setup|init|build|start)$/)) return 'unknown';
+  return 'foreground';
 }
 
 /** The command `exec` runs: options and redirections removed. */
@@ -433,6 +602,11 @@ function execTarget(run: ScriptWord[]): ScriptWord[] {
 }
 
 function parseTrap(args: ScriptWord[], line: number): Trap[] {
+  const end = args.at(-1)?.end;
+  return parseTrapOperands(args, line).map((t) => (end === undefined ? t : { ...t, end }));
+}
+
+function parseTrapOperands(args: ScriptWord[], line: number): Trap[] {
   let a = args;
   if (a[0]?.raw === '--') a = a.slice(1);
   if (a.length === 0 || a[0]?.raw === '-p' || a[0]?.raw === '-l') return [];

@@ -1,0 +1,4 @@
+#!/bin/sh
+php-fpm -D
+nginx
+exec tail -f /dev/null
