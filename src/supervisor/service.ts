@@ -19,7 +19,7 @@ import { Backoff } from './backoff.js';
 import { watchLiveness } from './liveness.js';
 import type { LogOutput, EventFields } from './log/log-output.js';
 import { PipeRelay } from './log/pipe-relay.js';
-import { LineWatch, describeProbe, type ProbeContext } from './probes/probe.js';
+import { LineWatch, describeProbe, lineStartFeeder, type ProbeContext } from './probes/probe.js';
 import { waitUntilReady } from './readiness.js';
 import { ControlError, type ServiceConfig, type ServiceState, type ServiceStatus } from './types.js';
 
@@ -175,27 +175,18 @@ export class Service {
     closeQuietly(out.write);
     closeQuietly(err.write);
     // One watch per log probe (ready and live may look for different lines);
-    // lines are decoded for them only when there is one.
+    // lines are decoded for them only while one of them is watching.
     const readyLines = new LineWatch(config.ready?.probe.kind === 'log' ? config.ready.probe.pattern : undefined);
     const liveLines = new LineWatch(config.live?.probe.kind === 'log' ? config.live.probe.pattern : undefined);
-    const watchLines = config.ready?.probe.kind === 'log' || config.live?.probe.kind === 'log';
-    const onLines = watchLines
-      ? (pieces: readonly { bytes: Buffer }[]) => {
-          for (const p of pieces) {
-            const text = p.bytes.toString('utf8');
-            readyLines.offer(text);
-            liveLines.offer(text);
-          }
-        }
-      : () => {};
+    const watches = [readyLines, liveLines];
     let finish!: () => void;
     const instance: Instance = {
       child,
       startedAt: Date.now(),
       probes: new AbortController(),
       relays: [
-        new PipeRelay(out.read, this.name, 'stdout', this.host.output, onLines),
-        new PipeRelay(err.read, this.name, 'stderr', this.host.output, onLines),
+        new PipeRelay(out.read, this.name, 'stdout', this.host.output, lineStartFeeder(watches)),
+        new PipeRelay(err.read, this.name, 'stderr', this.host.output, lineStartFeeder(watches)),
       ],
       done: new Promise((resolve) => (finish = resolve)),
       finish: () => finish(),
@@ -220,6 +211,8 @@ export class Service {
   async #awaitReady(instance: Instance, ctx: ProbeContext, liveCtx: ProbeContext): Promise<void> {
     const spec = this.config.ready!;
     const outcome = await waitUntilReady(spec, ctx, instance.probes.signal);
+    // Ready, failed or cancelled: the ready probe's lines are no longer looked at.
+    ctx.lines.done();
     if (outcome === 'cancelled' || this.#instance !== instance) return;
     if (outcome === 'ready') {
       this.#ready = true;

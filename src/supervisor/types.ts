@@ -15,9 +15,17 @@ export type Probe =
   /** The command exits 0 (a string command runs through /bin/sh -c). */
   | { kind: 'exec'; argv: string[] }
   /** A line of the service's stdout or stderr matches. */
-  | { kind: 'log'; pattern: RegExp }
+  | { kind: 'log'; pattern: LinePattern }
   /** The service is still running this long after it started. */
   | { kind: 'delay'; ms: number };
+
+/** A compiled `log:` pattern (probes/line-pattern.ts): matching takes time linear in the line. */
+export interface LinePattern {
+  /** As written in the file. */
+  readonly source: string;
+  /** True when the pattern matches somewhere in the line. */
+  test(line: string): boolean;
+}
 
 export interface ReadySpec {
   probe: Probe;

@@ -273,12 +273,45 @@ test('probes: a bad port, a URL that is not http, an invalid regular expression'
     [
       `usher.yaml:2:34: services.a.ready.tcp: 'host:99999' is not a port or host:port; expected a port number from 1 to 65535 or "host:port" such as "127.0.0.1:5432"`,
       `usher.yaml:2:64: services.a.live.http: 'ftp://x' is not an http URL; expected an http:// or https:// URL such as "http://127.0.0.1:8080/ready"`,
-      `usher.yaml:3:34: services.b.ready.log: invalid regular expression (/started (pid/: Unterminated group); expected a JavaScript regular expression`,
+      `usher.yaml:3:34: services.b.ready.log: invalid regular expression (missing closing ): \`started (pid\`); expected a regular expression in JavaScript syntax, without lookaround or backreferences`,
       `usher.yaml:3:65: services.b.live.tcp: 'db:' is not a port or host:port; expected a port number from 1 to 65535 or "host:port" such as "127.0.0.1:5432"`,
       `usher.yaml:4:35: services.c.ready.http: 'not a url' is not an http URL; expected an http:// or https:// URL such as "http://127.0.0.1:8080/ready"`,
       `usher.yaml:4:64: services.c.live.exec: is an empty list; expected a string (run through /bin/sh -c) or a non-empty list of strings (argv, no shell)`,
     ],
   );
+});
+
+test('log patterns: backreferences, lookaround and patterns too large to match in bounded time are refused where they are written', async (t) => {
+  const BACKTRACKING = 'is not supported: it needs a backtracking matcher, which a line the service prints can stall for minutes (usher matches inside PID 1); expected a pattern without backreferences or lookaround';
+  assert.deepEqual(
+    await problemsOf(
+      t,
+      yaml(
+        'services:',
+        '  a: { command: x, ready: { log: "(a+)\\\\1$" }, live: { log: "(?=ready)r" } }',
+        '  b: { command: x, ready: { log: "(?<w>\\\\w)\\\\k<w>" }, live: { log: "(?<!not )ready" } }',
+        '  c: { command: x, ready: { log: "[ab]{300}" }, live: { log: "[(?=]ok\\\\(?=" } }',
+      ),
+    ),
+    [
+      `usher.yaml:2:34: services.a.ready.log: the backreference \\1 ${BACKTRACKING}`,
+      `usher.yaml:2:61: services.a.live.log: the lookaround (?= ${BACKTRACKING}`,
+      `usher.yaml:3:34: services.b.ready.log: the backreference \\k<w> ${BACKTRACKING}`,
+      `usher.yaml:3:68: services.b.live.log: the lookaround (?<! ${BACKTRACKING}`,
+      `usher.yaml:4:34: services.c.ready.log: the pattern is too complex (it compiles to 302 steps; at most 200): each line costs its length times this; match a shorter part of the line, or use smaller repeat counts than {n}`,
+    ],
+  );
+});
+
+test('a log pattern that backtracks catastrophically in JavaScript is accepted: RE2 matches it in linear time', async (t) => {
+  const config = await load(t, yaml('services:', '  a: { command: x, ready: { log: "listening|(a+)+$" } }'));
+  const probe = config.services[0]?.ready?.probe;
+  assert.equal(probe?.kind, 'log');
+  if (probe?.kind !== 'log') return;
+  assert.equal(probe.pattern.source, 'listening|(a+)+$');
+  assert.equal(probe.pattern.test(`${'a'.repeat(40)}!`), false, 'the line that takes JavaScript minutes');
+  assert.equal(probe.pattern.test('server listening on :8080'), true);
+  assert.equal(probe.pattern.test('aaaa'), true);
 });
 
 test('a ready delay that the ready timeout cuts short can never pass', async (t) => {

@@ -2,6 +2,7 @@
 // filled in here), so the engine can be tested without the usher.yaml loader:
 //   node harness.js '<json>' [json|text]
 // A log probe's pattern is given as a string.
+import { compileLinePattern } from '../../src/supervisor/probes/line-pattern.js';
 import { runSupervisor } from '../../src/supervisor/run-supervisor.js';
 import type { ServiceConfig, SupervisorConfig } from '../../src/supervisor/types.js';
 import { defaultService } from './default-service.js';
@@ -10,7 +11,7 @@ type Partial_ = Partial<Omit<ServiceConfig, 'ready' | 'live'>> & { name: string;
 
 const input = JSON.parse(process.argv[2] ?? '{}') as { graceMs?: number; format?: 'yaml' | 'procfile'; services: Partial_[] };
 const fixProbe = (spec: any) =>
-  spec && spec.probe.kind === 'log' ? { ...spec, probe: { kind: 'log', pattern: new RegExp(spec.probe.pattern) } } : spec;
+  spec && spec.probe.kind === 'log' ? { ...spec, probe: { kind: 'log', pattern: compileLinePattern(spec.probe.pattern) } } : spec;
 
 const config: SupervisorConfig = {
   file: '/harness.json',

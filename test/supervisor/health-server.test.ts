@@ -4,8 +4,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import { connect } from 'node:net';
-import { startHealthServer } from '../../src/supervisor/health-server.js';
+import { connect, createServer, type Socket } from 'node:net';
+import { CONNECTION_DEADLINE_MS, MAX_CONNECTIONS, listenOnFirst, startHealthServer } from '../../src/supervisor/health-server.js';
+import { eventually } from '../helpers/eventually.js';
 import { FakeControl } from './fake-control.js';
 
 interface Reply {
@@ -58,7 +59,7 @@ test('/ready is 503 naming each service that is not ready or failed, then 200 on
       ready: false,
       not_ready: [
         { name: 'web', state: 'starting' },
-        { name: 'worker', state: 'failed', reason: 'gave up after 5 restarts' },
+        { name: 'worker', state: 'failed' },
       ],
     });
     control.readyOverride = true;
@@ -71,22 +72,23 @@ test('/ready is 503 naming each service that is not ready or failed, then 200 on
   });
 });
 
-test('HEAD works like GET without a body; other paths and methods are 404', async () => {
+test('HEAD works like GET without a body; other paths are 404, other methods 405 with Allow', async () => {
   const control = FakeControl.sample();
   control.readyOverride = true;
   await withHealth(control, async (port) => {
     const head = await request(port, '/ready', { method: 'HEAD' });
     assert.deepEqual([head.status, head.body], [200, '']);
     assert.equal((await request(port, '/ready?verbose=1')).status, 200, 'a query string does not change the path');
+    for (const path of ['/', '/readyz', '/live/']) assert.equal((await request(port, path)).status, 404, path);
     for (const [method, path] of [
-      ['GET', '/'],
-      ['GET', '/readyz'],
-      ['GET', '/live/'],
       ['POST', '/ready'],
       ['DELETE', '/live'],
+      ['PUT', '/elsewhere'],
+      ['OPTIONS', '/ready'],
     ] as const) {
       const r = await request(port, path, { method });
-      assert.equal(r.status, 404, `${method} ${path}`);
+      assert.equal(r.status, 405, `${method} ${path}`);
+      assert.equal(r.headers.allow, 'GET, HEAD', `${method} ${path}`);
     }
   });
 });
@@ -118,5 +120,133 @@ test('a port already in use is a clear error naming the address and the key to c
     });
   } finally {
     await first.close();
+  }
+});
+
+test('/ready tells names and states only: a reason (which can quote a probe command and its secrets) never leaves the machine', async () => {
+  const control = FakeControl.sample();
+  const web = control.services.find((s) => s.name === 'web');
+  assert.ok(web);
+  web.reason = 'not ready within 1m (exec /bin/sh -c redis-cli -a s3cr3t-from-env ping)';
+  await withHealth(control, async (port) => {
+    const reply = await request(port, '/ready');
+    assert.equal(reply.status, 503);
+    assert.doesNotMatch(reply.body, /s3cr3t|redis-cli|exec|gave up/);
+    for (const entry of JSON.parse(reply.body).not_ready) assert.deepEqual(Object.keys(entry), ['name', 'state']);
+  });
+});
+
+/** A raw connection, its 'close' awaited with a bound that fails clearly; what it received is kept. */
+function rawClient(port: number): { socket: Socket; received: () => string; closed: (boundMs: number, what: string) => Promise<void> } {
+  const socket = connect(port, '127.0.0.1');
+  let received = '';
+  let isClosed = false;
+  socket.setEncoding('utf8').on('data', (d: string) => (received += d));
+  socket.on('error', () => undefined);
+  const close = new Promise<void>((resolve) =>
+    socket.once('close', () => {
+      isClosed = true;
+      resolve();
+    }),
+  );
+  return {
+    socket,
+    received: () => received,
+    closed: async (boundMs, what) => {
+      let timer: NodeJS.Timeout | undefined;
+      const bound = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`${what}: the server still held the connection after ${boundMs} ms`)), boundMs);
+      });
+      try {
+        await Promise.race([close, bound]);
+      } finally {
+        clearTimeout(timer);
+        if (!isClosed) socket.destroy();
+      }
+    },
+  };
+}
+
+test('a slow client (slowloris: headers trickled a byte at a time) is cut at the connection deadline', async () => {
+  const control = FakeControl.sample();
+  await withHealth(control, async (port) => {
+    const client = rawClient(port);
+    await new Promise((resolve) => client.socket.once('connect', resolve));
+    client.socket.write('GET /live HTTP/1.1\r\nHost: x\r\n');
+    // One header byte every 200 ms: never idle, never done.
+    const trickle = setInterval(() => client.socket.writable && client.socket.write('X'), 200);
+    try {
+      // The deadline is CONNECTION_DEADLINE_MS; six times that is generous on a busy machine,
+      // and still far below the ~80 s node's defaults held such a client.
+      await client.closed(CONNECTION_DEADLINE_MS * 6, 'slowloris');
+    } finally {
+      clearInterval(trickle);
+    }
+    assert.equal(client.received(), '', 'nothing is answered to a request that never ended');
+  });
+});
+
+test(`at most ${MAX_CONNECTIONS} connections at once: the next one is closed unanswered, and once they are gone requests are served again`, async () => {
+  const control = FakeControl.sample();
+  await withHealth(control, async (port) => {
+    const holders = Array.from({ length: MAX_CONNECTIONS }, () => rawClient(port));
+    await Promise.all(holders.map((h) => new Promise((resolve) => h.socket.once('connect', resolve))));
+    // A request on each holder would be answered; they send half a request line and wait.
+    for (const h of holders) h.socket.write('GET /li');
+    const extra = rawClient(port);
+    extra.socket.on('connect', () => extra.socket.write('GET /live HTTP/1.1\r\nHost: x\r\n\r\n'));
+    await extra.closed(CONNECTION_DEADLINE_MS * 6, `connection ${MAX_CONNECTIONS + 1}`);
+    assert.equal(extra.received(), '', `connection ${MAX_CONNECTIONS + 1} was answered`);
+    for (const h of holders) h.socket.destroy();
+    await Promise.all(holders.map((h) => h.closed(CONNECTION_DEADLINE_MS * 6, 'holder')));
+    await eventually(async () => (await request(port, '/live')).status === 200, { timeoutMs: 20_000, what: 'a request answered 200 after the holders closed' });
+  });
+});
+
+test('a request whose headers exceed 4 KiB is refused (431), not read on', async () => {
+  const control = FakeControl.sample();
+  await withHealth(control, async (port) => {
+    const reply = await new Promise<number>((resolve, reject) => {
+      const req = http.request({ host: '127.0.0.1', port, path: '/live', agent: false, headers: { 'x-padding': 'p'.repeat(8192) } }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    assert.equal(reply, 431);
+  });
+});
+
+test('the default address :: answers on IPv4 and IPv6 alike', async () => {
+  const control = FakeControl.sample();
+  const server = await startHealthServer(control, { port: 0, host: '::' });
+  try {
+    assert.equal(server.host, '::');
+    for (const host of ['127.0.0.1', '::1']) {
+      const status = await new Promise<number>((resolve, reject) => {
+        const req = http.get({ host, port: server.port, path: '/live', agent: false }, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        });
+        req.on('error', reject);
+      });
+      assert.equal(status, 200, host);
+    }
+  } finally {
+    await server.close();
+  }
+});
+
+test('listenOnFirst: an address the machine does not have (as :: on a kernel without IPv6) falls through to the next; a port in use does not', async () => {
+  const server = createServer();
+  try {
+    // 192.0.2.1 (TEST-NET-1) is on no interface: bind() fails with EADDRNOTAVAIL, as :: does with EAFNOSUPPORT without IPv6.
+    assert.equal(await listenOnFirst(server, 0, ['192.0.2.1', '127.0.0.1']), '127.0.0.1');
+    const port = (server.address() as { port: number }).port;
+    const second = createServer();
+    await assert.rejects(listenOnFirst(second, port, ['127.0.0.1', '127.0.0.2']), { code: 'EADDRINUSE' });
+  } finally {
+    server.close();
   }
 });

@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import { join } from 'node:path';
+import { eventually } from '../helpers/eventually.js';
 import { FIXTURES, startPid1 } from '../helpers/pid1.js';
 import { freePort, NODE, SUP_FIXTURES, withFiles } from './helpers.js';
 
@@ -125,4 +126,62 @@ services:
   } finally {
     taken.close();
   }
+});
+
+test('/ready names a failed service and its state, never the reason: a probe command with a secret from the environment stays in usher\'s log', T, async () => {
+  const health = freePort();
+  const dir = withFiles({
+    'usher.yaml': `health: { port: ${health}, host: 127.0.0.1 }
+services:
+  cache:
+    command: ["${NODE}", "${PROBE}"]
+    ready: { exec: "redis-cli -a \${REDIS_PASSWORD} ping", interval: 100ms, timeout: 1s }
+  app:
+    command: ["${NODE}", "${PROBE}"]
+`,
+  });
+  const ns = startPid1(['run', '-f', join(dir, 'usher.yaml')], { env: { USHER_SOCKET: join(dir, 'control.sock'), REDIS_PASSWORD: 's3cr3t-from-env' } });
+  await ns.stderr.waitFor(/cache: not ready within 1s \(exec .*s3cr3t-from-env/);
+  const reply = await eventually(
+    async () => {
+      const r = await get(health, '/ready');
+      return r.body.includes('"failed"') && r;
+    },
+    { what: '/ready naming cache as failed', timeoutMs: 20_000 },
+  );
+  assert.equal(reply.status, 503);
+  assert.deepEqual(JSON.parse(reply.body), { ready: false, not_ready: [{ name: 'cache', state: 'failed' }] });
+  assert.doesNotMatch(reply.body, /s3cr3t|redis-cli/);
+  ns.signal('SIGTERM');
+  await ns.exited;
+});
+
+test('a log: ready probe costs PID 1 nothing a service prints can stall: JavaScript\'s catastrophic pattern, adversarial lines before and after ready', T, async () => {
+  const health = freePort();
+  const dir = withFiles({
+    // The line that makes /listening|(a+)+$/ backtrack for hours in JavaScript,
+    // printed before the ready line and then every 20 ms for the service's life.
+    'noisy.mjs': `const bad = 'a'.repeat(40) + '!';
+console.log(bad);
+console.log('server listening');
+setInterval(() => console.log(bad), 20);
+`,
+    'usher.yaml': `health: { port: ${health}, host: 127.0.0.1 }
+services:
+  noisy:
+    command: ["${NODE}", "noisy.mjs"]
+    cwd: .
+    ready: { log: "listening|(a+)+$" }
+`,
+  });
+  const ns = startPid1(['run', '-f', join(dir, 'usher.yaml')], { env: { USHER_SOCKET: join(dir, 'control.sock') } });
+  const ready = await waitForStatus(health, '/ready', 200);
+  assert.deepEqual(JSON.parse(ready.body), { ready: true });
+  // Fifty more of those lines relayed, and usher still answers at once.
+  const bad = /^noisy +\| a{40}!$/;
+  const seen = ns.stdout.all.filter((l) => bad.test(l)).length;
+  await ns.stdout.waitForCount(bad, seen + 50);
+  assert.equal((await get(health, '/live')).status, 200);
+  ns.signal('SIGTERM');
+  assert.equal((await ns.exited).code, 0, ns.stderr.text);
 });

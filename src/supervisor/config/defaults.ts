@@ -4,7 +4,8 @@ import type { RestartPolicy } from '../types.js';
 
 export const DEFAULTS = {
   graceMs: 25_000,
-  healthHost: '0.0.0.0',
+  /** Every address, IPv6 and IPv4 (0.0.0.0 where the kernel has no IPv6): a kubelet probes the pod IP, not loopback. */
+  healthHost: '::',
   stopSignal: SIG.TERM as number,
   stopTimeoutMs: 10_000,
   restart: 'no' as RestartPolicy,

@@ -20,8 +20,8 @@ export interface RawProbe {
 export const READY_DEFAULTS = { intervalMs: 500, timeoutMs: 60_000 } as const;
 export const LIVE_DEFAULTS = { intervalMs: 5_000, timeoutMs: 2_000, failures: 3 } as const;
 
-export function buildReady(ctx: FileContext, path: Path, raw: RawProbe): ReadySpec | undefined {
-  const probe = buildProbe(ctx, path, raw);
+export async function buildReady(ctx: FileContext, path: Path, raw: RawProbe): Promise<ReadySpec | undefined> {
+  const probe = await buildProbe(ctx, path, raw);
   if (!probe) return undefined;
   const timeoutMs = parseDuration(raw.timeout) ?? READY_DEFAULTS.timeoutMs;
   if (probe.kind === 'delay' && probe.ms >= timeoutMs) {
@@ -31,8 +31,8 @@ export function buildReady(ctx: FileContext, path: Path, raw: RawProbe): ReadySp
   return { probe, intervalMs: parseDuration(raw.interval) ?? READY_DEFAULTS.intervalMs, timeoutMs };
 }
 
-export function buildLive(ctx: FileContext, path: Path, raw: RawProbe): LiveSpec | undefined {
-  const probe = buildProbe(ctx, path, raw);
+export async function buildLive(ctx: FileContext, path: Path, raw: RawProbe): Promise<LiveSpec | undefined> {
+  const probe = await buildProbe(ctx, path, raw);
   if (!probe) return undefined;
   return {
     probe,
@@ -42,7 +42,7 @@ export function buildLive(ctx: FileContext, path: Path, raw: RawProbe): LiveSpec
   };
 }
 
-function buildProbe(ctx: FileContext, path: Path, raw: RawProbe): Probe | undefined {
+async function buildProbe(ctx: FileContext, path: Path, raw: RawProbe): Promise<Probe | undefined> {
   if (raw.tcp !== undefined) return tcpProbe(ctx, [...path, 'tcp'], raw.tcp);
   if (raw.http !== undefined) return httpProbe(ctx, [...path, 'http'], raw.http);
   if (raw.exec !== undefined) return { kind: 'exec', argv: commandArgv(ctx, [...path, 'exec'], raw.exec) };
@@ -79,13 +79,15 @@ function httpProbe(ctx: FileContext, path: Path, raw: string): Probe | undefined
   return { kind: 'http', url: text };
 }
 
-function logProbe(ctx: FileContext, path: Path, raw: string): Probe | undefined {
+async function logProbe(ctx: FileContext, path: Path, raw: string): Promise<Probe | undefined> {
   const text = ctx.expand(path, raw);
+  // The matcher is loaded only by a file that has a log probe.
+  const { compileLinePattern, LinePatternError } = await import('../probes/line-pattern.js');
   try {
-    return { kind: 'log', pattern: new RegExp(text) };
+    return { kind: 'log', pattern: compileLinePattern(text) };
   } catch (e) {
-    const why = (e as Error).message.replace(/^Invalid regular expression: /, '');
-    ctx.report(path, `invalid regular expression (${why}); expected a JavaScript regular expression`);
+    if (!(e instanceof LinePatternError)) throw e;
+    ctx.report(path, e.message);
     return undefined;
   }
 }

@@ -170,12 +170,12 @@ async function buildService(ctx: FileContext, verdict: SchemaVerdict, name: stri
   }
   const readyProbe = given('ready');
   if (readyProbe) {
-    const ready = buildReady(ctx, at('ready'), readyProbe);
+    const ready = await buildReady(ctx, at('ready'), readyProbe);
     if (ready) service.ready = ready;
   }
   const liveProbe = given('live');
   if (liveProbe) {
-    const live = buildLive(ctx, at('live'), liveProbe);
+    const live = await buildLive(ctx, at('live'), liveProbe);
     if (live) service.live = live;
   }
   const maxRestarts = given('max_restarts');

@@ -1,7 +1,8 @@
 // What every probe gets, and the one function that runs an attempt of any kind.
 // One probe per file (process-compose's layout): tcp, http, exec, log, delay.
 import type { ProcessTable } from '../../core/process-table.js';
-import type { Probe, ServiceConfig } from '../types.js';
+import type { LinePiece } from '../log/line-splitter.js';
+import type { LinePattern, Probe, ServiceConfig } from '../types.js';
 import { delayProbe } from './delay.js';
 import { execProbe } from './exec.js';
 import { httpProbe } from './http.js';
@@ -19,26 +20,61 @@ export interface ProbeContext {
   lines: LineWatch;
 }
 
-/** Remembers when the service last printed a line matching a pattern, and wakes waiters. */
+/** Only the start of a line is matched: a ready line is short, a service's lines need not be. */
+export const MATCHED_LINE_BYTES = 4096;
+
+/**
+ * Remembers when the service last printed a line matching a pattern, and wakes
+ * waiters. A watch that is done (a ready probe once the outcome is known) stops
+ * matching: nothing a service prints later costs PID 1 anything.
+ */
 export class LineWatch {
   #lastMatch = 0;
   #waiters = new Set<() => void>();
-  constructor(private readonly pattern: RegExp | undefined) {}
+  #pattern: LinePattern | undefined;
+  constructor(pattern: LinePattern | undefined) {
+    this.#pattern = pattern;
+  }
   get lastMatch(): number {
     return this.#lastMatch;
   }
+  /** False once done, or when there is no log probe: no line need be decoded for it. */
+  get watching(): boolean {
+    return this.#pattern !== undefined;
+  }
+  /** `line` is already cut to MATCHED_LINE_BYTES by the caller. */
   offer(line: string): void {
-    if (!this.pattern) return;
-    this.pattern.lastIndex = 0;
-    if (!this.pattern.test(line)) return;
+    if (!this.#pattern?.test(line)) return;
     this.#lastMatch = Date.now();
     for (const w of this.#waiters) w();
+  }
+  /** Stops matching for good; lastMatch stays. */
+  done(): void {
+    this.#pattern = undefined;
   }
   /** Calls wake on the next match; returns the unsubscribe function. */
   subscribe(wake: () => void): () => void {
     this.#waiters.add(wake);
     return () => this.#waiters.delete(wake);
   }
+}
+
+/**
+ * For one stream (stdout or stderr) of a service: hands the start of each line
+ * (its first MATCHED_LINE_BYTES) to the watches still watching. The rest of a
+ * long line, and its pieces after the first, are never matched.
+ */
+export function lineStartFeeder(watches: readonly LineWatch[]): (pieces: readonly LinePiece[]) => void {
+  let continuing = false;
+  return (pieces) => {
+    for (const piece of pieces) {
+      const lineStart = !continuing;
+      continuing = piece.continued;
+      if (!lineStart || !watches.some((w) => w.watching)) continue;
+      const text = piece.bytes.subarray(0, MATCHED_LINE_BYTES).toString('utf8');
+      for (const w of watches) w.offer(text);
+    }
+  };
 }
 
 /**
@@ -84,7 +120,7 @@ export function describeProbe(probe: Probe): string {
     case 'exec':
       return `exec ${probe.argv.join(' ')}`;
     case 'log':
-      return `log ${probe.pattern}`;
+      return `log /${probe.pattern.source}/`;
     case 'delay':
       return `delay ${probe.ms}ms`;
   }
