@@ -24,6 +24,12 @@ import { decodeWaitStatus, type ExitStatus } from './wait-status.js';
 
 export interface SpawnOptions {
   argv: readonly string[];
+  /**
+   * The program to execute; default argv[0], looked up in usher's own PATH
+   * when it has no '/' (posix_spawnp). A caller whose child has another PATH
+   * finds the program itself and passes its path here.
+   */
+  file?: string;
   /** Defaults to usher's own environment. */
   env?: NodeJS.ProcessEnv;
   session: SessionMode;
@@ -140,8 +146,8 @@ export class ProcessTable extends EventEmitter<ProcessTableEvents> {
   }
 
   spawn(options: SpawnOptions): ChildProcess {
-    const [file] = options.argv;
-    if (file === undefined) throw new Error('spawn: empty argv');
+    const file = options.file ?? options.argv[0];
+    if (file === undefined || options.argv.length === 0) throw new Error('spawn: empty argv');
     const env = Object.entries(options.env ?? process.env)
       .filter((entry): entry is [string, string] => entry[1] !== undefined)
       .map(([k, v]) => `${k}=${v}`);

@@ -16,6 +16,7 @@ import { SIG, signalName } from '../core/signals.js';
 import { liveSessionMembers, signalSession, waitUntilNone } from '../core/terminate.js';
 import { describeExit, shellExitCode, type ExitStatus } from '../core/wait-status.js';
 import { Backoff } from './backoff.js';
+import { findProgram, ProgramLookupError } from './command-path.js';
 import { watchLiveness } from './liveness.js';
 import type { LogOutput, EventFields } from './log/log-output.js';
 import { PipeRelay } from './log/pipe-relay.js';
@@ -152,10 +153,12 @@ export class Service {
     let child: ChildProcess;
     try {
       if (config.cwd !== undefined) checkDirectory(config.cwd);
+      const file = findProgram(config.argv[0] ?? '', env, { cwd: config.cwd ?? process.cwd(), user: config.user });
       out = openPipe(PIPE_BYTES);
       err = openPipe(PIPE_BYTES);
       child = this.host.table.spawn({
         argv: config.argv,
+        file,
         env,
         session: 'new-session',
         stdio: [{ kind: 'null' }, { kind: 'fd', fd: out.write }, { kind: 'fd', fd: err.write }],
@@ -384,9 +387,19 @@ export class Service {
 
 /** usher's environment, the user's HOME/USER/LOGNAME, then the service's own variables. */
 export function serviceEnvironment(config: ServiceConfig): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  if (config.user?.name !== undefined) env.USER = env.LOGNAME = config.user.name;
-  if (config.user?.home !== undefined) env.HOME = config.user.home;
+  // No prototype: a variable named __proto__ is one like any other.
+  const env: NodeJS.ProcessEnv = Object.assign(Object.create(null), process.env);
+  const user = config.user;
+  if (user) {
+    // As docker --user: a uid with no passwd entry gets HOME=/, and no USER or
+    // LOGNAME (usher's would name root); the service's env may set them.
+    env.HOME = user.home || '/';
+    if (user.name !== undefined) env.USER = env.LOGNAME = user.name;
+    else {
+      delete env.USER;
+      delete env.LOGNAME;
+    }
+  }
   // The budget usher-init/shutdown reads: the app's own deadline then ends before usher's SIGKILL.
   env.USHER_SHUTDOWN_BUDGET_MS = String(config.stopTimeoutMs);
   Object.assign(env, config.env);
@@ -404,6 +417,7 @@ function checkDirectory(dir: string): void {
 }
 
 function spawnMessage(e: SpawnError): string {
+  if (e instanceof ProgramLookupError) return `${e.file}: ${e.reason}`;
   if (e.exitCode === 127) return `${e.file}: not found (check the command and PATH)`;
   return `${e.file}: ${e.reason}`;
 }

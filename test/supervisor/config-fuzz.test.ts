@@ -4,6 +4,10 @@ import fc from 'fast-check';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { stringify } from 'yaml';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError, loadConfig } from '../../src/supervisor/config/index.js';
 import { Problems } from '../../src/supervisor/config/errors.js';
 import { UserResolver } from '../../src/supervisor/config/users.js';
 import { buildYamlConfig } from '../../src/supervisor/config/yaml-config.js';
@@ -54,4 +58,28 @@ test('random flow-style files: the same', async () => {
 
 test('random text: the same', async () => {
   await fc.assert(fc.asyncProperty(fc.string({ maxLength: 200 }), (text) => check(text)), { numRuns: 300 });
+});
+
+test('random bytes as usher.yaml (binary, not UTF-8, YAML-like noise): a config or a short, bounded report', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'usher-fuzz-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const file = join(dir, 'usher.yaml');
+  const noise = fc.array(fc.constantFrom(...'services:\n  a:\n    command: [\0\x01\xff"\'{}-&*!|>%@`#'.split('')), { maxLength: 3000 }).map((cs) => Buffer.from(cs.join(''), 'latin1'));
+  // One long line, as most of an executable is: a YAML error would quote it whole.
+  const oneLine = fc.uint8Array({ minLength: 1000, maxLength: 3000 }).map((a) => Buffer.from(a.map((b) => (b === 10 ? 0 : b))));
+  const bytes = fc.oneof(fc.uint8Array({ maxLength: 3000 }).map((a) => Buffer.from(a)), oneLine, noise);
+  await fc.assert(
+    fc.asyncProperty(bytes, async (content) => {
+      writeFileSync(file, content);
+      try {
+        await loadConfig({ cwd: dir, env: {}, users: { passwdFile: '/nonexistent/passwd', groupFile: '/nonexistent/group' }, file: 'usher.yaml' });
+      } catch (e) {
+        if (!(e instanceof ConfigError)) throw e;
+        const lines = e.format().split('\n');
+        assert.ok(lines.length <= 101, `${lines.length} lines`);
+        for (const line of lines) assert.ok(line.length <= 1000, `a line of ${line.length} characters: ${line.slice(0, 200)}`);
+      }
+    }),
+    { numRuns: 200 },
+  );
 });

@@ -1,11 +1,12 @@
 // `usher run` end to end through real files: usher.yaml with ${VAR}
 // expansion, env_file and cwd, a Procfile (foreman semantics), --check, an
 // invalid file (nothing started, exit 2), `user:` dropping privileges, and the
-// clear error for `user:` when usher is not root.
+// clear error for `user:` when usher is not root; a service's own PATH and a
+// uid without a passwd entry; what --check refuses (long durations, a FIFO).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { USHER } from '../helpers/pid1.js';
 import { NODE, PROBE, startRun, tempDir, withFiles } from './helpers.js';
@@ -154,4 +155,62 @@ test('usher run --help teaches, --schema prints the published schema, bad usage 
   const none = cli();
   assert.equal(none.status, 2);
   assert.match(none.stderr, /no usher\.yaml, usher\.yml or Procfile in this directory/);
+});
+
+test('a service\'s own PATH (env:) finds its command and its exec probe, argv[0] kept as written', T, async () => {
+  const dir = tempDir();
+  mkdirSync(join(dir, 'bin'));
+  // Found only through the service's PATH: usher's own does not have this directory.
+  symlinkSync(NODE, join(dir, 'bin', 'mynode'));
+  writeFileSync(join(dir, 'bin', 'myready'), '#!/bin/sh\nexit 0\n', { mode: 0o755 });
+  writeFileSync(join(dir, 'usher.yaml'), [
+    'services:',
+    '  app:',
+    '    command: ["mynode", "-e", "console.log(`argv0=$${process.argv0}`); setInterval(() => {}, 1000)"]',
+    `    env: { PATH: "${dir}/bin:/usr/bin:/bin" }`,
+    '    ready: { exec: ["myready"], interval: 100ms, timeout: 20s }',
+    '  after:',
+    '    command: ["sh", "-c", "echo go"]',
+    '    depends_on: { app: ready }',
+  ].join('\n') + '\n');
+  const ns = startRun(['-f', join(dir, 'usher.yaml')]);
+  const ended = ns.exited.then(() => assert.fail(`usher exited before the dependant started:\n${ns.stderr.text}`));
+  await Promise.race([ns.stdout.waitFor(/^after +\| go$/), ended]);
+  await Promise.race([ns.stdout.waitFor(/^app +\| argv0=mynode$/), ended]);
+  ns.signal('SIGTERM');
+  assert.equal((await ns.exited).code, 0, ns.stderr.text);
+});
+
+test('user: a uid with no passwd entry runs with HOME=/ and no USER/LOGNAME of usher\'s; a variable named __proto__ arrives', T, async () => {
+  const dir = withFiles({
+    'usher.yaml': [
+      'services:',
+      '  bare:',
+      '    command: ["sh", "-c", "echo HOME=$$HOME USER=$${USER-unset} LOGNAME=$${LOGNAME-unset}; env | grep ^__proto__="]',
+      '    user: 4242',
+      '    env: { __proto__: kept }',
+      '  own:',
+      '    command: ["sh", "-c", "echo HOME=$$HOME"]',
+      '    user: 4242',
+      '    env: { HOME: /data }',
+    ].join('\n') + '\n',
+  });
+  const ns = startRun(['-f', join(dir, 'usher.yaml')], { env: { HOME: '/root', USER: 'root', LOGNAME: 'root' } });
+  assert.equal((await ns.exited).code, 0, ns.stderr.text);
+  assert.ok(ns.stdout.all.includes('bare  | HOME=/ USER=unset LOGNAME=unset'), ns.stdout.text);
+  assert.ok(ns.stdout.all.includes('bare  | __proto__=kept'), ns.stdout.text);
+  assert.ok(ns.stdout.all.includes('own   | HOME=/data'), ns.stdout.text);
+});
+
+test('--check refuses a duration past 576h at its position, and a FIFO as -f at once (no read that waits for a writer)', T, () => {
+  const dir = tempDir();
+  writeFileSync(join(dir, 'usher.yaml'), 'services:\n  app:\n    command: ["sleep", "1000"]\n    live: { exec: "true", interval: 600h }\n    backoff: { initial: 1s, max: 600h }\n');
+  const long = spawnSync(NODE, [USHER, 'run', '--check', '-f', join(dir, 'usher.yaml')], { encoding: 'utf8', cwd: dir });
+  assert.equal(long.status, 2, long.stderr);
+  assert.match(long.stderr, /^usher\.yaml:4:37: services\.app\.live\.interval: 600h is longer than usher's limit of 576h/m);
+  assert.match(long.stderr, /^usher\.yaml:5:34: services\.app\.backoff\.max: 600h is longer than usher's limit of 576h/m);
+  spawnSync('mkfifo', [join(dir, 'pipe.yaml')]);
+  const fifo = spawnSync(NODE, [USHER, 'run', '--check', '-f', 'pipe.yaml'], { encoding: 'utf8', cwd: dir, timeout: 30_000 });
+  assert.equal(fifo.status, 2, `status ${fifo.status} (null: it hung until killed) ${fifo.stderr}`);
+  assert.match(fifo.stderr, /^pipe\.yaml: is a FIFO \(named pipe\), not a regular file; expected a usher\.yaml or a Procfile$/m);
 });

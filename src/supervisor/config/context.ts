@@ -1,10 +1,14 @@
 // What the builders of one YAML file share: where to report, what to expand with.
+import { parseDuration, tooLong } from './duration.js';
 import type { Problems } from './errors.js';
 import { expandVariables, type Environment } from './expand.js';
 import type { Path, YamlSource } from './yaml-source.js';
 import { subject } from './validate.js';
 
 export class FileContext {
+  /** Env files by absolute path, each read once per load: its variables, or why it cannot be read. */
+  readonly envFiles = new Map<string, Promise<Record<string, string> | string>>();
+
   constructor(
     readonly source: YamlSource,
     readonly problems: Problems,
@@ -21,6 +25,19 @@ export class FileContext {
   report(path: Path, message: string, { key = false }: { key?: boolean } = {}): void {
     const at = this.source.locate(path, { key });
     this.problems.add(this.source.file, at.line, at.column, `${subject(path)}: ${message}`);
+  }
+
+  /**
+   * The duration at `path` in ms; undefined when not given, or when it is
+   * longer than usher's limit (reported here: the default must not stand in).
+   */
+  duration(path: Path, raw: unknown): number | undefined {
+    const ms = raw === undefined ? undefined : parseDuration(raw);
+    if (ms === undefined) return undefined;
+    const why = tooLong(ms);
+    if (why === undefined) return ms;
+    this.report(path, why);
+    return undefined;
   }
 
   /** ${VAR} expansion of the string at `path`; on error, reports at the offending '${' and returns the text unexpanded. */

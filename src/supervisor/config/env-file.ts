@@ -3,11 +3,13 @@
 // optionally in single quotes (literal) or double quotes (\n, \t, \", \\
 // escapes), an unquoted value ends at ` #`. Values are not ${}-expanded.
 import type { Problems } from './errors.js';
+import { unfitArgument } from './limits.js';
 
 const LINE = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.]*)\s*=\s*(.*)$/;
 
 export function parseEnvFile(text: string, file: string, problems: Problems): Record<string, string> {
-  const vars: Record<string, string> = {};
+  // A Map, then an object of own properties: `__proto__` is a variable name like any other.
+  const vars = new Map<string, string>();
   const lines = text.split(/\r?\n/);
   lines.forEach((line, index) => {
     const number = index + 1;
@@ -25,9 +27,11 @@ export function parseEnvFile(text: string, file: string, problems: Problems): Re
       problems.add(file, number, valueColumn, `unterminated quoted value for ${key}; expected the closing quote on the same line`);
       return;
     }
-    vars[key] = value;
+    const unfit = unfitArgument(`${key}=${value}`, 'an environment variable');
+    if (unfit !== undefined) problems.add(file, number, valueColumn, `${key}=...: ${unfit}`);
+    vars.set(key, value);
   });
-  return vars;
+  return Object.fromEntries(vars);
 }
 
 function parseValue(raw: string): string | undefined {

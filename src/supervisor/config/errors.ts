@@ -1,5 +1,7 @@
 // Every problem found in a config file, reported together: a user fixes a
-// file in one pass instead of one error per try.
+// file in one pass instead of one error per try. A file with thousands of
+// problems (a binary, a wrong file) prints the first LIMITS.problemsShown.
+import { LIMITS } from './limits.js';
 
 export interface ConfigProblem {
   /** The file as shown to the user (relative to the working directory when inside it). */
@@ -35,7 +37,10 @@ export function formatProblem(p: ConfigProblem): string {
 }
 
 function formatProblems(problems: readonly ConfigProblem[]): string {
-  return problems.map(formatProblem).join('\n');
+  const lines = problems.slice(0, LIMITS.problemsShown).map(formatProblem);
+  const more = problems.length - lines.length;
+  if (more > 0) lines.push(`... and ${more} more problem(s) not shown; fix these first (is it the right file?)`);
+  return lines.join('\n');
 }
 
 /** By file (the main one first), then by position; duplicates removed. */

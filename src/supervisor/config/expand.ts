@@ -97,7 +97,8 @@ function substitute(text: string, dollar: number, bodyStart: number, close: numb
   if (!name) {
     throw new ExpansionError(dollar, `${excerpt(`\${${body}}`)} has no valid variable name; expected '\${NAME}' with letters, digits and '_' (write '$$' for a literal '$')`);
   }
-  const value = env[name];
+  // Own variables only: ${constructor} or ${__proto__} must not reach Object.prototype.
+  const value = Object.hasOwn(env, name) ? env[name] : undefined;
   const rest = body.slice(name.length);
   if (rest === '') {
     if (value === undefined) unsetSeen.push({ name, index: dollar });

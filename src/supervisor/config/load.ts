@@ -1,6 +1,5 @@
 // loadConfig: from a file on disk (or the one found in cwd) to a validated
 // SupervisorConfig, or a ConfigError holding every problem of the file.
-import { readFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import type { SupervisorConfig } from '../types.js';
 import { ConfigError, Problems } from './errors.js';
@@ -8,6 +7,7 @@ import type { Environment } from './expand.js';
 import { findConfigFile } from './find.js';
 import { displayPath } from './paths.js';
 import { buildProcfileConfig } from './procfile.js';
+import { readTextFile } from './read-file.js';
 import { SYSTEM_USERS, UserResolver, type UserDatabase } from './users.js';
 
 export interface LoadOptions {
@@ -30,14 +30,12 @@ export async function loadConfig(options: LoadOptions): Promise<SupervisorConfig
   const cwd = resolve(options.cwd);
   const file = options.file !== undefined ? resolve(cwd, options.file) : findConfigFile(cwd);
   const shown = options.file !== undefined && !options.file.startsWith('/') ? options.file : displayPath(file, cwd);
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : `cannot be read (${code ?? (e as Error).message})`;
-    throw new ConfigError([{ file: shown, line: 0, column: 0, message: `${why}; expected a usher.yaml or a Procfile` }]);
+  const read = await readTextFile(file);
+  if (!read.ok) {
+    const why = read.code === 'ENOENT' ? 'no such file' : read.why;
+    throw new ConfigError([{ file: shown, line: read.line, column: read.column, message: `${why}; expected a usher.yaml or a Procfile` }]);
   }
+  const text = read.text;
   const problems = new Problems(shown);
   let config: SupervisorConfig | undefined;
   if (isProcfile(file)) {

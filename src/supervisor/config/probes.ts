@@ -1,7 +1,8 @@
 // ready: and live: as the runtime takes them: one Probe plus its timings.
 import type { LiveSpec, Probe, ReadySpec } from '../types.js';
 import type { FileContext } from './context.js';
-import { formatDuration, parseDuration } from './duration.js';
+import { formatDuration } from './duration.js';
+import { formatBytes, LIMITS, unfitArgument } from './limits.js';
 import { quote } from './words.js';
 import type { Path } from './yaml-source.js';
 
@@ -23,12 +24,15 @@ export const LIVE_DEFAULTS = { intervalMs: 5_000, timeoutMs: 2_000, failures: 3 
 export async function buildReady(ctx: FileContext, path: Path, raw: RawProbe): Promise<ReadySpec | undefined> {
   const probe = await buildProbe(ctx, path, raw);
   if (!probe) return undefined;
-  const timeoutMs = parseDuration(raw.timeout) ?? READY_DEFAULTS.timeoutMs;
-  if (probe.kind === 'delay' && probe.ms >= timeoutMs) {
+  const givenTimeout = ctx.duration([...path, 'timeout'], raw.timeout);
+  const timeoutMs = givenTimeout ?? READY_DEFAULTS.timeoutMs;
+  // A timeout refused as too long says so already: the default must not judge the delay.
+  const timeoutRefused = raw.timeout !== undefined && givenTimeout === undefined;
+  if (probe.kind === 'delay' && probe.ms >= timeoutMs && !timeoutRefused) {
     // Ready "after the delay" but failed at the timeout: dependants would wait for nothing.
     ctx.report([...path, 'delay'], `${formatDuration(probe.ms)} can never pass within the ready timeout of ${formatDuration(timeoutMs)}; expected a delay shorter than timeout`);
   }
-  return { probe, intervalMs: parseDuration(raw.interval) ?? READY_DEFAULTS.intervalMs, timeoutMs };
+  return { probe, intervalMs: ctx.duration([...path, 'interval'], raw.interval) ?? READY_DEFAULTS.intervalMs, timeoutMs };
 }
 
 export async function buildLive(ctx: FileContext, path: Path, raw: RawProbe): Promise<LiveSpec | undefined> {
@@ -36,8 +40,8 @@ export async function buildLive(ctx: FileContext, path: Path, raw: RawProbe): Pr
   if (!probe) return undefined;
   return {
     probe,
-    intervalMs: parseDuration(raw.interval) ?? LIVE_DEFAULTS.intervalMs,
-    timeoutMs: parseDuration(raw.timeout) ?? LIVE_DEFAULTS.timeoutMs,
+    intervalMs: ctx.duration([...path, 'interval'], raw.interval) ?? LIVE_DEFAULTS.intervalMs,
+    timeoutMs: ctx.duration([...path, 'timeout'], raw.timeout) ?? LIVE_DEFAULTS.timeoutMs,
     failures: raw.failures ?? LIVE_DEFAULTS.failures,
   };
 }
@@ -47,7 +51,7 @@ async function buildProbe(ctx: FileContext, path: Path, raw: RawProbe): Promise<
   if (raw.http !== undefined) return httpProbe(ctx, [...path, 'http'], raw.http);
   if (raw.exec !== undefined) return { kind: 'exec', argv: commandArgv(ctx, [...path, 'exec'], raw.exec) };
   if (raw.log !== undefined) return logProbe(ctx, [...path, 'log'], raw.log);
-  if (raw.delay !== undefined) return { kind: 'delay', ms: parseDuration(raw.delay) ?? 0 };
+  if (raw.delay !== undefined) return { kind: 'delay', ms: ctx.duration([...path, 'delay'], raw.delay) ?? 0 };
   return undefined;
 }
 
@@ -92,8 +96,31 @@ async function logProbe(ctx: FileContext, path: Path, raw: string): Promise<Prob
   }
 }
 
-/** A string runs through /bin/sh -c; a list is the argv. Every part ${}-expanded. */
+/**
+ * A string runs through /bin/sh -c; a list is the argv. Every part
+ * ${}-expanded, then checked against what exec can take (NUL bytes, sizes).
+ */
 export function commandArgv(ctx: FileContext, path: Path, raw: string | string[]): string[] {
-  if (typeof raw === 'string') return ['/bin/sh', '-c', ctx.expand(path, raw)];
-  return raw.map((arg, i) => ctx.expand([...path, i], arg));
+  if (typeof raw === 'string') {
+    const script = ctx.expand(path, raw);
+    const unfit = unfitArgument(script, 'a command');
+    if (unfit !== undefined) ctx.report(path, unfit);
+    return ['/bin/sh', '-c', script];
+  }
+  if (raw.length > LIMITS.arguments) {
+    ctx.report(path, `has ${raw.length} arguments; expected at most ${LIMITS.arguments}`);
+    return [];
+  }
+  const argv = raw.map((arg, i) => ctx.expand([...path, i], arg));
+  let fits = true;
+  argv.forEach((arg, i) => {
+    const unfit = unfitArgument(arg);
+    if (unfit !== undefined) ctx.report([...path, i], unfit);
+    fits &&= unfit === undefined;
+  });
+  const bytes = argv.reduce((sum, arg) => sum + Buffer.byteLength(arg) + 1, 0);
+  if (fits && bytes > LIMITS.commandBytes) {
+    ctx.report(path, `is ${bytes} bytes long in all; expected at most ${formatBytes(LIMITS.commandBytes)} (with the environment, it must fit the kernel's room for exec)`);
+  }
+  return argv;
 }

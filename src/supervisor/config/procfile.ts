@@ -4,6 +4,7 @@
 import type { ServiceConfig, SupervisorConfig } from '../types.js';
 import { DEFAULTS } from './defaults.js';
 import { Problems } from './errors.js';
+import { unfitArgument } from './limits.js';
 import { invalidServiceName } from './validate.js';
 
 const ENTRY = /^([^:\s][^:]*?)[ \t]*:[ \t]*(.*)$/;
@@ -35,6 +36,11 @@ export function buildProcfileConfig(file: string, shown: string, text: string, p
     seen.set(name, number);
     if (command.trim() === '') {
       problems.add(shown, number, indent + name.length + 2, `'${name}' has no command; expected 'name: command'`);
+      return;
+    }
+    const unfit = unfitArgument(command.trim(), 'a command');
+    if (unfit !== undefined) {
+      problems.add(shown, number, line.indexOf(command.trim(), indent + name.length + 1) + 1, `'${name}': the command ${unfit}`);
       return;
     }
     services.push({

@@ -1,7 +1,6 @@
 // usher.yaml, from its text to a SupervisorConfig: parse (positions kept),
 // validate against the schema, then build each service with the checks the
 // schema cannot express (files, users, signals, regexes, the dependency graph).
-import { readFile } from 'node:fs/promises';
 import { constants as osConstants } from 'node:os';
 import { dirname } from 'node:path';
 import { MAX_SIGNAL, parseSignal } from '../../core/signals.js';
@@ -9,12 +8,13 @@ import type { DependencyCondition, RestartPolicy, ServiceConfig, SupervisorConfi
 import { FileContext } from './context.js';
 import { DEFAULTS } from './defaults.js';
 import { checkDependencies, startWaves, type DependencyNode } from './dependencies.js';
-import { parseDuration } from './duration.js';
 import { parseEnvFile } from './env-file.js';
 import { Problems } from './errors.js';
 import type { Environment } from './expand.js';
+import { formatBytes, LIMITS, unfitArgument } from './limits.js';
 import { displayPath, resolveFrom } from './paths.js';
 import { buildLive, buildReady, commandArgv, type RawProbe } from './probes.js';
+import { readTextFile } from './read-file.js';
 import { closest } from './suggest.js';
 import { UserResolver } from './users.js';
 import { quote } from './words.js';
@@ -69,6 +69,7 @@ export async function buildYamlConfig(options: YamlLoadOptions, problems: Proble
   // were wrong: one run reports every problem of the file.
   if (!isMap(raw) || !isMap(raw.services)) return undefined;
   const ctx = new FileContext(source, problems, options.env, dirname(options.file), options.cwd, options.onWarning);
+  const graceMs = verdict.isValid(['grace']) ? ctx.duration(['grace'], raw.grace) : undefined;
 
   const services: ServiceConfig[] = [];
   const nodes: DependencyNode[] = [];
@@ -100,7 +101,7 @@ export async function buildYamlConfig(options: YamlLoadOptions, problems: Proble
   return {
     file: options.file,
     format: 'yaml',
-    graceMs: parseDuration(raw.grace) ?? DEFAULTS.graceMs,
+    graceMs: graceMs ?? DEFAULTS.graceMs,
     ...(raw.health ? { health: { port: raw.health.port, host: raw.health.host ?? DEFAULTS.healthHost } } : {}),
     services,
     startOrder: startWaves(nodes),
@@ -139,11 +140,16 @@ async function buildService(ctx: FileContext, verdict: SchemaVerdict, name: stri
   const argv = command === undefined ? [] : commandArgv(ctx, at('command'), command);
   const commandText = typeof command === 'string' ? (argv[2] as string) : argv.map(quoteForDisplay).join(' ');
 
-  const env = { ...(await envFiles(ctx, at('env_file'), given('env_file'))), ...inlineEnv(ctx, at('env'), given('env')) };
+  // env wins over env_file; entries, not Object.assign, so that `__proto__` stays a variable.
+  const env = Object.fromEntries([
+    ...Object.entries(await envFiles(ctx, at('env_file'), given('env_file'))),
+    ...Object.entries(inlineEnv(ctx, at('env'), given('env'))),
+  ]);
+  checkEnvironmentSize(ctx, at(raw.env !== undefined ? 'env' : 'env_file'), env);
 
   const backoff = given('backoff');
-  const initialMs = parseDuration(backoff?.initial) ?? DEFAULTS.backoff.initialMs;
-  const maxMs = parseDuration(backoff?.max) ?? Math.max(DEFAULTS.backoff.maxMs, initialMs);
+  const initialMs = ctx.duration(at('backoff', 'initial'), backoff?.initial) ?? DEFAULTS.backoff.initialMs;
+  const maxMs = ctx.duration(at('backoff', 'max'), backoff?.max) ?? Math.max(DEFAULTS.backoff.maxMs, initialMs);
   if (initialMs > maxMs) {
     ctx.report(at('backoff', 'initial'), `is longer than backoff.max; expected initial no longer than max`);
   }
@@ -157,11 +163,16 @@ async function buildService(ctx: FileContext, verdict: SchemaVerdict, name: stri
     restart: given('restart') ?? DEFAULTS.restart,
     backoff: { initialMs, maxMs },
     stopSignal: stopSignal(ctx, at('stop_signal'), given('stop_signal')),
-    stopTimeoutMs: parseDuration(given('stop_timeout')) ?? DEFAULTS.stopTimeoutMs,
+    stopTimeoutMs: ctx.duration(at('stop_timeout'), given('stop_timeout')) ?? DEFAULTS.stopTimeoutMs,
     critical: given('critical') ?? DEFAULTS.yamlCritical,
   };
   const cwd = given('cwd');
-  if (cwd !== undefined) service.cwd = resolveFrom(ctx.dir, ctx.expand(at('cwd'), cwd));
+  if (cwd !== undefined) {
+    const dir = ctx.expand(at('cwd'), cwd);
+    const unfit = unfitArgument(dir, 'a path');
+    if (unfit !== undefined) ctx.report(at('cwd'), unfit);
+    service.cwd = resolveFrom(ctx.dir, dir);
+  }
   const userSpec = given('user');
   if (userSpec !== undefined) {
     const user = await users.resolve(String(userSpec));
@@ -190,43 +201,66 @@ function dependencies(raw: RawService['depends_on']): ServiceConfig['dependsOn']
 }
 
 function inlineEnv(ctx: FileContext, path: Path, raw: RawService['env']): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (!raw) return out;
+  // A Map, then an object of own properties: `__proto__` is a variable name like any other.
+  const out = new Map<string, string>();
+  const set = (where: Path, key: string, value: string) => {
+    const unfit = unfitArgument(`${key}=${value}`, 'an environment variable');
+    if (unfit !== undefined) ctx.report(where, `${key}=...: ${unfit}`);
+    out.set(key, value);
+  };
+  if (!raw) return {};
   if (Array.isArray(raw)) {
     raw.forEach((entry, i) => {
       const eq = entry.indexOf('=');
       const key = entry.slice(0, eq);
       const value = ctx.expand([...path, i], entry);
       // The key has no $ (the schema's pattern), so expanding the whole entry keeps it intact.
-      out[key] = value.slice(eq + 1);
+      set([...path, i], key, value.slice(eq + 1));
     });
-    return out;
+    return Object.fromEntries(out);
   }
   for (const [key, value] of Object.entries(raw)) {
-    out[key] = typeof value === 'string' ? ctx.expand([...path, key], value) : String(value);
+    set([...path, key], key, typeof value === 'string' ? ctx.expand([...path, key], value) : String(value));
   }
-  return out;
+  return Object.fromEntries(out);
 }
 
 async function envFiles(ctx: FileContext, path: Path, raw: RawService['env_file']): Promise<Record<string, string>> {
   if (raw === undefined) return {};
+  const vars = new Map<string, string>();
   const list = Array.isArray(raw) ? raw : [raw];
-  let vars: Record<string, string> = {};
   for (const [i, entry] of list.entries()) {
     const where = Array.isArray(raw) ? [...path, i] : path;
     const file = resolveFrom(ctx.dir, entry);
-    let text: string;
-    try {
-      text = await readFile(file, 'utf8');
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      const why = code === 'ENOENT' ? 'does not exist' : `cannot be read (${code ?? (e as Error).message})`;
-      ctx.report(where, `${displayPath(file, ctx.cwd)} ${why}; expected a file of KEY=VALUE lines (relative to the config file's directory)`);
+    // Each file is read and checked once, however many services (or aliases) name it.
+    let loaded = ctx.envFiles.get(file);
+    if (!loaded) ctx.envFiles.set(file, (loaded = loadEnvFile(ctx, file)));
+    const result = await loaded;
+    if (typeof result === 'string') {
+      ctx.report(where, `${displayPath(file, ctx.cwd)} ${result}; expected a file of KEY=VALUE lines (relative to the config file's directory)`);
       continue;
     }
-    vars = { ...vars, ...parseEnvFile(text, displayPath(file, ctx.cwd), ctx.problems) };
+    for (const [key, value] of Object.entries(result)) vars.set(key, value);
   }
-  return vars;
+  return Object.fromEntries(vars);
+}
+
+/** The variables of an env file (its problems reported in it), or why it could not be read at all. */
+async function loadEnvFile(ctx: FileContext, file: string): Promise<Record<string, string> | string> {
+  const read = await readTextFile(file);
+  if (read.ok) return parseEnvFile(read.text, displayPath(file, ctx.cwd), ctx.problems);
+  if (read.line === 0) return read.why;
+  ctx.problems.add(displayPath(file, ctx.cwd), read.line, read.column, `${read.why}; expected a text file of KEY=VALUE lines`);
+  return {};
+}
+
+/** The service's own variables (env_file, then env) must fit beside its command when it is started. */
+function checkEnvironmentSize(ctx: FileContext, path: Path, env: Record<string, string>): void {
+  let bytes = 0;
+  for (const [key, value] of Object.entries(env)) bytes += Buffer.byteLength(key) + Buffer.byteLength(value) + 2;
+  if (bytes > LIMITS.commandBytes) {
+    ctx.report(path, `the service's own variables (env_file and env) are ${bytes} bytes in all; expected at most ${formatBytes(LIMITS.commandBytes)} (with the command, they must fit the kernel's room for exec)`);
+  }
 }
 
 /** Classic signal names without SIG, aliases (IOT, POLL...) left out: for "did you mean". */

@@ -3,6 +3,7 @@
 // column of the value or key it is about.
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type Pair } from 'yaml';
 import type { Problems } from './errors.js';
+import { quote } from './words.js';
 
 /** A path into the parsed value: map keys and list indexes. */
 export type Path = readonly (string | number)[];
@@ -153,7 +154,16 @@ function syntaxMessage(code: string, message: string, text: string, offset: numb
   const plain = message.split('\n')[0]?.replace(/ at line \d+, column \d+:?$/, '') ?? message;
   if (code === 'DUPLICATE_KEY') {
     const key = /^[^:\n]*/.exec(text.slice(offset))?.[0]?.trim();
-    return `duplicate key${key ? ` '${key}'` : ''}; expected each key once in a map`;
+    return `duplicate key${key ? ` ${quote(key)}` : ''}; expected each key once in a map`;
   }
-  return `YAML syntax error: ${plain}; expected valid YAML`;
+  return `YAML syntax error: ${echo(plain)}; expected valid YAML`;
 }
+
+const SYNTAX_MESSAGE_CHARS = 120;
+
+/** The parser's message may quote the file (a token): one line, cut short, control characters escaped. */
+function echo(message: string): string {
+  const cut = message.length > SYNTAX_MESSAGE_CHARS ? `${message.slice(0, SYNTAX_MESSAGE_CHARS)}...` : message;
+  return cut.replace(/[\u0000-\u001f\u007f]/g, (c) => JSON.stringify(c).slice(1, -1));
+}
+

@@ -3,6 +3,7 @@
 // would race the reaper), in its own session so a timeout kills all of it.
 import { SIG } from '../../core/signals.js';
 import { SpawnError } from '../../core/process-table.js';
+import { findProgram } from '../command-path.js';
 import type { Probe } from '../types.js';
 import type { ProbeContext } from './probe.js';
 
@@ -17,6 +18,8 @@ export async function execProbe(
   try {
     child = ctx.table.spawn({
       argv: probe.argv,
+      // Found with the service's PATH, as the service's own command is.
+      file: findProgram(probe.argv[0] ?? '', ctx.env, { cwd: ctx.service.cwd ?? process.cwd(), user: ctx.service.user }),
       env: ctx.env,
       session: 'new-session',
       stdio: [{ kind: 'null' }, { kind: 'null' }, { kind: 'null' }],
