@@ -7,6 +7,7 @@
 import { writeSync } from 'node:fs';
 import { basename } from 'node:path';
 import { isatty } from 'node:tty';
+import { escapeControl } from '../core/escape.js';
 import { ERRNO, describeSignal } from '../core/libc.js';
 import type { Logger, Verbosity } from '../core/log.js';
 import { SIG } from '../core/signals.js';
@@ -129,7 +130,11 @@ export function parse(program: string, args: readonly string[], env: NodeJS.Proc
  * stdout through stdio, which buffers a pipe or file (4 KiB) until exit.
  */
 export function logger(verbosity: number): Logger & { trace(message: string): void } {
+  // tini prints argv[0] raw; usher keeps each message on its line whatever a
+  // command line in it holds. The one message of tini's own that spans lines,
+  // its not-a-reaper warning, is printed as tini prints it.
   const prefix = (tag: string) => `[${tag} tini (${process.pid})] `;
+  const oneLine = (m: string) => (m === REAPER_WARNING ? m : escapeControl(m));
   const stdoutBuffered = !isatty(1);
   let pending = '';
   const flush = () => {
@@ -148,11 +153,11 @@ export function logger(verbosity: number): Logger & { trace(message: string): vo
   };
   return {
     verbosity: verbosity as Verbosity,
-    fatal: (m) => write(2, prefix('FATAL') + m + '\n'),
-    warn: (m) => void (verbosity > 0 && write(2, prefix('WARN ') + m + '\n')),
-    info: (m) => void (verbosity > 1 && out(prefix('INFO ') + m + '\n')),
-    debug: (m) => void (verbosity > 2 && out(prefix('DEBUG') + m + '\n')),
-    trace: (m) => void (verbosity > 3 && out(prefix('TRACE') + m + '\n')),
+    fatal: (m) => write(2, prefix('FATAL') + oneLine(m) + '\n'),
+    warn: (m) => void (verbosity > 0 && write(2, prefix('WARN ') + oneLine(m) + '\n')),
+    info: (m) => void (verbosity > 1 && out(prefix('INFO ') + oneLine(m) + '\n')),
+    debug: (m) => void (verbosity > 2 && out(prefix('DEBUG') + oneLine(m) + '\n')),
+    trace: (m) => void (verbosity > 3 && out(prefix('TRACE') + oneLine(m) + '\n')),
   };
 }
 

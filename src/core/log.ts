@@ -4,6 +4,7 @@
 // mode; the child shares that open file description, and a non-blocking stdout
 // makes ordinary programs fail writes with EAGAIN and lose output.
 import { writeSync } from 'node:fs';
+import { escapeControl } from './escape.js';
 
 export enum Verbosity {
   Quiet = 0,
@@ -35,7 +36,8 @@ export function createLogger(
   fdFor: (level: Level) => number = () => 2,
 ): Logger {
   const write = (level: Level, message: string) => {
-    const text = prefix(level) + message;
+    // One line per message, whatever a command line or a reason in it holds.
+    const text = prefix(level) + escapeControl(message);
     try {
       writeSync(fdFor(level), text + '\n');
     } catch {

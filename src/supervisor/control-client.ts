@@ -4,8 +4,9 @@
 // 0 done, 1 the supervisor refused or failed the request, 2 no supervisor to ask.
 import { writeSync } from 'node:fs';
 import { createConnection } from 'node:net';
+import { escapeControl } from '../core/escape.js';
 import { signalName } from '../core/signals.js';
-import { type ControlRequest, type ControlResponse, type PsResponse } from './control-protocol.js';
+import { socketPathProblem, type ControlCommand, type ControlRequest, type ControlResponse, type PsResponse } from './control-protocol.js';
 import type { ServiceStatus } from './types.js';
 
 /** A ps of thousands of services is far below this; anything larger is not a usher answer. */
@@ -20,9 +21,11 @@ export class ControlConnectError extends Error {
   override name = 'ControlConnectError';
 }
 
-/** Sends one request and resolves with the one response line. */
+/** Sends one request and resolves with the one response line, checked against the protocol. */
 export function sendControlRequest(socketPath: string, request: ControlRequest): Promise<ControlResponse> {
   return new Promise((resolve, reject) => {
+    const badPath = socketPathProblem(socketPath);
+    if (badPath !== undefined) return reject(new ControlConnectError(badPath));
     const socket = createConnection(socketPath);
     let received = '';
     let settled = false;
@@ -32,14 +35,9 @@ export function sendControlRequest(socketPath: string, request: ControlRequest):
       socket.destroy();
       reject(new ControlConnectError(message));
     };
-    socket.setEncoding('utf8');
-    socket.on('connect', () => socket.write(`${JSON.stringify(request)}\n`));
-    socket.on('data', (chunk: string) => {
-      received += chunk;
-      if (received.length > MAX_RESPONSE_CHARS) fail(`the answer on ${socketPath} is far too long: is it a usher control socket?`);
-    });
-    socket.on('error', (err: NodeJS.ErrnoException) => fail(connectErrorMessage(socketPath, err)));
-    socket.on('end', () => {
+    // The answer is complete at its newline: what the server does with the
+    // connection after that (a reset, say) does not matter any more.
+    const finish = () => {
       if (settled) return;
       const line = received.split('\n')[0] ?? '';
       if (line.trim() === '') return fail(`the usher supervisor on ${socketPath} closed the connection without answering (is it shutting down?)`);
@@ -49,13 +47,80 @@ export function sendControlRequest(socketPath: string, request: ControlRequest):
       } catch {
         return fail(`the answer on ${socketPath} is not JSON: is it a usher control socket?`);
       }
-      if (typeof response !== 'object' || response === null || typeof (response as { ok?: unknown }).ok !== 'boolean') {
-        return fail(`the answer on ${socketPath} is not a usher control response`);
+      const problem = responseProblem(request.command, response);
+      if (problem !== undefined) {
+        return fail(`the answer on ${socketPath} is not a usher control response (${problem}): is it a usher control socket, of the same version as this usher?`);
       }
       settled = true;
+      socket.destroy();
       resolve(response as ControlResponse);
+    };
+    socket.setEncoding('utf8');
+    socket.on('connect', () => socket.write(`${JSON.stringify(request)}\n`));
+    socket.on('data', (chunk: string) => {
+      received += chunk;
+      if (chunk.includes('\n')) finish();
+      else if (received.length > MAX_RESPONSE_CHARS) fail(`the answer on ${socketPath} is far too long: is it a usher control socket?`);
     });
+    socket.on('error', (err: NodeJS.ErrnoException) => fail(connectErrorMessage(socketPath, err)));
+    socket.on('end', finish);
   });
+}
+
+type Check = (value: unknown) => boolean;
+const isString: Check = (v) => typeof v === 'string';
+const isBoolean: Check = (v) => typeof v === 'boolean';
+const isNumber: Check = (v) => typeof v === 'number' && Number.isFinite(v);
+const orNull = (check: Check): Check => (v) => v === null || check(v);
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Each field a response must have, with its check and what it should be, for the message. */
+type Shape = readonly (readonly [field: string, check: Check, expected: string])[];
+
+const LAST_EXIT: Shape = [
+  ['code', orNull(isNumber), 'a number or null'],
+  ['signal', orNull(isString), 'a string or null'],
+  ['at', isNumber, 'a number'],
+];
+const SERVICE: Shape = [
+  ['name', isString, 'a string'],
+  ['pid', orNull(isNumber), 'a number or null'],
+  ['state', isString, 'a string'],
+  ['ready', orNull(isBoolean), 'true, false or null'],
+  ['restarts', isNumber, 'a number'],
+  ['startedAt', orNull(isNumber), 'a number or null'],
+  ['lastExit', orNull((v) => shapeProblem(v, LAST_EXIT) === undefined), 'null or {code, signal, at}'],
+  ['reason', (v) => v === undefined || isString(v), 'a string when present'],
+];
+const PS: Shape = [
+  ['now', isNumber, 'a number'],
+  ['live', isBoolean, 'true or false'],
+  ['ready', isBoolean, 'true or false'],
+  ['services', Array.isArray, 'a list'],
+];
+
+function shapeProblem(value: unknown, shape: Shape): string | undefined {
+  if (!isRecord(value)) return 'not an object';
+  for (const [field, check, expected] of shape) if (!check(value[field])) return `"${field}" is not ${expected}`;
+  return undefined;
+}
+
+/**
+ * What is wrong with an answer to `command`, or undefined when it has the
+ * protocol's shape: the printing below may then rely on every field.
+ */
+export function responseProblem(command: ControlCommand, value: unknown): string | undefined {
+  if (!isRecord(value) || typeof value.ok !== 'boolean') return 'no "ok"';
+  if (!value.ok) return isString(value.error) ? undefined : '"error" is not a string';
+  if (command !== 'ps') return undefined;
+  const ps = shapeProblem(value, PS);
+  if (ps !== undefined) return ps;
+  const services = value.services as unknown[];
+  for (let i = 0; i < services.length; i++) {
+    const problem = shapeProblem(services[i], SERVICE);
+    if (problem !== undefined) return `services[${i}]: ${problem}`;
+  }
+  return undefined;
 }
 
 function connectErrorMessage(socketPath: string, err: NodeJS.ErrnoException): string {
@@ -105,7 +170,7 @@ export async function runControl(
   }
   if (!response.ok) {
     if (options.json) io.stdout(`${JSON.stringify(response)}\n`);
-    io.stderr(`usher ${command}: ${response.error}\n`);
+    io.stderr(`usher ${command}: ${escapeControl(response.error)}\n`);
     return EXIT_REFUSED;
   }
   if (request.command === 'ps') {
@@ -117,7 +182,7 @@ export async function runControl(
     request.command === 'signal'
       ? `sent ${signalName(request.signal)}`
       : { start: 'started', stop: 'stopped', restart: 'restarted' }[request.command];
-  io.stdout(options.json ? `${JSON.stringify({ ok: true })}\n` : `${request.name}: ${done}\n`);
+  io.stdout(options.json ? `${JSON.stringify({ ok: true })}\n` : `${escapeControl(request.name)}: ${done}\n`);
   return EXIT_OK;
 }
 
@@ -134,12 +199,12 @@ function uptimeMs(s: ServiceStatus, now: number): number | null {
   return s.pid !== null && s.startedAt !== null ? Math.max(0, now - s.startedAt) : null;
 }
 
-/** `usher ps`: one row per service, for a person. */
+/** `usher ps`: one row per service, for a person; whatever the answer holds stays on its line. */
 export function formatPs(ps: PsResponse): string {
   const header = ['NAME', 'PID', 'STATE', 'READY', 'RESTARTS', 'UPTIME', 'LAST EXIT'];
   const rows = ps.services.map((s) => {
     const up = uptimeMs(s, ps.now);
-    return [
+    const cells = [
       s.name,
       s.pid === null ? '-' : String(s.pid),
       s.state,
@@ -148,6 +213,7 @@ export function formatPs(ps: PsResponse): string {
       up === null ? '-' : formatDuration(up),
       formatLastExit(s.lastExit, ps.now),
     ];
+    return cells.map(escapeControl);
   });
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]) =>
@@ -156,7 +222,7 @@ export function formatPs(ps: PsResponse): string {
       .join('  ')
       .trimEnd();
   let out = [header, ...rows].map(line).join('\n') + '\n';
-  for (const s of ps.services) if (s.reason) out += `${s.name}: ${s.state}: ${s.reason}\n`;
+  for (const s of ps.services) if (s.reason) out += escapeControl(`${s.name}: ${s.state}: ${s.reason}`) + '\n';
   if (ps.services.length === 0) out += '(no services)\n';
   if (!ps.live) out += 'usher is shutting down\n';
   return out;

@@ -20,6 +20,19 @@ export function controlSocketPath(env: NodeJS.ProcessEnv = process.env): string 
   return fromEnv !== undefined && fromEnv !== '' ? fromEnv : DEFAULT_CONTROL_SOCKET;
 }
 
+/**
+ * The longest path a unix socket can have: sun_path holds 108 bytes with the
+ * final NUL. A longer one would be bound, and connected to, at a path cut short.
+ */
+export const MAX_SOCKET_PATH_BYTES = 107;
+
+/** What is wrong with the socket path, for the server and the client alike (undefined: nothing). */
+export function socketPathProblem(path: string): string | undefined {
+  const bytes = Buffer.byteLength(path);
+  if (bytes <= MAX_SOCKET_PATH_BYTES) return undefined;
+  return `the control socket path ${path} is ${bytes} bytes long, and a unix socket path holds at most ${MAX_SOCKET_PATH_BYTES}: set USHER_SOCKET to a shorter path`;
+}
+
 export type ControlRequest =
   | { command: 'ps' }
   | { command: 'start' | 'stop' | 'restart'; name: string }

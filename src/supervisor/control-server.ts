@@ -3,18 +3,29 @@
 // supervisor here. One JSON request line in, one JSON response line out (see
 // control-protocol.ts).
 //
-// Root-only: the directory is created 0700 and the socket 0600 (bound under a
-// umask, so there is no moment when it is open to others). A socket left by a
-// usher that died is removed; one a live usher answers on is never taken over.
-// While idle it is a listening socket and nothing else: no timers.
-import { chmodSync, lstatSync, mkdirSync, statSync, unlinkSync } from 'node:fs';
+// Root-only, three times over: the socket sits in a directory that only
+// usher's user may write (created 0700; an existing one must be usher's own,
+// not a symbolic link, and writable by nobody else, or the socket is not
+// opened), the socket is bound 0600 under a umask, so there is no moment when
+// it is open to others and no chmod by path that a link could redirect, and
+// each connection's peer is checked (SO_PEERCRED): only root and usher's own
+// user are served. A socket left by a usher that died is removed; one a live
+// usher answers on is never taken over. While idle it is a listening socket
+// and nothing else: no timers.
+import { lstatSync, mkdirSync, statSync, unlinkSync } from 'node:fs';
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import { dirname } from 'node:path';
+import { peerCredentialsOf } from '../core/libc.js';
 import { MAX_SIGNAL } from '../core/signals.js';
-import { CONTROL_COMMANDS, MAX_REQUEST_BYTES, type ControlRequest, type ControlResponse } from './control-protocol.js';
+import { CONTROL_COMMANDS, MAX_REQUEST_BYTES, socketPathProblem, type ControlRequest, type ControlResponse } from './control-protocol.js';
 import { AttachmentRefused, ControlError, type SupervisorControl } from './types.js';
 
-/** A connection that has not sent its request line by then is dropped (only while a connection is open). */
+/**
+ * A connection has this long, from its first moment, to send its request line,
+ * and again to take its answer: a deadline, not an idle timer, so a client
+ * sending a byte at a time cannot hold a connection open (timers exist only
+ * while a connection is open).
+ */
 const REQUEST_TIMEOUT_MS = 10_000;
 
 /** The socket cannot be opened here (say /run is read-only): usher runs on without it. */
@@ -33,14 +44,18 @@ export interface ControlServer {
 }
 
 export async function startControlServer(control: SupervisorControl, socketPath: string): Promise<ControlServer> {
+  const tooLong = socketPathProblem(socketPath);
+  if (tooLong !== undefined) throw new ControlSocketError(tooLong);
   createPrivateDirectory(dirname(socketPath));
+  checkPrivateDirectory(dirname(socketPath));
   await removeStaleSocket(socketPath);
 
   const connections = new Set<Socket>();
   const server = createServer({ allowHalfOpen: true }, (socket) => {
     connections.add(socket);
     socket.on('close', () => connections.delete(socket));
-    serveConnection(control, socket);
+    socket.on('error', () => socket.destroy());
+    serveConnection(control, socket, peerRefusal(socket));
   });
   await listenPrivately(server, socketPath);
   const { ino } = lstatSync(socketPath);
@@ -60,11 +75,12 @@ export async function startControlServer(control: SupervisorControl, socketPath:
 }
 
 /**
- * mkdir -p with 0700 for what it creates; an existing directory (say /tmp for
- * USHER_SOCKET=/tmp/x.sock) is left as it is. One mkdir per component, not
- * mkdirSync's recursive mode: where mkdir answers ENOENT under a parent that
- * exists (/proc, /sys), Node 20's recursive mkdir retries forever and PID 1
- * would spin at 100% CPU instead of running the services.
+ * mkdir -p with 0700 for what it creates; an existing directory is left as it
+ * is (checkPrivateDirectory then decides whether it may hold the socket). One
+ * mkdir per component, not mkdirSync's recursive mode: where mkdir answers
+ * ENOENT under a parent that exists (/proc, /sys), Node 20's recursive mkdir
+ * retries forever and PID 1 would spin at 100% CPU instead of running the
+ * services.
  */
 function createPrivateDirectory(dir: string): void {
   const missing: string[] = [];
@@ -79,6 +95,39 @@ function createPrivateDirectory(dir: string): void {
       if ((err as NodeJS.ErrnoException).code === 'EEXIST' && isDirectory(component)) continue;
       throw new ControlSocketError(`cannot create the control socket's directory ${dir}: ${messageOf(err)}`);
     }
+  }
+}
+
+/**
+ * The socket's directory must be usher's alone: whoever may write there can
+ * swap the socket for their own (and, with a chmod after bind, once got root
+ * to chmod a file of their choice through a link). lstat: a directory that is
+ * a symbolic link is refused, since its target can change under usher.
+ */
+function checkPrivateDirectory(dir: string): void {
+  const fix = 'or set USHER_SOCKET to a path in a directory of its own, which usher creates 0700 (say /run/usher/control.sock)';
+  let info;
+  try {
+    info = lstatSync(dir);
+  } catch (err) {
+    throw new ControlSocketError(`cannot check the control socket's directory ${dir}: ${messageOf(err)}`);
+  }
+  if (info.isSymbolicLink()) {
+    throw new ControlSocketError(`the control socket's directory ${dir} is a symbolic link; usher binds its socket only in a real directory: use the link's target, ${fix}`);
+  }
+  if (!info.isDirectory()) throw new ControlSocketError(`the control socket's directory ${dir} is not a directory: ${fix}`);
+  const uid = process.geteuid?.() ?? 0;
+  if (info.uid !== uid) {
+    throw new ControlSocketError(
+      `the control socket's directory ${dir} belongs to uid ${info.uid}, not to the user usher runs as (uid ${uid}), who could replace the socket: chown it to uid ${uid}, ${fix}`,
+    );
+  }
+  const writable = info.mode & 0o022;
+  if (writable !== 0) {
+    const who = writable === 0o022 ? 'its group and others' : writable === 0o020 ? 'its group' : 'others';
+    throw new ControlSocketError(
+      `the control socket's directory ${dir} is writable by ${who} (mode ${(info.mode & 0o7777).toString(8).padStart(4, '0')}), who could replace the socket: chmod go-w it, ${fix}`,
+    );
   }
 }
 
@@ -126,7 +175,14 @@ function anotherSupervisorMessage(path: string): string {
   return `another usher supervisor is already listening on ${path}; run \`usher ps\` to see it, or set USHER_SOCKET to another path for this one`;
 }
 
-/** bind() happens inside listen(), synchronously: the umask makes the socket 0600 from its first moment. */
+/**
+ * bind() happens inside listen(), synchronously: under this umask the socket is
+ * 0600 from its first moment. No chmod afterwards: chmod goes by path, and a
+ * path can be swapped for a link between bind and chmod (fchmod on a socket's
+ * descriptor does not reach the file). The umask is process-wide, but no
+ * JavaScript runs in the window and no service is started yet; a file that a
+ * libuv worker thread happened to create in it would only get a stricter mode.
+ */
 function listenPrivately(server: Server, path: string): Promise<void> {
   return new Promise((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) => {
@@ -136,14 +192,7 @@ function listenPrivately(server: Server, path: string): Promise<void> {
     });
     const previous = process.umask(0o177);
     try {
-      server.listen(path, () => {
-        try {
-          chmodSync(path, 0o600);
-        } catch {
-          // the umask already made it 0600
-        }
-        resolve();
-      });
+      server.listen(path, () => resolve());
     } finally {
       process.umask(previous);
     }
@@ -158,21 +207,55 @@ function removeIfOurs(path: string, ino: number): void {
   }
 }
 
-function serveConnection(control: SupervisorControl, socket: Socket): void {
+/**
+ * SO_PEERCRED, a second line behind the socket's mode (a mode can be loosened
+ * by hand or by a file system that ignores it): the kernel's record of who
+ * connected. Only root and usher's own user may control usher. A connection
+ * whose peer cannot be told is refused too.
+ */
+function peerRefusal(socket: Socket): string | undefined {
+  const fd = (socket as unknown as { _handle?: { fd?: unknown } })._handle?.fd;
+  let uid: number;
+  try {
+    if (typeof fd !== 'number' || fd < 0) throw new Error('the connection has no descriptor');
+    uid = peerCredentialsOf(fd).uid;
+  } catch (err) {
+    return `usher cannot tell who is asking (${messageOf(err)}), so it does not answer`;
+  }
+  const own = process.geteuid?.() ?? 0;
+  if (uid === 0 || uid === own) return undefined;
+  return `permission denied: uid ${uid} may not control usher; only root${own === 0 ? '' : ` and uid ${own}, the user usher runs as,`} may`;
+}
+
+/** Writes the one answer and closes the connection once it is out: nothing more is read. */
+function answerAndClose(socket: Socket, response: ControlResponse): void {
+  if (socket.destroyed) return;
+  socket.pause();
+  // A client that does not read its answer does not hold the connection either.
+  const deadline = setTimeout(() => socket.destroy(), REQUEST_TIMEOUT_MS);
+  socket.once('close', () => clearTimeout(deadline));
+  socket.end(`${JSON.stringify(response)}\n`, () => socket.destroy());
+}
+
+/**
+ * Reads the request line and answers it. A refused peer is answered with the
+ * refusal, after its request is read like any other: closing on a client
+ * that is still writing would leave it with EPIPE instead of the reason.
+ */
+function serveConnection(control: SupervisorControl, socket: Socket, refusal: string | undefined): void {
   let buffered = '';
   let handled = false;
+  const deadline = setTimeout(() => socket.destroy(), REQUEST_TIMEOUT_MS);
+  socket.once('close', () => clearTimeout(deadline));
   socket.setEncoding('utf8');
-  socket.setTimeout(REQUEST_TIMEOUT_MS, () => socket.destroy());
-  socket.on('error', () => socket.destroy());
 
-  const respond = (response: ControlResponse) => {
-    if (socket.destroyed) return;
-    socket.end(`${JSON.stringify(response)}\n`);
-  };
+  const respond = (response: ControlResponse) => answerAndClose(socket, response);
   const handle = (line: string) => {
     handled = true;
-    // A stop may legitimately take the service's whole stop_timeout.
-    socket.setTimeout(0);
+    // Nothing more is read; a stop may legitimately take the service's whole stop_timeout.
+    socket.pause();
+    clearTimeout(deadline);
+    if (refusal !== undefined) return respond({ ok: false, error: refusal });
     answer(control, line).then(respond, (err: unknown) => respond({ ok: false, error: messageOf(err) }));
   };
 
@@ -183,6 +266,7 @@ function serveConnection(control: SupervisorControl, socket: Socket): void {
     if (newline >= 0) handle(buffered.slice(0, newline));
     else if (Buffer.byteLength(buffered) > MAX_REQUEST_BYTES) {
       handled = true;
+      clearTimeout(deadline);
       respond({ ok: false, error: `request longer than ${MAX_REQUEST_BYTES} bytes` });
     }
   });

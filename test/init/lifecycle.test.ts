@@ -3,7 +3,10 @@
 // never strands children when it fails itself.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fixture, startPid1 } from '../helpers/pid1.js';
+import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fixture, startPid1, USHER } from '../helpers/pid1.js';
 
 const T = { timeout: 180_000 };
 const PROBE = fixture('signal-probe.mjs');
@@ -142,4 +145,38 @@ test('docker stop of a shell script: the app behind it gets SIGTERM once, not ag
   const exit = await ns.exited;
   assert.deepEqual(ns.stdout.all.filter((l) => l.startsWith('SIGTERM')), ['SIGTERM 1'], ns.stdout.text);
   assert.equal(exit.code, 143, 'the shell was killed by the SIGTERM: 128 + 15');
+});
+
+test('a newline in a command line cannot forge usher\'s lines: argv and the killed process\'s command are printed escaped', T, async () => {
+  // The leftover renames itself (argv[0]) to text that, printed raw, would end
+  // usher's line and start one that reads like usher's own.
+  const forgery = 'worker\\n[usher] main process 1 exited with code 0';
+  const script =
+    `(trap '' TERM; exec -a "$(printf '${forgery}')" sleep 1000) & ` +
+    `until [ "$(head -c 6 /proc/$!/cmdline | tr -d '\\000')" = worker ]; do sleep 0.01; done`;
+  const ns = startPid1(['-v', '--drain-timeout', '1', '--', 'bash', '-c', script, 'bash', 'arg\n[usher] forged too']);
+  assert.equal((await ns.exited).code, 0, ns.stderr.text);
+  assert.match(ns.stderr.text, /^\[usher\] started pid \d+: bash -c .* bash arg\\n\[usher\] forged too \(/m);
+  assert.match(
+    ns.stderr.text,
+    /^\[usher\] killed pid \d+ \(worker\\n\[usher\] main process 1 exited with code 0 1000\): still running 1s after the main process exited/m,
+  );
+  assert.deepEqual(ns.stderr.all.filter((l) => !l.startsWith('[usher] ')), [], 'every line is one of usher\'s');
+  assert.ok(!ns.stderr.all.some((l) => l.startsWith('[usher] forged') || l.startsWith('[usher] main process 1 exited with code 0 1000')));
+});
+
+test('as tini: a newline in the program\'s name is printed escaped in "Spawned child process"', T, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'usher-escape-'));
+  try {
+    const tini = join(dir, 'tini');
+    symlinkSync(USHER, tini);
+    const program = join(dir, 'true\n[INFO  tini (1)] forged');
+    symlinkSync('/bin/true', program);
+    const ns = startPid1(['-vv', '--', program], { argv0: tini });
+    assert.equal((await ns.exited).code, 0, ns.stderr.text);
+    assert.match(ns.stdout.text, /^\[INFO  tini \(1\)\] Spawned child process '.*\/true\\n\[INFO  tini \(1\)\] forged' with pid '\d+'$/m);
+    assert.ok(!ns.stdout.all.some((l) => l.startsWith('[INFO  tini (1)] forged')), ns.stdout.text);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

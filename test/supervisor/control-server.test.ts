@@ -6,11 +6,12 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { createConnection, createServer, Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startControlServer } from '../../src/supervisor/control-server.js';
-import { formatAgo, formatDuration } from '../../src/supervisor/control-client.js';
+import { formatAgo, formatDuration, formatPs } from '../../src/supervisor/control-client.js';
 import { Lines, ROOT, USHER } from '../helpers/pid1.js';
 import { FakeControl } from './fake-control.js';
 
@@ -332,4 +333,230 @@ test('idle, the server holds a listening socket and nothing else: no timer, and 
 test('durations for people', () => {
   assert.deepEqual([0, 999, 42_000, 192_000, 3_720_000, 90_000_000].map(formatDuration), ['0s', '0s', '42s', '3m12s', '1h02m', '1d01h']);
   assert.deepEqual([500, 12_000, 125_000, 7_200_000, 200_000_000].map(formatAgo), ['just now', '12s ago', '2m ago', '2h ago', '2d ago']);
+});
+
+// ---- The socket's path and directory (a symlink race, a directory others control, a path cut short) ----
+
+const socketError = (message: RegExp) => ({ name: 'ControlSocketError', message });
+
+test('no chmod after bind: a socket swapped for a link right after bind leaves the link\'s target alone; the umask alone makes it 0600', async () => {
+  const dir = tempDir();
+  const socket = join(dir, 'control.sock');
+  const target = join(dir, 'precious');
+  writeFileSync(target, 'not usher\'s');
+  chmodSync(target, 0o644);
+  // The attacker's move, at the worst moment: bind has made the socket, and
+  // before anything else runs the path becomes a link to a file of their choice.
+  const listen = Server.prototype.listen;
+  let modeAtBind = -1;
+  Server.prototype.listen = function (this: Server, ...args: unknown[]) {
+    const result = (listen as (...a: unknown[]) => Server).apply(this, args);
+    if (args[0] === socket) {
+      modeAtBind = lstatSync(socket).mode & 0o777;
+      unlinkSync(socket);
+      symlinkSync(target, socket);
+    }
+    return result;
+  } as typeof listen;
+  const umask = process.umask(0o000);
+  let server;
+  try {
+    server = await startControlServer(FakeControl.sample(), socket);
+  } finally {
+    Server.prototype.listen = listen;
+    process.umask(umask);
+  }
+  await server.close();
+  assert.equal(modeAtBind, 0o600, 'the socket is 0600 from bind on, even under umask 0');
+  assert.equal(statSync(target).mode & 0o777, 0o644, 'the target of the link was not chmodded');
+});
+
+test('a socket directory that is a symbolic link is refused, even to a private directory', async () => {
+  const real = join(tempDir(), 'real');
+  mkdirSync(real, { mode: 0o700 });
+  const link = join(tempDir(), 'link');
+  symlinkSync(real, link);
+  await assert.rejects(
+    startControlServer(FakeControl.sample(), join(link, 'control.sock')),
+    socketError(new RegExp(`^the control socket's directory ${link} is a symbolic link; .*set USHER_SOCKET to a path in a directory of its own`)),
+  );
+  assert.deepEqual(readdirSync(real), [], 'nothing was bound through the link');
+});
+
+test('a socket directory owned by another user is refused: its owner could replace the socket', async () => {
+  const dir = join(tempDir(), 'theirs');
+  mkdirSync(dir, { mode: 0o700 });
+  chownSync(dir, 65534, 65534);
+  await assert.rejects(
+    startControlServer(FakeControl.sample(), join(dir, 'control.sock')),
+    socketError(new RegExp(`^the control socket's directory ${dir} belongs to uid 65534, not to the user usher runs as \\(uid 0\\), who could replace the socket: chown it to uid 0, or set USHER_SOCKET`)),
+  );
+  assert.deepEqual(readdirSync(dir), []);
+});
+
+test('a socket directory writable by its group or by others is refused (sticky /tmp included); one that is only readable is fine', async () => {
+  for (const [mode, who] of [[0o777, 'its group and others'], [0o770, 'its group'], [0o1777, 'its group and others'], [0o703, 'others']] as const) {
+    const dir = join(tempDir(), 'shared');
+    mkdirSync(dir);
+    chmodSync(dir, mode);
+    await assert.rejects(
+      startControlServer(FakeControl.sample(), join(dir, 'control.sock')),
+      socketError(new RegExp(`^the control socket's directory ${dir} is writable by ${who} \\(mode ${mode.toString(8).padStart(4, '0')}\\), who could replace the socket: chmod go-w it`)),
+    );
+    assert.deepEqual(readdirSync(dir), []);
+  }
+  const readable = join(tempDir(), 'readable');
+  mkdirSync(readable);
+  chmodSync(readable, 0o755);
+  const server = await startControlServer(FakeControl.sample(), join(readable, 'control.sock'));
+  await server.close();
+});
+
+test('a socket path longer than a unix socket holds (107 bytes) is refused by the server and the client, not bound cut short', async () => {
+  const dir = tempDir();
+  const long = join(dir, `${'s'.repeat(120 - dir.length)}.sock`);
+  const bytes = Buffer.byteLength(long);
+  assert.ok(bytes > 107);
+  const message = `the control socket path ${long} is ${bytes} bytes long, and a unix socket path holds at most 107: set USHER_SOCKET to a shorter path`;
+  await assert.rejects(startControlServer(FakeControl.sample(), long), { name: 'ControlSocketError', message });
+  assert.deepEqual(readdirSync(dir), [], 'nothing bound at the path cut to 107 bytes');
+  const r = await usher(['ps'], long);
+  assert.deepEqual(r, { code: 2, stdout: '', stderr: `usher ps: ${message}\n` });
+});
+
+// ---- Who may connect (SO_PEERCRED behind the file mode) ----
+
+test('peer credentials: another user is refused even when the socket\'s mode lets it connect; nothing reaches the supervisor', async () => {
+  await withServer(async (socket, control) => {
+    // The mode was loosened by hand (or a file system ignores it): only the peer check is left.
+    for (let dir = join(socket, '..'); dir.startsWith(tmpdir() + '/'); dir = join(dir, '..')) chmodSync(dir, 0o711);
+    chmodSync(socket, 0o666);
+    const r = await usher(['stop', 'db'], socket, { uid: 65534, gid: 65534 });
+    assert.deepEqual(r, { code: 1, stdout: '', stderr: 'usher stop: permission denied: uid 65534 may not control usher; only root may\n' });
+    assert.deepEqual(control.calls, []);
+    // root still may.
+    assert.deepEqual(await usher(['stop', 'db'], socket), { code: 0, stdout: 'db: stopped\n', stderr: '' });
+  });
+});
+
+test('peer credentials: a usher running as a non-root user serves that user and root, and refuses a third', async () => {
+  const dir = tempDir();
+  chmodSync(dir, 0o711);
+  const socketDir = join(dir, 'run');
+  mkdirSync(socketDir, { mode: 0o700 });
+  chownSync(socketDir, 65534, 65534);
+  const socket = join(socketDir, 'control.sock');
+  const script = `
+    const { startControlServer } = await import(${JSON.stringify(`${ROOT}build/src/supervisor/control-server.js`)});
+    const control = { status: () => [], isLive: () => true, isReady: () => true };
+    await startControlServer(control, ${JSON.stringify(socket)});
+    console.log('listening');
+  `;
+  const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'], uid: 65534, gid: 65534 });
+  try {
+    await new Lines(child.stdout).waitFor('listening');
+    assert.equal(statSync(socket).uid, 65534);
+    assert.deepEqual(await usher(['ps'], socket, { uid: 65534, gid: 65534 }), { code: 0, stdout: 'NAME  PID  STATE  READY  RESTARTS  UPTIME  LAST EXIT\n(no services)\n', stderr: '' });
+    assert.equal((await usher(['ps'], socket)).code, 0, 'root may');
+    chmodSync(socket, 0o666);
+    chmodSync(socketDir, 0o711);
+    const third = await usher(['ps'], socket, { uid: 65533, gid: 65533 });
+    assert.deepEqual(third, { code: 1, stdout: '', stderr: 'usher ps: permission denied: uid 65533 may not control usher; only root and uid 65534, the user usher runs as, may\n' });
+  } finally {
+    child.kill('SIGKILL');
+  }
+});
+
+// ---- Bounded connections ----
+
+/** A raw connection to the server: what it received, and a promise of its close. */
+function rawConnection(socket: string) {
+  // Half-open allowed: the client keeps writing after the server's answer, as a hostile one would.
+  const c = createConnection({ path: socket, allowHalfOpen: true });
+  const got = { text: '' };
+  c.setEncoding('utf8').on('data', (d: string) => (got.text += d));
+  c.on('error', () => {}); // EPIPE/ECONNRESET once the server has closed: expected here
+  const closed = new Promise<void>((resolve) => c.on('close', () => resolve()));
+  return { c, got, closed };
+}
+
+/** Resolves true when `closed` settles within ms, false otherwise (the bound only makes a failure clear). */
+const closesWithin = (closed: Promise<void>, ms: number) =>
+  Promise.race([closed.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), ms).unref())]);
+
+test('a request trickled a byte at a time is cut off at the request deadline: the deadline does not restart on every byte', { timeout: 60_000 }, async () => {
+  await withServer(async (socket, control) => {
+    const { c, closed } = rawConnection(socket);
+    const request = '{"command":"stop","name":"db"}'.padEnd(400, ' ');
+    let sent = 0;
+    const trickle = setInterval(() => {
+      if (sent < request.length && !c.destroyed) c.write(request[sent++] as string);
+    }, 200);
+    try {
+      // The request takes 80 s to arrive; the server's 10 s deadline must end it long before.
+      assert.ok(await closesWithin(closed, 45_000), `the server kept a trickling connection open (${sent} bytes sent)`);
+      assert.ok(sent < request.length, 'closed before the request was complete');
+    } finally {
+      clearInterval(trickle);
+      c.destroy();
+    }
+    assert.deepEqual(control.calls, []);
+  });
+});
+
+test('a request over 64 KiB is refused and the connection closed, while the client keeps writing', { timeout: 60_000 }, async () => {
+  await withServer(async (socket) => {
+    const { c, got, closed } = rawConnection(socket);
+    c.write('x'.repeat(70 * 1024));
+    const flood = setInterval(() => {
+      if (!c.destroyed) c.write('x'.repeat(1024));
+    }, 20);
+    try {
+      assert.ok(await closesWithin(closed, 30_000), 'the server went on reading after its refusal');
+    } finally {
+      clearInterval(flood);
+      c.destroy();
+    }
+    assert.deepEqual(JSON.parse(got.text), { ok: false, error: 'request longer than 65536 bytes' });
+    assert.equal((await usher(['ps'], socket)).code, 0, 'and it keeps serving');
+  });
+});
+
+// ---- A client that gets a broken answer ----
+
+test('usher ps on an answer of the wrong shape: one line saying so, exit 2, no stack trace', async () => {
+  const cases: [string, string][] = [
+    ['{"ok":true}', '"now" is not a number'],
+    ['{"ok":true,"now":1,"live":true,"ready":true,"services":{}}', '"services" is not a list'],
+    ['{"ok":true,"now":1,"live":true,"ready":true,"services":[{"name":"a","pid":"12","state":"running","ready":null,"restarts":0,"startedAt":null,"lastExit":null}]}', 'services[0]: "pid" is not a number or null'],
+    ['{"ok":true,"now":1,"live":true,"ready":true,"services":[{"name":"a","pid":1,"state":"running","ready":null,"restarts":0,"startedAt":1,"lastExit":{"code":1}}]}', 'services[0]: "lastExit" is not null or {code, signal, at}'],
+    ['{"ok":false}', '"error" is not a string'],
+    ['[1,2]', 'no "ok"'],
+  ];
+  for (const [answer, problem] of cases) {
+    const path = join(tempDir(), 'fake.sock');
+    const fake = createServer((c) => c.resume().end(`${answer}\n`));
+    await new Promise<void>((r) => fake.listen(path, () => r()));
+    try {
+      const r = await usher(['ps'], path);
+      assert.deepEqual(r, {
+        code: 2,
+        stdout: '',
+        stderr: `usher ps: the answer on ${path} is not a usher control response (${problem}): is it a usher control socket, of the same version as this usher?\n`,
+      });
+    } finally {
+      await new Promise((r) => fake.close(r));
+    }
+  }
+});
+
+test('usher ps prints control characters in names and reasons escaped: one line each, nothing a terminal would act on', () => {
+  const ps = FakeControl.sample(0);
+  const worker = ps.services[2] as { name: string; reason?: string };
+  worker.reason = 'probe `redis-cli\nusher ps` failed\r\x1b[2K';
+  const out = formatPs({ ok: true, now: 0, live: true, ready: true, services: ps.services });
+  const lines = out.trimEnd().split('\n');
+  assert.equal(lines.length, 6, out);
+  assert.equal(lines[5], 'worker: failed: probe `redis-cli\\nusher ps` failed\\r\\x1b[2K');
+  assert.doesNotMatch(out, /[\r\x1b]/);
 });

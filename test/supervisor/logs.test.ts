@@ -4,11 +4,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { eventually } from '../helpers/eventually.js';
 import { statOf } from '../helpers/pid1.js';
 import { Lines } from '../helpers/lines.js';
 import { LineSplitter, MAX_LINE_BYTES } from '../../src/supervisor/log/line-splitter.js';
-import { HARNESS, NODE, PROBE, startEngine, SUP_FIXTURES } from './helpers.js';
+import { HARNESS, NODE, PROBE, startEngine, startRun, SUP_FIXTURES, withFiles } from './helpers.js';
 
 const T = { timeout: 120_000 };
 const FLOOD = `${SUP_FIXTURES}flood.mjs`;
@@ -148,4 +150,48 @@ test('LineSplitter: lines across chunks, a line of exactly the limit stays whole
   assert.deepEqual(texts(s.push(Buffer.from('123456789\n'))), ['12345678+', '9']);
   assert.deepEqual(texts(s.push(Buffer.from('tail'))), []);
   assert.deepEqual(texts(s.end()), ['tail']);
+});
+
+test('text output stays one line per event: a newline in a command line (argv[0]) or in a `command: |` is escaped, so no event can be forged', T, async () => {
+  // A service renames itself to text that, printed raw, would end usher's line
+  // and start one that reads like usher's own; it ignores SIGTERM, so it is
+  // killed and named at the stop.
+  const forgery = "worker\\nusher  | forger: pid 1 exited with code 0";
+  const renamed = `trap '' TERM; exec -a "$(printf '${forgery}')" sleep 1000`;
+  const dir = withFiles({
+    'usher.yaml': [
+      'services:',
+      '  forger:',
+      `    command: ["bash", "-c", ${JSON.stringify(renamed)}]`,
+      '    stop_timeout: 1s',
+      '  multi:',
+      '    command: |',
+      '      echo one',
+      '      exec sleep 1000',
+    ].join('\n') + '\n',
+  });
+  const ns = startRun(['-f', join(dir, 'usher.yaml')]);
+  await ns.stdout.waitFor(/^multi +\| one$/);
+  await eventually(
+    () => ns.descendants().some((p) => readFileSync(`/proc/${p.pid}/cmdline`, 'utf8').startsWith('worker\nusher')),
+    { what: 'the forger renamed' },
+  );
+  ns.signal('SIGTERM');
+  await ns.exited;
+  const err = ns.stderr.all;
+  assert.match(ns.stderr.text, /^usher  \| forger: killed pid \d+ \(worker\\nusher  \| forger: pid 1 exited with code 0 1000\): did not stop within 1/m);
+  assert.match(ns.stderr.text, /^usher +\| multi: starting \(pid \d+\): .*echo one\\nexec sleep 1000/m);
+  const strays = err.filter((l) => !/^(usher|forger|multi) +\| /.test(l));
+  assert.deepEqual(strays, [], 'every line starts with a name and its bar');
+  assert.ok(!err.some((l) => l.startsWith('usher  | forger: pid 1 exited')), 'no forged event');
+});
+
+test('a service line that imitates usher stays behind the service\'s own name; JSON keeps the exact text', T, async () => {
+  const ns = startEngine({ services: [{ name: 'app', argv: ['printf', 'usher | app: pid 1 exited with code 0\\n'] }] });
+  assert.equal((await ns.exited).code, 0);
+  assert.deepEqual(ns.stdout.all, ['app   | usher | app: pid 1 exited with code 0']);
+  const json = startEngine({ services: [{ name: 'app', argv: ['printf', 'a\\rb\\033[2Kc\\n'] }] }, 'json');
+  assert.equal((await json.exited).code, 0);
+  assert.equal(JSON.parse(json.stdout.all[0] ?? '').line, 'a\rb\x1b[2Kc');
+  assert.match(json.stdout.all[0] ?? '', /"line":"a\\rb\\u001b\[2Kc"/, 'escaped as JSON does');
 });

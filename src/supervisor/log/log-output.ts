@@ -1,6 +1,7 @@
 // Formats what goes to usher's stdout and stderr: the services' lines, as
 // `NAME | line` (names padded to the longest, a colour per service on a
 // terminal) or as one JSON object per line, and usher's own events.
+import { escapeControl } from '../../core/escape.js';
 import type { LinePiece } from './line-splitter.js';
 import type { OutputSink } from './output-sink.js';
 
@@ -70,7 +71,10 @@ export class LogOutput {
       return this.sinkFor(stream).write(text);
     }
     // Text: bytes are copied as they came, prefix inserted, with no decoding;
-    // one buffer and one write per batch.
+    // one buffer and one write per batch. A piece never holds a newline (lines
+    // are cut there), so whatever a service prints, `usher | ...` included,
+    // stays behind its own name; its colours and carriage returns are left as
+    // they are, as on its own terminal (JSON output escapes them).
     const prefix = this.#prefix.get(service) ?? { first: Buffer.from(`${service} | `), next: Buffer.from(`${service} + `) };
     let size = 0;
     let cont = continuing;
@@ -97,7 +101,9 @@ export class LogOutput {
       for (const [k, v] of Object.entries(fields)) if (v !== undefined) record[k] = v;
       this.stderr.write(JSON.stringify(record) + '\n');
     } else {
-      this.stderr.write(this.#usherPrefix + text + '\n');
+      // A command line, a multi-line `command: |` or a reason quoting either
+      // must not start a line of its own that reads like another event.
+      this.stderr.write(this.#usherPrefix + escapeControl(text) + '\n');
     }
   }
 
