@@ -1,6 +1,6 @@
 // Starting the supervisor as PID 1 of a PID namespace for the tests: from a
 // hand-built config (through harness.js) or a real usher.yaml / Procfile.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after } from 'node:test';
@@ -41,8 +41,15 @@ export function withFiles(files: Record<string, string>): string {
   return dir;
 }
 
-/** A TCP port unlikely to be taken, different per call. */
-let nextPort = 20000 + Math.floor(Math.random() * 20000);
+/**
+ * A TCP port unlikely to be taken, different per call: below the kernel's
+ * ephemeral range, where every outgoing connection on the machine (and the
+ * TIME_WAITs they leave) takes its local port, so nothing but a listener of
+ * its own choosing can hold it. A random start keeps test files apart.
+ */
+const EPHEMERAL_LOW = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]) || 32768;
+const PORT_FLOOR = 10_000;
+let nextPort = PORT_FLOOR + Math.floor(Math.random() * (EPHEMERAL_LOW - PORT_FLOOR - 2000));
 export function freePort(): number {
   return nextPort++;
 }
