@@ -50,6 +50,8 @@ interface Bindings {
   strerror: Fn;
   strsignal: Fn;
   ioctl: Fn;
+  mount: Fn;
+  umount2: Fn;
 }
 
 // glibc x86_64/aarch64 sizes, rounded up generously: the structures are opaque and
@@ -142,6 +144,8 @@ function libc(): Bindings {
     strerror: lib.func('const char *strerror(int errnum)'),
     strsignal: lib.func('const char *strsignal(int sig)'),
     ioctl: lib.func('int ioctl(int fd, unsigned long request, unsigned long arg)'),
+    mount: lib.func('int mount(const char *source, const char *target, const char *fstype, unsigned long flags, const void *data)'),
+    umount2: lib.func('int umount2(const char *target, int flags)'),
   };
   return bindings;
 }
@@ -434,6 +438,18 @@ export function sessionOf(pid: number): number {
 /** Foreground process group of the terminal on fd, or -1 when fd is not our controlling terminal. */
 export function foregroundGroupOf(fd: number): number {
   return libc().tcgetpgrp(fd) as number;
+}
+
+/** mount(2) of a pseudo file system (tracefs, proc) with no options; throws SystemCallError. */
+export function mountFileSystem(type: string, target: string): void {
+  const c = libc();
+  if (c.mount('nodev', target, type, 0, null) !== 0) throw new SystemCallError(`mount -t ${type} ${target}`, c.errno());
+}
+
+/** umount2(2) with MNT_DETACH: the mount goes even if a file in it is still open. Returns false when it fails. */
+export function unmount(target: string): boolean {
+  const MNT_DETACH = 2;
+  return libc().umount2(target, MNT_DETACH) === 0;
 }
 
 /** Effective user id of usher. */

@@ -4,8 +4,9 @@
 import { signalName } from '../core/signals.js';
 import { shellExitCode, type ExitStatus } from '../core/wait-status.js';
 import type { Pid1Class } from './classify.js';
+import type { KernelEvents, SignalEvent } from './kernel-trace.js';
 import type { Tracked } from './observer.js';
-import type { FullReport, Mode, Outcome, ProcessRecord, TimelineRow } from './report.js';
+import type { EventSource, FullReport, Mode, Outcome, ProcessRecord, ReceivedSignal, SignalOutcome, TimelineRow } from './report.js';
 import type { Finding } from './types.js';
 
 export interface Observation {
@@ -35,6 +36,62 @@ export interface Observation {
   notes: string[];
   /** Host pid of the doctor itself: zombies it would reap at once are not the tree's. */
   ownPid?: number;
+  /** The kernel's signal events, when they could be recorded (tracefs). */
+  kernel?: KernelEvents;
+  /** Why the kernel's events could not be had, when they could not. */
+  kernelUnavailable?: string;
+}
+
+const SIGCHLD = 17;
+const SIGKILL = 9;
+
+/** What a process was sent, from the kernel's events: exact sender, time and outcome. */
+function kernelSignals(o: Observation, r: Tracked, events: KernelEvents, byHost: ReadonlyMap<number, Tracked>): ReceivedSignal[] {
+  // Signals to a process that is already exiting (the doctor's clean-up, the
+  // namespace's teardown) change nothing: the kernel discards them.
+  const exit = events.processes.find((p) => p.kind === 'exit' && p.hostPid === r.hostPid)?.atMs ?? Infinity;
+  return events.signals
+    // A SIGKILL the kernel did not queue met a process already dying of one (the
+    // runtime's and the namespace's teardown race): one SIGKILL is the story.
+    .filter((e) => e.targetHostPid === r.hostPid && e.signal !== SIGCHLD && e.atMs < exit && !(e.signal === SIGKILL && e.generation !== 'queued'))
+    .map((e) => ({
+      signal: signalName(e.signal),
+      // A sender outside the tree is outside the namespace: as for the kernel's si_pid, 0.
+      senderPid: byHost.get(e.senderHostPid)?.pid ?? 0,
+      atMs: Math.round(((e.delivered?.atMs ?? e.atMs) - o.stopMs) * 10) / 10,
+      outcome: kernelOutcome(o, r, e),
+    }));
+}
+
+function kernelOutcome(o: Observation, r: Tracked, e: SignalEvent): SignalOutcome {
+  if (e.generation === 'ignored') return r === o.pid1 && !r.ignores.includes(e.signal) ? 'dropped' : 'ignored';
+  if (e.generation === 'already-pending') return 'merged';
+  if (e.delivered) return e.delivered.action === 'handler' ? 'handled' : e.delivered.action === 'default' ? 'default-action' : 'ignored';
+  if (r.sigwait) return 'taken-by-sigwait';
+  if (r.blocks.includes(e.signal)) return 'blocked';
+  // A fatal signal nobody handles kills the process when it is sent: the kernel
+  // turns it into SIGKILL at once, so it is never delivered as itself.
+  if (!r.catches.includes(e.signal) && !r.ignores.includes(e.signal) && !NOT_FATAL.has(e.signal)) return 'default-action';
+  return 'not-taken';
+}
+
+/** Signals whose default action is not to end the process: CHLD, CONT, STOP, TSTP, TTIN, TTOU, URG, WINCH. */
+const NOT_FATAL = new Set([17, 18, 19, 20, 21, 22, 23, 28]);
+
+/** What a process was sent, as /proc polling infers it: the doctor's own signal to PID 1, and what a known init forwards. */
+function inferredSignals(o: Observation, r: Tracked, got: 'sent' | 'forwarded' | 'dropped' | undefined): ReceivedSignal[] {
+  const signal = signalName(o.stopSignal);
+  if (got === 'dropped') return [{ signal, senderPid: 0, atMs: 0, outcome: 'dropped' }];
+  if (got === 'sent') {
+    const outcome: SignalOutcome = r.catches.includes(o.stopSignal) ? 'handled' : r.sigwait ? 'taken-by-sigwait' : r.ignores.includes(o.stopSignal) ? 'ignored' : 'unknown';
+    return [{ signal, senderPid: 0, atMs: 0, outcome }];
+  }
+  if (got === 'forwarded') return [{ signal, senderPid: o.pid1.pid, atMs: null, outcome: 'unknown' }];
+  return [];
+}
+
+export function sourceOf(o: Observation): EventSource {
+  return o.kernel ? 'kernel-events' : 'proc-polling';
 }
 
 /** The parent a process had when the stop signal was sent (re-parenting during the kill is noise). */
@@ -72,8 +129,8 @@ function describeStatus(s: ExitStatus | undefined): string | undefined {
 }
 
 export function analyse(o: Observation): FullReport {
-  const got = receivers(o);
   const byHost = new Map(o.records.map((r) => [r.hostPid, r]));
+  const got = o.kernel ? kernelReceivers(o, o.kernel) : receivers(o);
   const ppidOf = (r: Tracked) => byHost.get(parentOf(r))?.pid ?? 0;
   const processes: ProcessRecord[] = [];
   const rows: TimelineRow[] = [];
@@ -90,6 +147,7 @@ export function analyse(o: Observation): FullReport {
     };
     if (end.status?.kind === 'exited') p.exitCode = end.status.code;
     if (end.status?.kind === 'killed') p.signal = signalName(end.status.signal);
+    p.signals = o.kernel ? kernelSignals(o, r, o.kernel, byHost) : inferredSignals(o, r, got.get(r));
     processes.push(p);
     const endedMs =
       end.killedBy === 'grace' ? o.stopMs + o.graceMs : r.endedMs;
@@ -103,6 +161,9 @@ export function analyse(o: Observation): FullReport {
     if (endedMs !== undefined) row.endedMs = endedMs - o.stopMs;
     const g = got.get(r);
     if (g) row.signal = g;
+    const stopName = signalName(o.stopSignal);
+    const stop = p.signals.find((x) => x.signal === stopName && (x.atMs === null || x.atMs >= -1));
+    if (stop) row.stop = { atMs: stop.atMs, senderPid: stop.senderPid, outcome: stop.outcome };
     if (end.killedBy) row.killedBy = end.killedBy;
     const st = describeStatus(end.status);
     if (st) row.status = st;
@@ -120,6 +181,7 @@ export function analyse(o: Observation): FullReport {
     ...zombies(o),
     ...orphansLeft(o),
   ];
+  findings.push(...stopHeld(o, findings, got));
   const killed = [
     ...o.aliveAtGrace.map((r) => ({ pid: r.pid, command: r.command, by: 'grace' as const })),
     ...o.outlivedPid1.map((r) => ({ pid: r.pid, command: r.command, by: 'pid1-exit' as const })),
@@ -130,6 +192,7 @@ export function analyse(o: Observation): FullReport {
       durationMs: pid1End === null ? null : Math.max(0, Math.round(pid1End)),
       exitCode: o.exitCode,
       mode: o.mode,
+      source: sourceOf(o),
       processes,
       findings,
     },
@@ -144,8 +207,65 @@ export function analyse(o: Observation): FullReport {
       orphans: o.outlivedPid1.map((r) => ({ pid: r.pid, command: r.command })),
       notes: o.notes,
       pid1: { ...o.pid1Class },
+      source: sourceOf(o),
+      ...(o.kernelUnavailable ? { sourceNote: o.kernelUnavailable } : {}),
     },
   };
+}
+
+/** Who got the stop signal, as the kernel recorded it: PID 1 from the runtime, the others from within the tree. */
+function kernelReceivers(o: Observation, events: KernelEvents): Map<Tracked, 'sent' | 'forwarded' | 'dropped'> {
+  const out = new Map<Tracked, 'sent' | 'forwarded' | 'dropped'>();
+  const byHost = new Map(o.records.map((r) => [r.hostPid, r]));
+  for (const e of events.signals) {
+    if (e.signal !== o.stopSignal || e.atMs < o.stopMs - 1) continue;
+    const r = byHost.get(e.targetHostPid);
+    if (!r || out.has(r)) continue;
+    if (r === o.pid1) out.set(r, e.generation === 'ignored' && !r.ignores.includes(e.signal) ? 'dropped' : 'sent');
+    else out.set(r, 'forwarded');
+  }
+  return out;
+}
+
+/**
+ * Every verdict but graceful names the process that held the stop. When no
+ * other finding names one of those still running at the deadline, this one
+ * does: what it was sent and what it was doing (waiting for a child it
+ * started after the signal: a trap's or a handler's command).
+ */
+function stopHeld(o: Observation, findings: readonly Finding[], got: ReadonlyMap<Tracked, string>): Finding[] {
+  if (!o.forced) return [];
+  const named = (r: Tracked) => findings.some((f) => f.message.includes(`pid ${r.pid} (`) || (r === o.pid1 && /PID 1/.test(f.message)));
+  const held = o.aliveAtGrace.filter((r) => r !== o.pid1 || o.aliveAtGrace.length === 1);
+  if (held.length === 0 || held.some(named)) return [];
+  const sig = signalName(o.stopSignal);
+  // A process that got the signal and is waiting for a child it started after it holds the stop; the child is what it waits for.
+  const startedAfter = (r: Tracked) => r.startedMs > o.stopMs;
+  const holders = held.filter((r) => !startedAfter(r) || !held.some((p) => p.hostPid === parentOf(r)));
+  return holders.map((r) => {
+    const gotIt = got.get(r);
+    const how = gotIt === undefined
+      ? `never got ${sig}${o.kernel ? '' : ' as far as /proc polling can tell'}`
+      : gotIt === 'dropped' ? `had ${sig} dropped (PID 1 without a handler)` : `got ${sig}${takes(r, o.stopSignal) ? ' and handled it' : ''}`;
+    const waiting = waitingFor(o, r);
+    const slow = gotIt !== undefined && gotIt !== 'dropped';
+    return {
+      id: slow ? 'slow-shutdown' : 'never-signalled',
+      severity: 'error' as const,
+      message: `${who(r)} ${how}, and was still running when the ${secs(o.graceMs)} grace period ran out${waiting}.`,
+      fix: slow
+        ? `make its shutdown faster (what its handler or trap runs), or give the container more time: docker stop -t / terminationGracePeriodSeconds (with usher: --stop-timeout below it)`
+        : `have the stop signal reach it: ${USHER_ENTRYPOINT} forwards to the whole process group; a process in a session or group of its own needs its parent to stop it`,
+    };
+  });
+}
+
+/** What a process still shutting down waited for: children it started after the signal (its trap's or handler's commands), still running at the deadline. */
+function waitingFor(o: Observation, r: Tracked): string {
+  const children = o.aliveAtGrace.filter((c) => parentOf(c) === r.hostPid && c.startedMs > o.stopMs);
+  if (children.length === 0) return '';
+  const after = (c: Tracked) => (c.startedMs - o.stopMs < 1000 ? `${Math.round(c.startedMs - o.stopMs)} ms` : secs(c.startedMs - o.stopMs));
+  return `, waiting for ${children.map((c) => `${who(c)}, which it started ${after(c)} after the signal`).join(' and ')}`;
 }
 
 /** The exit code a runtime records for PID 1's status. */
@@ -265,7 +385,7 @@ function slowShutdown(o: Observation): Finding[] {
     out.push({
       id: 'slow-shutdown',
       severity: 'error',
-      message: `${who(r)} caught ${signalName(o.stopSignal)} and was still shutting down when the ${secs(o.graceMs)} grace period ran out; it needed ${took}.`,
+      message: `${who(r)} caught ${signalName(o.stopSignal)} and was still shutting down when the ${secs(o.graceMs)} grace period ran out${waitingFor(o, r)}; it needed ${took}.`,
       fix: `give it ${fit} s: docker stop -t ${fit} / docker run --stop-timeout ${fit} / terminationGracePeriodSeconds: ${fit} (with usher: --stop-timeout below it), or make its shutdown faster`,
     });
   }

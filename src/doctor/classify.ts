@@ -1,8 +1,10 @@
-// What kind of program PID 1 is, from its command line: a shell, a package
-// manager, a known init, or the app itself. Each kind fails to stop in its own
-// way, and each has its own fix.
-import { readFileSync } from 'node:fs';
-import { basename } from 'node:path';
+// What kind of program PID 1 is: a shell, a package manager, a known init, or
+// the app itself. Each kind fails to stop in its own way, and each has its own
+// fix. What runs decides, not the name it was started by: the executable the
+// kernel ran (/proc/PID/exe) and, for an interpreter, the script it runs, so
+// `node …/build/bin/usher.cjs` is usher and a tini copied to /init is tini.
+import { readFileSync, readlinkSync, realpathSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 
 export type Pid1Kind = 'shell' | 'package-manager' | 'init' | 'app';
 
@@ -24,10 +26,71 @@ const PACKAGE_MANAGERS = new Map([
   ['pnpm', 'pnpm'], ['pnpm.cjs', 'pnpm'], ['pnpm.js', 'pnpm'], ['pnpx', 'pnpm'],
 ]);
 const INITS = new Map([
-  ['usher', 'usher'], ['tini', 'tini'], ['tini-static', 'tini'], ['docker-init', 'tini'],
-  ['dumb-init', 'dumb-init'], ['catatonit', 'catatonit'], ['s6-svscan', 's6-svscan'],
+  ['usher', 'usher'], ['usher.cjs', 'usher'], ['tini', 'tini'], ['tini-static', 'tini'], ['docker-init', 'tini'],
+  ['dumb-init', 'dumb-init'], ['catatonit', 'catatonit'], ['s6-svscan', 's6-svscan'], ['supervisord', 'supervisord'],
 ]);
 const INTERPRETERS = new Set(['node', 'nodejs', 'bun', 'deno']);
+/** Interpreters whose script can be an init (supervisord is Python). */
+const SCRIPT_RUNNERS = /^(node|nodejs|bun|deno|python[\d.]*|pypy[\d.]*)$/;
+
+/** What a process runs, as the kernel knows it: its executable, and the script an interpreter runs. */
+export interface Program {
+  /** Real path of /proc/PID/exe. */
+  exe?: string;
+  /** Real path of the script an interpreter runs (its first argument that is not an option). */
+  script?: string;
+}
+
+export function programOf(pid: number, argv: readonly string[] = argvOf(pid)): Program {
+  const out: Program = {};
+  try {
+    out.exe = readlinkSync(`/proc/${pid}/exe`);
+  } catch {
+    return out; // gone, or a kernel thread
+  }
+  if (SCRIPT_RUNNERS.test(basename(out.exe))) {
+    const script = argv.slice(1).find((a) => !a.startsWith('-'));
+    if (script) {
+      try {
+        // Relative to the process's own working directory, through its root (a container's /).
+        const cwd = readlinkSync(`/proc/${pid}/cwd`);
+        out.script = realpathSync(join(`/proc/${pid}/root`, resolve(cwd, script))).replace(new RegExp(`^/proc/${pid}/root`), '');
+      } catch {
+        // not a file (an inline -e script), or not readable from here
+      }
+    }
+  }
+  return out;
+}
+
+/** Whether a script is usher's own entry (its bin, or a bundle of its build), in any install layout. */
+function isUsherScript(script: string): boolean {
+  for (let dir = dirname(script); dir !== dirname(dir); dir = dirname(dir)) {
+    try {
+      const name = (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: unknown }).name;
+      // bin/ carries a package.json of its own ({"type": ...}) without a name: keep looking up.
+      if (name === undefined) continue;
+      const inside = script.slice(dir.length + 1);
+      return name === 'usher-init' && (inside === 'bin/usher' || /^build\/(bin|single)\/usher[\w.-]*\.c?js$/.test(inside));
+    } catch {
+      // no package.json here
+    }
+  }
+  return false;
+}
+
+/** The init a program is, by what runs; undefined for anything else. */
+function initByProgram(program: Program): string | undefined {
+  if (program.script && isUsherScript(program.script)) return 'usher';
+  if (program.script) return INITS.get(basename(program.script));
+  return program.exe ? INITS.get(basename(program.exe)) : undefined;
+}
+
+/** classifyPid1 for a live process, by what it runs. */
+export function classifyProcess(pid: number): Pid1Class {
+  const argv = argvOf(pid);
+  return classifyPid1(argv, environOf(pid), programOf(pid, argv));
+}
 
 /** argv of a process from /proc/PID/cmdline; empty when it is gone or a kernel thread. */
 export function argvOf(pid: number): string[] {
@@ -57,8 +120,18 @@ export function environOf(pid: number): Map<string, string> {
   return env;
 }
 
-export function classifyPid1(argv: readonly string[], env: ReadonlyMap<string, string> = new Map()): Pid1Class {
+export function classifyPid1(argv: readonly string[], env: ReadonlyMap<string, string> = new Map(), running: Program = {}): Pid1Class {
   const first = basename(argv[0] ?? '');
+  const byProgram = initByProgram(running);
+  if (byProgram) {
+    // Options follow the interpreter's script, or the executable's argv[0].
+    const script = running.script ? argv.slice(1).findIndex((a) => !a.startsWith('-')) : -1;
+    const rest = argv.slice(script >= 0 ? script + 2 : 1);
+    // usher installed as dumb-init or tini takes that tool's options and defaults.
+    const invokedAs = INITS.get(basename(script >= 0 ? (argv[script + 1] as string) : first));
+    const personality = byProgram === 'usher' && (invokedAs === 'dumb-init' || invokedAs === 'tini') ? invokedAs : byProgram;
+    return { kind: 'init', name: byProgram, forwarding: forwardingOf(personality, rest, env) };
+  }
   // An interpreter runs the real program: `node /usr/bin/npm start`, `node .../bin/usher -- app`.
   let program = first;
   let rest = argv.slice(1);

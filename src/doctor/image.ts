@@ -12,7 +12,7 @@ import { parseSignal, SIG } from '../core/signals.js';
 import { readProcessInfo } from '../core/proc-fs.js';
 import { analyse, takes } from './analyse.js';
 import { runCommand, spawnWithOutput } from './capture.js';
-import { argvOf, classifyPid1, environOf } from './classify.js';
+import { classifyProcess } from './classify.js';
 import { TreeObserver, type Tracked } from './observer.js';
 import { busyNote, waitUntilReady, watchStop } from './phases.js';
 import { onPath } from './on-path.js';
@@ -90,7 +90,7 @@ export async function doctorImage(options: ImageOptions): Promise<FullReport> {
         return { report: errorReport('container', ready === 'pid1-ended' ? `the container exited by itself before it could be stopped: ${logs.output.trim().split('\n').slice(-5).join('\n') || 'no output'}` : 'the container never settled', 'the image must start a long-running service') };
       }
       observer.poll();
-      const pid1Class = classifyPid1(argvOf(hostPid), environOf(hostPid));
+      const pid1Class = classifyProcess(hostPid);
       const handled = takes(pid1, stopSignal) || pid1.ignores.includes(stopSignal);
       const stopMs = observer.now();
       observer.freezeDispositions();

@@ -35,21 +35,48 @@ function countLine(findings: readonly Finding[]): string {
 }
 
 /** One row of the timeline: '.' before the signal, '=' alive, 'S' got the signal, 'x' killed, '|' exited. */
-function bar(row: TimelineRow, spanMs: number): string {
+function bar(row: TimelineRow, spanMs: number, exact: boolean): string {
   const col = (ms: number) => Math.min(BAR - 1, Math.max(0, Math.round((ms / spanMs) * (BAR - 1))));
   const cells = Array.from({ length: BAR }, () => ' ');
   const from = row.startedMs <= 0 ? 0 : col(row.startedMs);
   const to = row.endedMs === undefined ? BAR - 1 : row.endedMs < 0 ? -1 : col(row.endedMs);
   for (let i = from; i <= to; i++) cells[i] = '=';
   if (row.startedMs > 0) cells[from] = '+';
-  if (row.signal === 'sent' || row.signal === 'forwarded') cells[0] = 'S';
-  if (row.signal === 'dropped') cells[0] = '-';
+  // Kernel events say when it took the signal; polling only that it was sent at 0.
+  const at = exact && row.stop?.atMs != null && row.stop.atMs > 0 ? col(row.stop.atMs) : 0;
+  if (row.signal === 'sent' || row.signal === 'forwarded') cells[at] = 'S';
+  if (row.signal === 'dropped') cells[at] = '-';
   if (row.endedMs !== undefined && row.endedMs >= 0) cells[to] = row.outcome === 'killed' ? 'x' : '|';
   return cells.join('');
 }
 
-function rowNote(row: TimelineRow, stopSignal: string): string {
-  const got = row.signal === 'sent' ? `got ${stopSignal}` : row.signal === 'forwarded' ? `${stopSignal} forwarded` : row.signal === 'dropped' ? `${stopSignal} dropped (PID 1, no handler)` : `no ${stopSignal} seen`;
+const HOW: Record<string, string> = {
+  handled: 'handler ran',
+  'default-action': 'default action',
+  ignored: 'ignored',
+  merged: 'one already pending',
+  'taken-by-sigwait': 'taken with sigwait',
+  blocked: 'blocked, never taken',
+  'not-taken': 'ended before taking it',
+};
+
+/** What the row's process was sent: exact from kernel events, inferred from /proc polling. */
+function signalNote(row: TimelineRow, stopSignal: string, exact: boolean): string {
+  if (row.signal === 'dropped') return `${stopSignal} dropped (PID 1, no handler)`;
+  if (exact) {
+    if (!row.stop) return `no ${stopSignal}`;
+    const from = row.stop.senderPid === 0 ? `got ${stopSignal}` : `${stopSignal} from pid ${row.stop.senderPid}`;
+    const when = row.stop.atMs !== null && row.stop.atMs >= 1 ? ` at +${seconds(row.stop.atMs)}` : '';
+    const how = HOW[row.stop.outcome];
+    return `${from}${when}${how ? ` (${how})` : ''}`;
+  }
+  if (row.signal === 'sent') return `got ${stopSignal}`;
+  if (row.signal === 'forwarded') return `${stopSignal} forwarded`;
+  return `${stopSignal} unknown`;
+}
+
+function rowNote(row: TimelineRow, stopSignal: string, exact: boolean): string {
+  const got = signalNote(row, stopSignal, exact);
   const started = row.startedMs > 0 ? `started +${seconds(row.startedMs)}, ` : '';
   if (row.endedMs !== undefined && row.endedMs < 0) return `ended before the stop (${row.status ?? 'exit unknown'})`;
   let end: string;
@@ -79,6 +106,10 @@ export function renderText(full: FullReport): string {
     lines.push(`ran: ${details.subject}`);
     lines.push(`PID 1: ${details.pid1.name} (${details.pid1.kind === 'package-manager' ? 'package manager' : details.pid1.kind}${details.pid1.forwarding ? `, forwards to ${details.pid1.forwarding === 'group' ? 'the child\'s process group' : 'its direct child only'}` : ''})`);
     lines.push(`${details.stopSignal} sent to PID 1 after ${seconds(details.settledAfterMs)}; grace period ${seconds(details.graceMs)}`);
+    const exact = details.source === 'kernel-events';
+    lines.push(exact
+      ? 'events: the kernel\'s (tracefs): who sent which signal to whom, and whether a handler ran, are exact'
+      : `events: /proc polling${details.sourceNote ? ` (${details.sourceNote})` : ''}: who got which signal is inferred, "unknown" where it cannot be`);
     const shown = details.rows.filter((r) => r.endedMs === undefined || r.endedMs >= 0);
     // Forced: the grace period is the story. Graceful: the stop itself, however short.
     const ends = shown.map((r) => r.endedMs ?? 0);
@@ -87,7 +118,7 @@ export function renderText(full: FullReport): string {
     lines.push(`timeline: 0 = ${details.stopSignal} sent, right edge = ${seconds(span)}; S got it, - dropped, = running, | exited, x killed`);
     lines.push(`  ${'PID'.padStart(5)} ${'PPID'.padStart(5)}  ${clip('COMMAND', 30)} ${'0'.padEnd(BAR - seconds(span).length)}${seconds(span)}`);
     for (const row of shown) {
-      lines.push(`  ${String(row.pid).padStart(5)} ${String(row.ppid).padStart(5)}  ${clip(shorten(row.command), 30)} ${bar(row, span)}  ${rowNote(row, details.stopSignal)}`);
+      lines.push(`  ${String(row.pid).padStart(5)} ${String(row.ppid).padStart(5)}  ${clip(shorten(row.command), 30)} ${bar(row, span, exact)}  ${rowNote(row, details.stopSignal, exact)}`);
     }
     const before = details.rows.length - shown.length;
     if (before > 0) lines.push(`  (${before} short-lived process${before === 1 ? '' : 'es'} ended before the stop)`);

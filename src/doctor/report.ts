@@ -5,6 +5,27 @@ import type { Finding } from './types.js';
 export type Verdict = 'graceful' | 'forced' | 'error';
 export type Mode = 'pid-namespace' | 'subreaper' | 'container' | 'static';
 export type Outcome = 'exited' | 'killed' | 'still-running';
+/** Where the signal events of a run came from: the kernel's trace events, or looks at /proc (which can only infer them). */
+export type EventSource = 'kernel-events' | 'proc-polling';
+/**
+ * What became of a signal a process was sent. handled: a handler ran;
+ * default-action: the kernel's default (most often: it died of it); ignored:
+ * set to be ignored; dropped: PID 1 had no handler and the kernel discarded
+ * it; merged: one of the same kind was already pending; taken-by-sigwait: an
+ * init took it with sigtimedwait (tini); blocked: blocked and never taken;
+ * not-taken: the process ended before it took it; unknown: /proc polling
+ * cannot tell.
+ */
+export type SignalOutcome = 'handled' | 'default-action' | 'ignored' | 'dropped' | 'merged' | 'taken-by-sigwait' | 'blocked' | 'not-taken' | 'unknown';
+
+export interface ReceivedSignal {
+  signal: string;
+  /** The sender as PID 1's namespace numbers it; 0 from outside the namespace (the runtime, i.e. the doctor); null when not known. */
+  senderPid: number | null;
+  /** ms relative to the stop signal; null when not known. */
+  atMs: number | null;
+  outcome: SignalOutcome;
+}
 
 /** One process as --json shows it. */
 export interface ProcessRecord {
@@ -17,6 +38,8 @@ export interface ProcessRecord {
   outcome: Outcome;
   exitCode?: number;
   signal?: string;
+  /** Signals it was sent during the run (SIGCHLD left out), in order. */
+  signals?: ReceivedSignal[];
 }
 
 /** The --json report. */
@@ -26,6 +49,8 @@ export interface DoctorReport {
   durationMs: number | null;
   exitCode: number | null;
   mode: Mode;
+  /** Run reports: where the signal events came from. */
+  source?: EventSource;
   processes: ProcessRecord[];
   findings: Finding[];
 }
@@ -41,6 +66,8 @@ export interface TimelineRow {
   endedMs?: number;
   /** How the stop signal reached it, if it did. */
   signal?: 'sent' | 'forwarded' | 'dropped';
+  /** The stop signal as the kernel recorded it: when it was taken (ms relative to the stop signal), from whom, and how. */
+  stop?: { atMs: number | null; senderPid: number | null; outcome: SignalOutcome };
   outcome: Outcome;
   /** Who ended it, for killed processes. */
   killedBy?: 'grace' | 'pid1-exit';
@@ -61,6 +88,9 @@ export interface RunDetails {
   orphans: { pid: number; command: string }[];
   notes: string[];
   pid1: { kind: string; name: string; forwarding?: string };
+  /** Where the signal events came from, and why not the kernel's when they could not be had. */
+  source: EventSource;
+  sourceNote?: string;
 }
 
 export interface FullReport {

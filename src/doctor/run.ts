@@ -14,7 +14,8 @@ import { SIG } from '../core/signals.js';
 import { shellExitCode, type ExitStatus } from '../core/wait-status.js';
 import { analyse, parentOf, takes } from './analyse.js';
 import { spawnWithOutput, type SpawnedWithOutput } from './capture.js';
-import { argvOf, classifyPid1, environOf } from './classify.js';
+import { argvOf, classifyProcess } from './classify.js';
+import { KernelTrace, monotonicToObserver } from './kernel-trace.js';
 import { TreeObserver, type Tracked } from './observer.js';
 import { onPath } from './on-path.js';
 import { busyNote, waitUntilReady, watchStop, READY_LIMIT_MS } from './phases.js';
@@ -49,12 +50,19 @@ export function namespaceAccess(): 'root' | 'user-namespace' | undefined {
   return 'user-namespace';
 }
 
-/** The current run, so an interrupted doctor can kill what it started. */
+/** The current run, so an interrupted doctor can kill what it started and remove its tracing instance. */
 let current: { kill: () => void } | undefined;
 
 /** SIGKILLs whatever the running check started; for the CLI's SIGINT/SIGTERM handler. */
 export function abortRun(): void {
   current?.kill();
+}
+
+/** The kernel's events for a run in a PID namespace, or why there are none. */
+function startKernelTrace(options: RunOptions): KernelTrace | string {
+  if (options.noNamespace) return 'no PID namespace';
+  if (process.env.USHER_DOCTOR_NO_KERNEL_EVENTS === '1') return 'USHER_DOCTOR_NO_KERNEL_EVENTS=1';
+  return KernelTrace.start();
 }
 
 interface Started {
@@ -102,19 +110,21 @@ export async function doctorRun(options: RunOptions): Promise<FullReport> {
   const table = ProcessTable.open();
   let output = '';
   const matcher = options.ready?.kind === 'log' ? new LineMatcher(options.ready.pattern) : undefined;
+  const shown = new NoiseFilter((text) => options.onOutput?.(text));
   const onChunk = (text: string) => {
     output += text;
     if (output.length > 65536) output = output.slice(-32768);
     matcher?.feed(text);
-    // unshare 2.38 complains when its child dies of SIGKILL; that is the doctor's doing, not the app's.
-    const shown = text.replace(/^unshare: sigprocmask unblock failed: .*\n?/m, '');
-    if (shown) options.onOutput?.(shown);
+    shown.feed(text);
   };
   const subject = options.command.join(' ');
+  // Before the spawn: the trace follows every fork from the doctor on.
+  const trace = startKernelTrace(options);
   let started: Started;
   try {
     started = start(options, table, onChunk, false);
   } catch (err) {
+    if (typeof trace !== 'string') trace.close();
     if (err instanceof SpawnError) {
       return { report: errorReport('subreaper', `cannot run ${err.file}: ${err.reason}`, 'check the command: is it installed, on PATH, executable?') };
     }
@@ -125,7 +135,12 @@ export async function doctorRun(options: RunOptions): Promise<FullReport> {
     for (const r of observer.alive()) sendSignal(r.hostPid, SIG.KILL);
     started.spawned.child.signalGroup(SIG.KILL);
   };
-  current = { kill: killAll };
+  current = {
+    kill: () => {
+      killAll();
+      if (typeof trace !== 'string') trace.close();
+    },
+  };
   try {
     let pid1 = await findPid1(observer, started);
     if (!pid1 && started.mode === 'pid-namespace') {
@@ -159,21 +174,23 @@ export async function doctorRun(options: RunOptions): Promise<FullReport> {
       return { report: errorReport(started.mode, `gave up after ${READY_LIMIT_MS / 1000} s ${what}`, options.ready ? 'check the --ready condition (the port, the URL, the pattern)' : 'use --ready to say when the app is up, or a shorter --settle') };
     }
     if (ready === 'busy') started.notes.push(busyNote(options.settleMs));
-    return await stopAndReport(options, started, observer, pid1, subject);
+    return await stopAndReport(options, started, observer, pid1, subject, started.mode === 'pid-namespace' ? trace : 'no PID namespace');
   } finally {
+    if (typeof trace !== 'string') trace.close();
     killAll();
     await settleWithin(started.spawned.child, 5000);
     // The output ends when every holder of the pipe is gone; never hang on a stray one.
     await Promise.race([started.spawned.output, new Promise((r) => setTimeout(r, 500).unref())]);
+    shown.end();
     started.spawned.close();
     observer.close();
     current = undefined;
   }
 }
 
-async function stopAndReport(options: RunOptions, started: Started, observer: TreeObserver, pid1: Tracked, subject: string): Promise<FullReport> {
+async function stopAndReport(options: RunOptions, started: Started, observer: TreeObserver, pid1: Tracked, subject: string, trace: KernelTrace | string): Promise<FullReport> {
   observer.poll();
-  const pid1Class = classifyPid1(argvOf(pid1.hostPid), environOf(pid1.hostPid));
+  const pid1Class = classifyProcess(pid1.hostPid);
   const sig = options.stopSignal;
   const stopAt = performance.now();
   const stopMs = observer.now();
@@ -199,13 +216,16 @@ async function stopAndReport(options: RunOptions, started: Started, observer: Tr
       observer
         .alive()
         .filter((r) => r !== pid1 && (!namespace || (r.hostPpid !== r.firstPpid && !(drains && r.hostPpid === pid1.hostPid)))),
-    isSlow: (r) =>
-      // A shell's trap waits for its foreground child, a package manager for its
-      // script: their own findings explain them, overtime would not.
-      // An init waits for its children: they are the slow ones, not it.
-      !['shell', 'package-manager', 'init'].includes(classifyPid1(argvOf(r.hostPid)).kind) &&
-      r.catches.includes(sig) &&
-      (r === pid1 ? !dropped : isForwardedTo(r, pid1, pid1Class, observer, sig)),
+    isSlow: (r) => {
+      const kind = classifyProcess(r.hostPid).kind;
+      const reached = r === pid1 ? !dropped : isForwardedTo(r, pid1, pid1Class, observer, sig);
+      // A shell whose trap is running (it started a command after the signal) is slow.
+      if (kind === 'shell') return reached && r.catches.includes(sig) && startedChildAfter(observer, r, stopMs);
+      // A shell's trap that never ran (it waits for its foreground child), a package
+      // manager waiting for its script: their own findings explain them, overtime
+      // would not. An init waits for its children: they are the slow ones, not it.
+      return !['package-manager', 'init'].includes(kind) && r.catches.includes(sig) && reached;
+    },
   });
   if (!watched.forced && !namespace) {
     // Without a namespace nothing kills the leftovers when the main process ends: do what the kernel would.
@@ -224,7 +244,10 @@ async function stopAndReport(options: RunOptions, started: Started, observer: Tr
   else if (pid1.status) exitCode = shellExitCode(pid1.status);
   else if (status) exitCode = namespace && status.kind === 'killed' ? null : shellExitCode(status);
 
+  const events = typeof trace === 'string' ? trace : trace.read(monotonicToObserver(performance.now() - observer.now()));
+  if (typeof events !== 'string' && events.lost) started.notes.push('the kernel\'s trace buffer overflowed: some signal events are missing');
   return analyse({
+    ...(typeof events === 'string' ? { kernelUnavailable: events } : { kernel: events }),
     mode: started.mode,
     subject,
     records: observer.records,
@@ -246,8 +269,38 @@ async function stopAndReport(options: RunOptions, started: Started, observer: Tr
   });
 }
 
+/**
+ * The command's output as it comes, without what the doctor's own tools say
+ * about the doctor's doing: unshare complains when the namespace's PID 1 dies
+ * of the SIGKILL the doctor sent. Whole lines only, so a line split across two
+ * reads is still recognised.
+ */
+class NoiseFilter {
+  static readonly NOISE = /^unshare: sigprocmask unblock failed: /;
+  #partial = '';
+
+  constructor(private readonly emit: (text: string) => void) {}
+
+  feed(text: string): void {
+    const lines = (this.#partial + text).split('\n');
+    this.#partial = lines.pop() ?? '';
+    const kept = lines.filter((l) => !NoiseFilter.NOISE.test(l));
+    if (kept.length > 0) this.emit(`${kept.join('\n')}\n`);
+  }
+
+  end(): void {
+    if (this.#partial && !NoiseFilter.NOISE.test(this.#partial)) this.emit(this.#partial);
+    this.#partial = '';
+  }
+}
+
+/** Whether r started a process after the stop signal: its trap or handler is running a command. */
+function startedChildAfter(observer: TreeObserver, r: Tracked, stopMs: number): boolean {
+  return observer.records.some((c) => c.hostPpid === r.hostPid && c.startedMs > stopMs);
+}
+
 /** Whether a known init in front of r passes the stop signal on to it. */
-function isForwardedTo(r: Tracked, pid1: Tracked, cls: ReturnType<typeof classifyPid1>, observer: TreeObserver, sig: number): boolean {
+function isForwardedTo(r: Tracked, pid1: Tracked, cls: ReturnType<typeof classifyProcess>, observer: TreeObserver, sig: number): boolean {
   if (cls.kind !== 'init' || !takes(pid1, sig)) return false;
   if (cls.forwarding === 'single-child') return parentOf(r) === pid1.hostPid;
   if (cls.forwarding === 'group') {

@@ -54,7 +54,7 @@ test('the text report of case 2: verdict line, one timeline row per process, wha
   assert.match(out, /^forced after 2 s: 2 processes still running/m, out);
   assert.match(out, /mode: pid-namespace/, out);
   assert.match(out, /^\s+1\s+0\s+\/bin\/sh \.\/run\.sh\s+-=+x\s+SIGTERM dropped/m, out);
-  assert.match(out, /^\s+\d+\s+1\s+node \.\/seed-app\.mjs\s+=+x\s+no SIGTERM seen, SIGKILLed at \+2 s/m, out);
+  assert.match(out, /^\s+\d+\s+1\s+node \.\/seed-app\.mjs\s+=+x\s+no SIGTERM, SIGKILLed at \+2 s/m, out);
   assert.match(out, /SIGKILLed: pid 1 \(\/bin\/sh \.\/run\.sh\), pid \d+ \(node \.\/seed-app\.mjs\)/, out);
   assert.match(out, /exit code the runtime would record: 137/, out);
   assert.match(out, /error\s+shell-does-not-forward/, out);
