@@ -58,7 +58,8 @@ function kernelSignals(o: Observation, r: Tracked, events: KernelEvents, byHost:
       signal: signalName(e.signal),
       // A sender outside the tree is outside the namespace: as for the kernel's si_pid, 0.
       senderPid: byHost.get(e.senderHostPid)?.pid ?? 0,
-      atMs: Math.round(((e.delivered?.atMs ?? e.atMs) - o.stopMs) * 10) / 10,
+      // Down to 0.1 ms: rounded up, a signal could show after the exit it caused.
+      atMs: Math.floor(((e.delivered?.atMs ?? e.atMs) - o.stopMs) * 10) / 10,
       outcome: kernelOutcome(o, r, e),
     }));
 }

@@ -15,7 +15,7 @@ import { shellExitCode, type ExitStatus } from '../core/wait-status.js';
 import { analyse, parentOf, takes } from './analyse.js';
 import { spawnWithOutput, type SpawnedWithOutput } from './capture.js';
 import { argvOf, classifyProcess } from './classify.js';
-import { KernelTrace, monotonicToObserver } from './kernel-trace.js';
+import { KernelTrace, monotonicToObserver, type KernelEvents } from './kernel-trace.js';
 import { TreeObserver, type Tracked } from './observer.js';
 import { onPath } from './on-path.js';
 import { busyNote, waitUntilReady, watchStop, READY_LIMIT_MS } from './phases.js';
@@ -245,7 +245,10 @@ async function stopAndReport(options: RunOptions, started: Started, observer: Tr
   else if (status) exitCode = namespace && status.kind === 'killed' ? null : shellExitCode(status);
 
   const events = typeof trace === 'string' ? trace : trace.read(monotonicToObserver(performance.now() - observer.now()));
-  if (typeof events !== 'string' && events.lost) started.notes.push('the kernel\'s trace buffer overflowed: some signal events are missing');
+  if (typeof events !== 'string') {
+    if (events.lost) started.notes.push('the kernel\'s trace buffer overflowed: some signal events are missing');
+    exactEnds(observer, events);
+  }
   return analyse({
     ...(typeof events === 'string' ? { kernelUnavailable: events } : { kernel: events }),
     mode: started.mode,
@@ -267,6 +270,15 @@ async function stopAndReport(options: RunOptions, started: Started, observer: Tr
     notes: started.notes,
     ownPid: process.pid,
   });
+}
+
+/** When each process ended, from the kernel's exit events rather than from the poll that noticed it. */
+function exactEnds(observer: TreeObserver, events: KernelEvents): void {
+  for (const r of observer.records) {
+    if (r.endedMs === undefined) continue;
+    const exit = events.processes.find((p) => p.kind === 'exit' && p.hostPid === r.hostPid && p.atMs >= r.startedMs - 1);
+    if (exit) r.endedMs = exit.atMs;
+  }
 }
 
 /**

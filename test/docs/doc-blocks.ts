@@ -118,7 +118,8 @@ export function maskDoctorTable(text: string): string {
       const command = line.slice(0, bar.start).replace(/^\s+\d+\s+\d+\s+/, '').trimEnd();
       // How a process that is not the doctor's child ended is known only when
       // the /proc poll saw it: the annotation comes and goes from run to run.
-      const outcome = line.slice(bar.end).trim().replace(/ \((SIG[A-Z]+|exit \d+)\)$/, '');
+      // When it took the signal is shown from 1 ms on: sub-millisecond runs omit it.
+      const outcome = line.slice(bar.end).trim().replace(/ \((SIG[A-Z]+|exit \d+)\)$/, '').replace(/ at \+\d+(\.\d+)? ?(ms|s)(?= \()/, '');
       out.push(`  <P> <P>  ${command} <timeline>  ${outcome}`);
       continue;
     }
