@@ -20,6 +20,7 @@ import { onPath } from './on-path.js';
 import { busyNote, waitUntilReady, watchStop, READY_LIMIT_MS } from './phases.js';
 import { describeReady, LineMatcher, type ReadyCondition } from './ready.js';
 import { errorReport, type FullReport, type Mode } from './report.js';
+import { onAbort } from './abort.js';
 
 export interface RunOptions {
   command: readonly string[];
@@ -47,14 +48,6 @@ export function namespaceAccess(): 'root' | 'user-namespace' | undefined {
     return undefined;
   }
   return 'user-namespace';
-}
-
-/** The current run, so an interrupted doctor can kill what it started. */
-let current: { kill: () => void } | undefined;
-
-/** SIGKILLs whatever the running check started; for the CLI's SIGINT/SIGTERM handler. */
-export function abortRun(): void {
-  current?.kill();
 }
 
 interface Started {
@@ -125,7 +118,9 @@ export async function doctorRun(options: RunOptions): Promise<FullReport> {
     for (const r of observer.alive()) sendSignal(r.hostPid, SIG.KILL);
     started.spawned.child.signalGroup(SIG.KILL);
   };
-  current = { kill: killAll };
+  // An interrupted doctor (SIGINT, SIGTERM, SIGHUP) kills the tree before it
+  // exits: in subreaper mode nothing else would, the tree lives in its own session.
+  const dropUndo = onAbort('every process of the run, killed', killAll);
   try {
     let pid1 = await findPid1(observer, started);
     if (!pid1 && started.mode === 'pid-namespace') {
@@ -167,7 +162,7 @@ export async function doctorRun(options: RunOptions): Promise<FullReport> {
     await Promise.race([started.spawned.output, new Promise((r) => setTimeout(r, 500).unref())]);
     started.spawned.close();
     observer.close();
-    current = undefined;
+    dropUndo();
   }
 }
 
