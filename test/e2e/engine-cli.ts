@@ -109,11 +109,11 @@ export class Engine {
       info = await this.cli(['info', '--format', format], { check: false, timeoutMs: 60_000 });
     } catch (err) {
       if (err instanceof EngineUnavailable) throw err;
-      throw new EngineUnavailable(`${this.name} info did not answer: ${String(err)}\n${this.help}`);
+      throw new EngineUnavailable(`${this.name} info did not answer: ${oneLine(String(err))}\n${this.help}`);
     }
     // docker info exits 0 with a client-only report when no daemon answers; its stderr says so.
     if (info.code !== 0 || (this.name === 'docker' && !/version \S/.test(info.stdout))) {
-      throw new EngineUnavailable(`${this.name} info failed:\n${(info.stderr || info.stdout).trim()}\n${this.help}`);
+      throw new EngineUnavailable(`${this.name} info failed: ${oneLine(info.stderr || info.stdout)}\n${this.help}`);
     }
     return info.stdout.trim();
   }
@@ -205,6 +205,9 @@ export function requestedEngines(): { names: EngineName[]; required: boolean } {
   if (unknown.length > 0) throw new Error(`USHER_E2E_ENGINES: unknown engine ${unknown.join(', ')}; known: ${ENGINE_NAMES.join(', ')}`);
   return { names: names as EngineName[], required: true };
 }
+
+/** An engine's words on one line, for a skip reason. */
+export const oneLine = (text: string) => text.trim().replace(/\s*\n\s*/g, ' | ');
 
 /** A name no other run and no other test uses. */
 export function uniqueName(label: string): string {

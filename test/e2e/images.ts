@@ -18,7 +18,7 @@ import {
 import { dirname, join } from 'node:path';
 import { buildBundle, buildSea, type SingleFileBuild } from '../../tools/single/build.js';
 import { parseDockerfile, translate, type RunEmulation } from './dockerfile.js';
-import { Engine, ENGINE_NAMES, EngineUnavailable, engines, PREFIX, requestedEngines, ROOT, RUN_ID, type EngineName } from './engine-cli.js';
+import { Engine, ENGINE_NAMES, EngineUnavailable, engines, oneLine, PREFIX, requestedEngines, ROOT, RUN_ID, type EngineName } from './engine-cli.js';
 
 /** Where a run builds: .e2e/RUN_ID (ignored by git, removed at the end of the run). */
 export const STAGING = join(ROOT, '.e2e', RUN_ID);
@@ -325,7 +325,7 @@ export async function selectEngines(log: Log): Promise<Selected> {
     try {
       const about = await engine.check();
       const failure = await probeEngine(engine);
-      if (failure !== undefined) throw new EngineUnavailable(`${name} answers but cannot start a container here:\n${failure}\n${engine.help}`);
+      if (failure !== undefined) throw new EngineUnavailable(`${name} answers but cannot start a container here: ${oneLine(failure)}\n${engine.help}`);
       log(`${name}: ${about}`);
       usable.push(engine);
     } catch (err) {
