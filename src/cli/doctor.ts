@@ -160,6 +160,11 @@ function parseDoctorArgs(args: readonly string[]): DoctorArgs | 'help' {
   return out;
 }
 
+/** The signals that interrupt a check: each one cleans up before the doctor exits. */
+const INTERRUPTS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+/** How long an interrupted doctor spends removing its container at most (the engine's `rm -f`). */
+const ABORT_LIMIT_MS = 30_000;
+
 function print(fd: number, text: string): void {
   try {
     writeSync(fd, text);
@@ -191,14 +196,26 @@ export async function runSubcommand(_name: string, args: string[]): Promise<numb
     }
   }
 
-  // Interrupted: kill what the check started, then go.
+  // Interrupted (Ctrl-C, SIGTERM, or the terminal hanging up): undo what the
+  // check started (its processes killed, its container removed), then go. A
+  // second signal while that runs exits at once, saying what may be left.
+  let interrupted = false;
   const interrupt = (sig: NodeJS.Signals) => {
-    doctor.abortRun();
-    print(2, `usher doctor: interrupted by ${sig}; everything it started was killed\n`);
-    process.exit(130);
+    if (interrupted) {
+      const left = doctor.pendingUndo();
+      print(2, `usher doctor: ${sig} again; exiting before the clean-up finished${left.length ? `; may be left: ${left.join(', ')}` : ''}\n`);
+      process.exit(130);
+    }
+    interrupted = true;
+    void doctor.abortChecks(ABORT_LIMIT_MS).then(({ done, left }) => {
+      const undone = done.length ? `: ${done.join('; ')}` : '';
+      print(2, left.length === 0
+        ? `usher doctor: interrupted by ${sig}; everything it started was stopped${undone}\n`
+        : `usher doctor: interrupted by ${sig}; could not clean up within ${ABORT_LIMIT_MS / 1000} s: ${left.join('; ')}\n`);
+      process.exit(130);
+    });
   };
-  process.on('SIGINT', interrupt);
-  process.on('SIGTERM', interrupt);
+  for (const sig of INTERRUPTS) process.on(sig, interrupt);
   try {
     let full: import('../doctor/index.js').FullReport | undefined;
     if (parsed.command.length > 0) {
@@ -237,7 +254,6 @@ export async function runSubcommand(_name: string, args: string[]): Promise<numb
     else print(1, doctor.renderText({ ...full, report }));
     return doctor.exitStatusOf(full.report);
   } finally {
-    process.off('SIGINT', interrupt);
-    process.off('SIGTERM', interrupt);
+    for (const sig of INTERRUPTS) process.off(sig, interrupt);
   }
 }

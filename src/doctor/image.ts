@@ -2,7 +2,8 @@
 // the machine. Reads the image's entrypoint, cmd and stop signal, runs it
 // detached, watches its processes from the host's /proc (the engine tells the
 // host pid of the container's PID 1), stops it as the engine does
-// (`stop -t GRACE`), and reports. The container is always removed.
+// (`stop -t GRACE`), and reports. The container is always removed, also when
+// the doctor is interrupted (SIGINT, SIGTERM, SIGHUP: see ./abort.ts).
 //
 // The engine's commands run through the core's ProcessTable with their output
 // on a pipe (./capture.ts), never node:child_process.
@@ -17,6 +18,7 @@ import { TreeObserver, type Tracked } from './observer.js';
 import { busyNote, waitUntilReady, watchStop } from './phases.js';
 import { onPath } from './on-path.js';
 import { errorReport, type FullReport } from './report.js';
+import { onAbort } from './abort.js';
 
 export interface ImageOptions {
   image: string;
@@ -66,8 +68,18 @@ export async function doctorImage(options: ImageOptions): Promise<FullReport> {
   const notes: string[] = [];
   if (graceMs !== options.graceMs) notes.push(`${engine} stop -t takes whole seconds: grace rounded up to ${graceSeconds} s`);
 
+  const remove = () => run(engine === 'podman' ? ['rm', '--force', '--time', '0', name] : ['rm', '--force', name], 60_000);
+  let starting: Promise<unknown> | undefined;
+  // Interrupted: the container goes with the doctor. One being created is
+  // removed once the engine has made it, or `rm` would find nothing yet.
+  const dropUndo = onAbort(`container ${name} (${engine} rm -f ${name})`, async () => {
+    await starting?.catch(() => undefined);
+    if ((await remove()).code !== 0) throw new Error(`${engine} rm -f ${name} failed`);
+  });
   try {
-    const started = await run(['run', '--detach', '--name', name, options.image]);
+    const creating = run(['run', '--detach', '--name', name, options.image]);
+    starting = creating;
+    const started = await creating;
     if (started.code !== 0) {
       return { report: errorReport('container', `${engine} run ${options.image} failed: ${started.output.trim()}`, `try it by hand: ${engine} run --rm ${options.image}`) };
     }
@@ -137,7 +149,8 @@ export async function doctorImage(options: ImageOptions): Promise<FullReport> {
     if (err instanceof SpawnError) return { report: errorReport('container', `cannot run ${engine}: ${err.reason}`, `install ${engine}`) };
     throw err;
   } finally {
-    await run(engine === 'podman' ? ['rm', '--force', '--time', '0', name] : ['rm', '--force', name], 60_000);
+    await remove();
+    dropUndo();
   }
 }
 

@@ -1,6 +1,7 @@
 // The doctor's entry points: a run (a command as a container's PID 1), an
 // image in a container engine, and the static checks, combined in one report.
-export { doctorRun, abortRun, namespaceAccess, type RunOptions } from './run.js';
+export { doctorRun, namespaceAccess, type RunOptions } from './run.js';
+export { abortChecks, pendingUndo } from './abort.js';
 export { doctorImage, type ImageOptions } from './image.js';
 export { renderText, verdictLine } from './render.js';
 export { renderSarif, renderGithub } from './formats.js';

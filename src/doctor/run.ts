@@ -21,6 +21,7 @@ import { onPath } from './on-path.js';
 import { busyNote, waitUntilReady, watchStop, READY_LIMIT_MS } from './phases.js';
 import { describeReady, LineMatcher, type ReadyCondition } from './ready.js';
 import { errorReport, type FullReport, type Mode } from './report.js';
+import { onAbort } from './abort.js';
 
 export interface RunOptions {
   command: readonly string[];
@@ -48,14 +49,6 @@ export function namespaceAccess(): 'root' | 'user-namespace' | undefined {
     return undefined;
   }
   return 'user-namespace';
-}
-
-/** The current run, so an interrupted doctor can kill what it started and remove its tracing instance. */
-let current: { kill: () => void } | undefined;
-
-/** SIGKILLs whatever the running check started; for the CLI's SIGINT/SIGTERM handler. */
-export function abortRun(): void {
-  current?.kill();
 }
 
 /** The kernel's events for a run in a PID namespace, or why there are none. */
@@ -135,12 +128,12 @@ export async function doctorRun(options: RunOptions): Promise<FullReport> {
     for (const r of observer.alive()) sendSignal(r.hostPid, SIG.KILL);
     started.spawned.child.signalGroup(SIG.KILL);
   };
-  current = {
-    kill: () => {
-      killAll();
-      if (typeof trace !== 'string') trace.close();
-    },
-  };
+  // An interrupted doctor (SIGINT, SIGTERM, SIGHUP) kills the tree before it
+  // exits: in subreaper mode nothing else would, the tree lives in its own session.
+  const dropUndo = onAbort('every process of the run, killed, and the kernel trace removed', () => {
+    killAll();
+    if (typeof trace !== 'string') trace.close();
+  });
   try {
     let pid1 = await findPid1(observer, started);
     if (!pid1 && started.mode === 'pid-namespace') {
@@ -184,7 +177,7 @@ export async function doctorRun(options: RunOptions): Promise<FullReport> {
     shown.end();
     started.spawned.close();
     observer.close();
-    current = undefined;
+    dropUndo();
   }
 }
 

@@ -1,8 +1,9 @@
 // Runs `usher doctor` from outside, as a user does, and hands back its report.
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { after } from 'node:test';
 import { Ajv } from 'ajv';
-import { FIXTURES, ROOT, USHER } from '../helpers/pid1.js';
+import { FIXTURES, Lines, ROOT, USHER } from '../helpers/pid1.js';
 import type { DoctorReport } from '../../src/doctor/report.js';
 
 export { FIXTURES, ROOT };
@@ -74,3 +75,62 @@ export async function doctorJson(command: string[], args: string[] = [], options
 
 export const ids = (report: DoctorReport) => report.findings.map((f) => f.id).sort();
 export const describe = (report: DoctorReport, result: DoctorResult) => `report:\n${JSON.stringify(report, null, 2)}\nstderr:\n${result.stderr}`;
+
+/** A doctor started in the background, for tests that interrupt it. */
+export interface RunningDoctor {
+  pid: number;
+  stdout: Lines;
+  stderr: Lines;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  kill(signal: NodeJS.Signals): void;
+}
+
+const running = new Set<RunningDoctor>();
+after(() => {
+  // A test that failed before its doctor ended: SIGKILL it (what it started is the test's clean-up).
+  for (const d of running) d.kill('SIGKILL');
+});
+
+/** `usher doctor ARGS` in the background, killed after the file's tests if it still runs. */
+export function startDoctor(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): RunningDoctor {
+  const child = spawn(process.execPath, [USHER, 'doctor', ...args], {
+    cwd: options.cwd ?? FIXTURES,
+    env: { ...process.env, ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const d: RunningDoctor = {
+    pid: child.pid as number,
+    stdout: new Lines(child.stdout),
+    stderr: new Lines(child.stderr),
+    exited: new Promise((resolve) => child.on('close', (code, signal) => {
+      running.delete(d);
+      resolve({ code, signal });
+    })),
+    kill: (signal) => {
+      try {
+        child.kill(signal);
+      } catch {
+        // gone
+      }
+    },
+  };
+  running.add(d);
+  return d;
+}
+
+/** The command lines (argv joined by spaces) of pid's children, from /proc. */
+export function childCommands(pid: number): string[] {
+  const out: string[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid !== pid) continue;
+      out.push(readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').filter(Boolean).join(' '));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return out;
+}

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { eventually } from '../helpers/eventually.js';
-import { describe, DOCTOR_FIXTURES, doctor, doctorJson, FIXTURES, ids, parseReport } from './helpers.js';
+import { childCommands, describe, DOCTOR_FIXTURES, doctor, doctorJson, FIXTURES, ids, parseReport, startDoctor } from './helpers.js';
 
 const USHER = `${FIXTURES}../../bin/usher`;
 const T = { timeout: 90_000 };
@@ -240,4 +240,34 @@ test('a doctor that is SIGKILLed leaves nothing running: unshare and the whole n
     child.kill('SIGKILL');
     for (const pid of withToken()) process.kill(pid, 'SIGKILL');
   }
+});
+
+/** Pids whose command line is exactly argv (from /proc). */
+function pidsRunning(argv: string[]): number[] {
+  const want = `${argv.join('\0')}\0`;
+  return readdirSync('/proc')
+    .filter((e) => /^\d+$/.test(e))
+    .filter((e) => {
+      try {
+        return readFileSync(`/proc/${e}/cmdline`, 'utf8') === want;
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
+
+test('subreaper fallback interrupted by SIGHUP (the terminal hung up): the doctor kills the command before it exits', T, async (t) => {
+  // A duration no other process uses: the command is found by it in /proc.
+  const command = ['sleep', `${600 + (process.pid % 300)}.${Date.now() % 100_000}`];
+  t.after(() => {
+    for (const pid of pidsRunning(command)) process.kill(pid, 'SIGKILL');
+  });
+  const d = startDoctor(['--grace', '60s', '--settle', '200ms', '--', ...command], { env: { USHER_DOCTOR_NO_NAMESPACE: '1' } });
+  await eventually(() => childCommands(d.pid).includes(command.join(' ')), { what: `the doctor running ${command.join(' ')}` });
+  d.kill('SIGHUP');
+  const exit = await d.exited;
+  assert.deepEqual(exit, { code: 130, signal: null }, d.stderr.text);
+  assert.match(d.stderr.text, /interrupted by SIGHUP; everything it started was stopped: every process of the run, killed/);
+  await eventually(() => pidsRunning(command).length === 0, { what: `${command.join(' ')} gone` });
 });

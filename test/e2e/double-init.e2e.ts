@@ -2,11 +2,9 @@
 // namespace, or an old base image) puts another init around usher, or when an
 // image keeps tini or dumb-init and usher is added on top. Either way round,
 // the seed's case 2 (run.sh, which passes no signal on) must still stop gracefully.
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Container, getImages, secs, waitUntil, type RunOptions, assertStoppedWithinGrace } from './engine.js';
+import { getEngines, secs, waitUntil, type EngineUnderTest, type RunOptions, assertStoppedWithinGrace } from './engine.js';
 
-const { images } = await getImages();
 const T = { timeout: 60_000 };
 const GRACEFUL = ['Start ...', 'receive system signal: terminated', 'Shutdown ~'];
 
@@ -19,12 +17,14 @@ interface Case {
   code: number;
 }
 
-const cases: Case[] = [
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+
+const cases = (e: EngineUnderTest): Case[] => [
   {
-    title: 'usher under podman run --init (catatonit as PID 1)',
+    title: `usher under ${e.name} run --init (${e.engine.initName} as PID 1)`,
     label: 'init-usher',
     run: { init: true, entrypoint: ['usher', '--'] },
-    tree: [/^\/run\/podman-init -- usher -- \/fixtures\/run\.sh$/, /^node \/usr\/local\/bin\/usher -- \/fixtures\/run\.sh$/],
+    tree: [new RegExp(`^${escape(e.engine.initPath)} -- usher -- /fixtures/run\\.sh$`), /^node \/usr\/local\/bin\/usher -- \/fixtures\/run\.sh$/],
     code: 143,
   },
   {
@@ -64,42 +64,46 @@ const cases: Case[] = [
   },
 ];
 
-for (const k of cases) {
-  test(`${k.title}: run.sh stops gracefully with podman stop -t 3`, T, async (t) => {
-    const c = Container.run({ image: images.usher, label: k.label, ...k.run, command: ['/fixtures/run.sh'] });
-    await c.stdout.waitFor('Start ...', 30_000);
-    const ps = await c.ps();
-    const pid1 = ps.find((p) => p.pid === 1);
-    const child = ps.find((p) => p.ppid === 1);
-    assert.ok(pid1 && child, `ps shows ${JSON.stringify(ps)}`);
-    assert.match(pid1.args, k.tree[0] as RegExp);
-    assert.match(child.args, k.tree[1] as RegExp);
-    const stop = await c.stop(3);
-    const code = await c.exitCode();
-    t.diagnostic(`podman stop -t 3 took ${secs(stop.ms)}; exit ${code}; stderr: ${JSON.stringify(c.stderr.text)}`);
-    assert.deepEqual(c.stdout.all, GRACEFUL);
-    assert.equal(code, k.code);
-    assertStoppedWithinGrace(stop);
+for (const e of await getEngines()) {
+  const { images } = e;
+
+  for (const k of cases(e)) {
+    e.test(`${k.title}: run.sh stops gracefully with ${e.name} stop -t 3`, T, async (t) => {
+      const c = e.run({ image: images.usher, label: k.label, ...k.run, command: ['/fixtures/run.sh'] });
+      await c.stdout.waitFor('Start ...', 30_000);
+      const ps = await c.ps();
+      const pid1 = ps.find((p) => p.pid === 1);
+      const child = ps.find((p) => p.ppid === 1);
+      assert.ok(pid1 && child, `ps shows ${JSON.stringify(ps)}`);
+      assert.match(pid1.args, k.tree[0] as RegExp);
+      assert.match(child.args, k.tree[1] as RegExp);
+      const stop = await c.stop(3);
+      const code = await c.exitCode();
+      t.diagnostic(`${e.name} stop -t 3 took ${secs(stop.ms)}; exit ${code}; stderr: ${JSON.stringify(c.stderr.text)}`);
+      assert.deepEqual(c.stdout.all, GRACEFUL);
+      assert.equal(code, k.code);
+      assertStoppedWithinGrace(stop);
+    });
+  }
+
+  e.test(`usher under ${e.name} run --init still reaps the app's orphans (as a child subreaper)`, T, async () => {
+    const c = e.run({
+      image: images.usher,
+      label: 'init-usher-storm',
+      init: true,
+      entrypoint: ['usher', '--'],
+      command: ['node', '/fixtures/orphan-storm.mjs', '50'],
+    });
+    await c.stdout.waitFor('orphans left: 50', 30_000);
+    const rows = await waitUntil('no zombie and no orphan left', async () => {
+      const ps = await c.ps();
+      return ps.every((p) => !p.stat.startsWith('Z')) && ps.length === 3 ? ps : undefined;
+    });
+    assert.deepEqual(
+      rows.map((p) => p.args),
+      [`${e.engine.initPath} -- usher -- node /fixtures/orphan-storm.mjs 50`, 'node /usr/local/bin/usher -- node /fixtures/orphan-storm.mjs 50', 'node /fixtures/orphan-storm.mjs 50'],
+    );
+    await c.stop(3);
+    assert.equal(await c.exitCode(), 0);
   });
 }
-
-test('usher under podman run --init still reaps the app\'s orphans (as a child subreaper)', T, async () => {
-  const c = Container.run({
-    image: images.usher,
-    label: 'init-usher-storm',
-    init: true,
-    entrypoint: ['usher', '--'],
-    command: ['node', '/fixtures/orphan-storm.mjs', '50'],
-  });
-  await c.stdout.waitFor('orphans left: 50', 30_000);
-  const rows = await waitUntil('no zombie and no orphan left', async () => {
-    const ps = await c.ps();
-    return ps.every((p) => !p.stat.startsWith('Z')) && ps.length === 3 ? ps : undefined;
-  });
-  assert.deepEqual(
-    rows.map((p) => p.args),
-    ['/run/podman-init -- usher -- node /fixtures/orphan-storm.mjs 50', 'node /usr/local/bin/usher -- node /fixtures/orphan-storm.mjs 50', 'node /fixtures/orphan-storm.mjs 50'],
-  );
-  await c.stop(3);
-  assert.equal(await c.exitCode(), 0);
-});

@@ -1,12 +1,15 @@
 // The images of the end-to-end suite, built from this machine's files with no
 // registry: a root filesystem of busybox, this machine's node and the
-// libraries it needs, imported with `podman import`; then, FROM it, images with
-// usher installed from `npm pack` the way a user installs it from npm, the
-// examples built from their own Dockerfiles, and the single-file builds.
+// libraries it needs, imported with `podman import` / `docker import`; then,
+// FROM it, images with usher installed from `npm pack` the way a user installs
+// it from npm, the examples built from their own Dockerfiles (`podman build`,
+// `docker build`), and the single-file builds.
 //
-// The runner (run.ts) builds them once per run and hands them to every test
-// file through USHER_E2E_IMAGES; a test file started on its own builds them
-// itself (getImages in engine.ts). Nothing is reused from an earlier run.
+// The files are prepared once on the host; each engine imports and builds the
+// same images under the same names in its own store. The runner (run.ts) does
+// it once per run and hands the names to every test file through
+// USHER_E2E_IMAGES; a test file started on its own builds them itself
+// (getEngines in engine.ts). Nothing is reused from an earlier run.
 import { spawn } from 'node:child_process';
 import {
   chmodSync, copyFileSync, cpSync, existsSync, linkSync, lstatSync, mkdirSync, readdirSync, readFileSync,
@@ -15,7 +18,7 @@ import {
 import { dirname, join } from 'node:path';
 import { buildBundle, buildSea, type SingleFileBuild } from '../../tools/single/build.js';
 import { parseDockerfile, translate, type RunEmulation } from './dockerfile.js';
-import { podman, PREFIX, ROOT, RUN_ID } from './podman.js';
+import { Engine, ENGINE_NAMES, EngineUnavailable, engines, oneLine, PREFIX, requestedEngines, ROOT, RUN_ID, type EngineName } from './engine-cli.js';
 
 /** Where a run builds: .e2e/RUN_ID (ignored by git, removed at the end of the run). */
 export const STAGING = join(ROOT, '.e2e', RUN_ID);
@@ -49,14 +52,22 @@ export interface ImageSet {
 /** Where `npm install --global` puts usher's entry file; the distroless ENTRYPOINT names it. */
 export const USHER_ENTRY = '/usr/local/lib/node_modules/usher-init/build/bin/usher.cjs';
 
+/** One engine's images: the same names in every engine, each in its own store. */
+export interface EngineImages {
+  images: ImageSet;
+  /** Bytes: files that went into the images, and the images as this engine counts them. */
+  sizes: Record<string, number>;
+  /** How long each step of the build took (the host's steps are shared by the engines). */
+  buildMs: Record<string, number>;
+}
+
 export interface Manifest {
   runId: string;
   usherVersion: string;
-  images: ImageSet;
-  /** Bytes: files that went into the images, and the images as podman counts them. */
-  sizes: Record<string, number>;
-  /** How long each step of the build took. */
-  buildMs: Record<string, number>;
+  /** The engines the run tests on. */
+  engines: Partial<Record<EngineName, EngineImages>>;
+  /** The engines whose cases are skipped, each with its reason. */
+  skipped: Partial<Record<EngineName, string>>;
 }
 
 export type Log = (line: string) => void;
@@ -174,30 +185,6 @@ function copySeedDemo(rootfs: string): void {
   writeFileSync(join(dest, 'package.json'), '{ "type": "module" }\n');
 }
 
-/** `tar -C ROOTFS -c . | podman import - NAME`, with the given Dockerfile-style changes. */
-async function importRootfs(rootfs: string, name: string, changes: string[]): Promise<void> {
-  const tar = spawn('tar', ['-C', rootfs, '--owner=0', '--group=0', '--numeric-owner', '-c', '.'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let tarErr = '';
-  tar.stderr.setEncoding('utf8').on('data', (d: string) => (tarErr += d));
-  const tarDone = new Promise<number>((resolve) => tar.on('close', (code) => resolve(code ?? -1)));
-  const args = ['import', '--quiet'];
-  for (const c of changes) args.push('--change', c);
-  await podman([...args, '-', name], { input: tar.stdout, timeoutMs: 300_000 });
-  const code = await tarDone;
-  if (code !== 0) throw new Error(`tar of ${rootfs} failed (${code}): ${tarErr}`);
-}
-
-/** `podman build` of a Containerfile FROM local images only; intermediate layers are not kept. */
-async function buildImage(name: string, context: string, containerfile: string): Promise<void> {
-  const file = join(context, '.usher-e2e.Containerfile');
-  writeFileSync(file, containerfile);
-  await podman(['build', '--quiet', '--pull=never', '--layers=false', '--file', file, '--tag', name, context], {
-    timeoutMs: 300_000,
-  });
-}
-
 /** The run's image names: localhost/usher-e2e-RUN-LABEL:e2e. */
 export const imageName = (label: string) => `localhost/${PREFIX}-${label}:e2e`;
 
@@ -231,14 +218,53 @@ function emulations(context: string, tarball: string, version: string): Map<stri
   ]);
 }
 
-/** Builds examples/NAME from its Dockerfile, FROM the node image. */
-async function buildExample(example: string, name: string, base: string, tarball: string, version: string): Promise<void> {
+
+/**
+ * One image, made ready on the host: a root filesystem to import, or a
+ * context with a Containerfile to build. Prepared once per run and handed to
+ * every engine, which only imports or builds it.
+ */
+type Source = { label: keyof ImageSet; step: string } & (
+  | { kind: 'import'; rootfs: string; changes: string[] }
+  | { kind: 'build'; context: string; file: string }
+);
+
+interface Sources {
+  version: string;
+  images: ImageSet;
+  /** In build order: each image's base comes before it. */
+  steps: Source[];
+  sizes: Record<string, number>;
+  buildMs: Record<string, number>;
+}
+
+/** Writes the Containerfile of a build step into its context. */
+function containerfile(context: string, text: string): string {
+  const file = join(context, '.usher-e2e.Containerfile');
+  writeFileSync(file, text);
+  return file;
+}
+
+/** `tar -C ROOTFS -c . | ENGINE import - NAME`, with the given Dockerfile-style changes. */
+async function importRootfs(engine: Engine, rootfs: string, name: string, changes: string[]): Promise<void> {
+  const tar = spawn('tar', ['-C', rootfs, '--owner=0', '--group=0', '--numeric-owner', '-c', '.'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let tarErr = '';
+  tar.stderr.setEncoding('utf8').on('data', (d: string) => (tarErr += d));
+  const tarDone = new Promise<number>((resolve) => tar.on('close', (code) => resolve(code ?? -1)));
+  await engine.importImage(tar.stdout, name, changes);
+  const code = await tarDone;
+  if (code !== 0) throw new Error(`tar of ${rootfs} failed (${code}): ${tarErr}`);
+}
+
+/** examples/NAME with its Dockerfile translated, FROM the node image. */
+async function exampleSource(example: string, base: string, tarball: string, version: string): Promise<{ context: string; file: string }> {
   const context = join(STAGING, `example-${example}`);
   cpSync(join(ROOT, 'examples', example), context, { recursive: true, filter: (src) => !src.includes('node_modules') });
   const source = `examples/${example}/Dockerfile`;
   const instructions = parseDockerfile(readFileSync(join(ROOT, source), 'utf8'));
-  const containerfile = await translate(instructions, base, emulations(context, tarball, version), source);
-  await buildImage(name, context, containerfile);
+  return { context, file: containerfile(context, await translate(instructions, base, emulations(context, tarball, version), source)) };
 }
 
 async function timed<T>(buildMs: Record<string, number>, step: string, log: Log, fn: () => Promise<T>): Promise<T> {
@@ -252,30 +278,73 @@ async function timed<T>(buildMs: Record<string, number>, step: string, log: Log,
 /**
  * Starts one container from a busybox-only image (imported in about a second)
  * and removes both: whether this engine can run containers at all, known
- * before spending time on the real images. Resolves with podman's stderr on failure.
+ * before spending time on the real images. Resolves with the engine's stderr on failure.
  */
-export async function probeEngine(): Promise<string | undefined> {
-  const rootfs = join(STAGING, 'rootfs-probe');
+export async function probeEngine(engine: Engine): Promise<string | undefined> {
+  const rootfs = join(STAGING, `rootfs-probe-${engine.name}`);
   const image = imageName('probe');
   try {
     mkdirSync(join(rootfs, 'bin'), { recursive: true });
     install(rootfs, which('busybox'), '/bin/busybox');
-    await importRootfs(rootfs, image, []);
-    const run = await podman(['run', '--rm', '--name', `${PREFIX}-probe`, image, '/bin/busybox', 'true'], { check: false, timeoutMs: 60_000 });
+    await importRootfs(engine, rootfs, image, []);
+    const run = await engine.cli(['run', '--rm', '--name', `${PREFIX}-probe`, ...engine.runFlags('default'), image, '/bin/busybox', 'true'], {
+      check: false,
+      timeoutMs: 60_000,
+    });
     return run.code === 0 ? undefined : run.stderr.trim() || `exit status ${run.code}`;
   } finally {
-    await podman(['rmi', image], { check: false });
+    await engine.cli(['rmi', image], { check: false });
     rmSync(rootfs, { recursive: true, force: true });
   }
 }
 
-/** Builds every image of the suite, in order, one at a time. Expects `npm run build` to have run. */
-export async function buildImages(log: Log = () => undefined): Promise<Manifest> {
-  rmSync(STAGING, { recursive: true, force: true });
+export interface Selected {
+  usable: Engine[];
+  /** Each engine whose cases are skipped, and why. */
+  skipped: Partial<Record<EngineName, string>>;
+}
+
+/**
+ * The engines to test on: each requested one (requestedEngines) that answers
+ * and can start a container. One that cannot is skipped with its reason, said
+ * through `log`, or, when USHER_E2E_ENGINES named it, fails the run
+ * (EngineUnavailable). No engine at all fails the run too.
+ */
+export async function selectEngines(log: Log): Promise<Selected> {
+  const { names, required } = requestedEngines();
+  const usable: Engine[] = [];
+  const skipped: Partial<Record<EngineName, string>> = {};
+  mkdirSync(STAGING, { recursive: true });
+  for (const name of ENGINE_NAMES) {
+    if (!names.includes(name)) {
+      skipped[name] = `not selected (USHER_E2E_ENGINES=${process.env.USHER_E2E_ENGINES ?? ''})`;
+      log(`${name}: SKIPPED, every ${name} case: ${skipped[name]}`);
+      continue;
+    }
+    const engine = engines[name];
+    try {
+      const about = await engine.check();
+      const failure = await probeEngine(engine);
+      if (failure !== undefined) throw new EngineUnavailable(`${name} answers but cannot start a container here: ${oneLine(failure)}\n${engine.help}`);
+      log(`${name}: ${about}`);
+      usable.push(engine);
+    } catch (err) {
+      if (!(err instanceof EngineUnavailable) || required) throw err;
+      skipped[name] = err.message.split('\n')[0] ?? err.message;
+      log(`${name}: SKIPPED, every ${name} case: ${err.message}`);
+    }
+  }
+  if (usable.length === 0) throw new EngineUnavailable(`no container engine works on this machine (${ENGINE_NAMES.join(', ')}), so nothing was tested`);
+  return { usable, skipped };
+}
+
+/** Prepares every image's files on the host, once for all engines. Expects `npm run build` to have run. */
+async function prepareSources(log: Log): Promise<Sources> {
   mkdirSync(STAGING, { recursive: true });
   const version = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
   const sizes: Record<string, number> = {};
   const buildMs: Record<string, number> = {};
+  const steps: Source[] = [];
   const images: ImageSet = {
     node: imageName('node'),
     usher: imageName('usher'),
@@ -290,13 +359,13 @@ export async function buildImages(log: Log = () => undefined): Promise<Manifest>
   // usher as a user gets it: the package npm would publish.
   const tarball = await timed(buildMs, 'npm pack', log, async () => {
     const dest = join(STAGING, 'pack');
-    mkdirSync(dest);
+    mkdirSync(dest, { recursive: true });
     const { stdout } = await exec('npm', ['pack', '--silent', '--pack-destination', dest]);
     return join(dest, stdout.trim().split('\n').at(-1) ?? '');
   });
   sizes['usher package (.tgz)'] = sizeOf(tarball);
 
-  await timed(buildMs, 'node image (busybox + node + libraries, imported)', log, async () => {
+  await timed(buildMs, 'node root filesystem (busybox + node + libraries)', log, async () => {
     const rootfs = join(STAGING, 'rootfs-node');
     const node = which('node');
     const inits = ['tini', 'dumb-init', 'catatonit'].map(which);
@@ -307,42 +376,42 @@ export async function buildImages(log: Log = () => undefined): Promise<Manifest>
     for (const init of inits) install(rootfs, init, `/usr/bin/${init.split('/').at(-1)}`);
     copyFixtures(rootfs);
     copySeedDemo(rootfs);
-    await importRootfs(rootfs, images.node, [`ENV PATH=${PATH}`, 'CMD ["node"]']);
+    steps.push({ label: 'node', step: 'node image (imported)', kind: 'import', rootfs, changes: [`ENV PATH=${PATH}`, 'CMD ["node"]'] });
   });
 
-  await timed(buildMs, 'usher image (npm install --global from npm pack)', log, async () => {
+  await timed(buildMs, 'usher image context (npm install --global from npm pack)', log, async () => {
     const context = join(STAGING, 'usher');
     mkdirSync(join(context, 'usher-as'), { recursive: true });
     // Links named after the tools usher replaces make it behave as them.
     for (const tool of ['dumb-init', 'tini']) symlinkSync('/usr/local/bin/usher', join(context, 'usher-as', tool));
     const instructions = parseDockerfile(`FROM base\nRUN npm install --global usher-init@${version}\nCOPY usher-as/ /opt/usher-as/\n`);
-    await buildImage(images.usher, context, await translate(instructions, images.node, emulations(context, tarball, version), 'usher image'));
+    const text = await translate(instructions, images.node, emulations(context, tarball, version), 'usher image');
     sizes['usher installed (usher + koffi + addon)'] = sizeOf(join(context, '.usher-e2e/global/lib/node_modules'));
+    steps.push({ label: 'usher', step: 'usher image (built)', kind: 'build', context, file: containerfile(context, text) });
   });
 
-  await timed(buildMs, 'examples/node-app image', log, () => buildExample('node-app', images.nodeApp, images.node, tarball, version));
-  await timed(buildMs, 'examples/shell-script image', log, () =>
-    buildExample('shell-script', images.shellScript, images.node, tarball, version),
-  );
-  await timed(buildMs, 'examples/multi-process image', log, () =>
-    buildExample('multi-process', images.multiProcess, images.node, tarball, version),
-  );
+  for (const [label, example] of [['nodeApp', 'node-app'], ['shellScript', 'shell-script'], ['multiProcess', 'multi-process']] as const) {
+    await timed(buildMs, `examples/${example} context (from its Dockerfile)`, log, async () => {
+      steps.push({ label, step: `examples/${example} image (built)`, kind: 'build', ...(await exampleSource(example, images.node, tarball, version)) });
+    });
+  }
 
   const recordSingle = (label: string, built: SingleFileBuild) => {
     sizes[`${label}: ${built.usher.path.split('/').at(-1)}`] = built.usher.bytes;
     sizes[`${label}: koffi.node`] = built.addon.bytes;
   };
 
-  await timed(buildMs, 'single-file bundle and its image', log, async () => {
+  await timed(buildMs, 'single-file bundle', log, async () => {
     const context = join(STAGING, 'single');
     const built = await buildBundle(join(context, 'opt-usher'));
     recordSingle('bundle', built);
     mkdirSync(join(context, 'bin'));
     symlinkSync('/opt/usher/usher.mjs', join(context, 'bin', 'usher'));
-    await buildImage(images.single, context, `FROM ${images.node}\nCOPY opt-usher/ /opt/usher/\nCOPY bin/ /usr/local/bin/\n`);
+    const file = containerfile(context, `FROM ${images.node}\nCOPY opt-usher/ /opt/usher/\nCOPY bin/ /usr/local/bin/\n`);
+    steps.push({ label: 'single', step: 'single-file image (built)', kind: 'build', context, file });
   });
 
-  await timed(buildMs, 'SEA build and its image (no node)', log, async () => {
+  await timed(buildMs, 'SEA build and its root filesystem (no node)', log, async () => {
     const built = await buildSea(join(STAGING, 'sea-build'));
     recordSingle('SEA', built);
     const rootfs = join(STAGING, 'rootfs-sea');
@@ -352,10 +421,10 @@ export async function buildImages(log: Log = () => undefined): Promise<Manifest>
     install(rootfs, built.addon.path, '/opt/usher/koffi.node');
     symlinkSync('/opt/usher/usher', join(rootfs, 'usr/local/bin/usher'));
     copyFixtures(rootfs);
-    await importRootfs(rootfs, images.sea, [`ENV PATH=${PATH}`]);
+    steps.push({ label: 'sea', step: 'SEA image (imported)', kind: 'import', rootfs, changes: [`ENV PATH=${PATH}`] });
   });
 
-  await timed(buildMs, 'distroless-like image (node, no shell, no env)', log, async () => {
+  await timed(buildMs, 'distroless-like root filesystem (node, no shell, no env)', log, async () => {
     const rootfs = join(STAGING, 'rootfs-distroless');
     const node = which('node');
     mkdirSync(rootfs, { recursive: true });
@@ -373,30 +442,57 @@ export async function buildImages(log: Log = () => undefined): Promise<Manifest>
     for (const absent of ['bin/sh', 'usr/bin/env']) {
       if (existsSync(join(rootfs, absent))) throw new Error(`the distroless image must not have /${absent}`);
     }
-    await importRootfs(rootfs, images.distroless, [
-      `ENV PATH=${PATH}`,
-      `ENTRYPOINT ["node", "${USHER_ENTRY}", "--"]`,
-      'CMD ["node"]',
-    ]);
+    const changes = [`ENV PATH=${PATH}`, `ENTRYPOINT ["node", "${USHER_ENTRY}", "--"]`, 'CMD ["node"]'];
+    steps.push({ label: 'distroless', step: 'distroless image (imported)', kind: 'import', rootfs, changes });
   });
 
-  for (const [label, image] of Object.entries(images)) {
-    sizes[`image ${label}`] = Number((await podman(['image', 'inspect', '--format', '{{.Size}}', image])).stdout.trim());
+  return { version, images, steps, sizes, buildMs };
+}
+
+/** Imports or builds every prepared image in one engine, in order. */
+async function buildIn(engine: Engine, sources: Sources, log: Log): Promise<EngineImages> {
+  const buildMs: Record<string, number> = {};
+  const sizes: Record<string, number> = { ...sources.sizes };
+  const say = (line: string) => log(`${engine.name}: ${line.trimStart()}`);
+  for (const s of sources.steps) {
+    const name = sources.images[s.label];
+    await timed(buildMs, s.step, say, () =>
+      s.kind === 'import' ? importRootfs(engine, s.rootfs, name, s.changes) : engine.buildImage(name, s.context, s.file),
+    );
   }
-  const manifest: Manifest = { runId: RUN_ID, usherVersion: version, images, sizes, buildMs };
-  writeFileSync(join(STAGING, 'images.json'), JSON.stringify(manifest, null, 2));
+  for (const [label, image] of Object.entries(sources.images)) {
+    sizes[`image ${label}`] = Number((await engine.cli(['image', 'inspect', '--format', '{{.Size}}', image])).stdout.trim());
+  }
+  return { images: sources.images, sizes, buildMs: { ...sources.buildMs, ...buildMs } };
+}
+
+/**
+ * Builds every image of the suite in each engine: the files once, on the
+ * host, then the engines import and build them side by side (each engine's
+ * steps in order; podman and dockerd do not share a store).
+ */
+export async function buildImages(selected: Selected, log: Log = () => undefined): Promise<Manifest> {
+  const sources = await prepareSources(log);
+  const built = await Promise.all(selected.usable.map(async (engine) => [engine.name, await buildIn(engine, sources, log)] as const));
+  const manifest: Manifest = { runId: RUN_ID, usherVersion: sources.version, engines: Object.fromEntries(built), skipped: selected.skipped };
+  writeFileSync(MANIFEST, JSON.stringify(manifest, null, 2));
   return manifest;
 }
 
-/** Removes the run's images (newest first: the others are their bases) and the staging directory. */
-export async function removeImages(): Promise<void> {
-  const listed = await podman(['images', '--format', '{{.Repository}}:{{.Tag}}'], { check: false });
-  const ours = listed.stdout.split('\n').filter((n) => n.startsWith(`localhost/${PREFIX}-`));
+/** Where buildImages writes the manifest the test files read. */
+export const MANIFEST = join(STAGING, 'images.json');
+
+/** Removes the run's images from one engine (newest first: the others are their bases). */
+export async function removeImages(engine: Engine): Promise<void> {
+  const ours = (await engine.imageNames()).filter((n) => n.startsWith(`localhost/${PREFIX}-`));
   const order = ['distroless', 'sea', 'single', 'multi-process', 'shell-script', 'node-app', 'usher', 'node'].map(imageName);
-  const sorted = [...order.filter((n) => ours.includes(n)), ...ours.filter((n) => !order.includes(n))];
-  for (const name of sorted) await podman(['rmi', name], { check: false });
+  const sorted = [...ours.filter((n) => !order.includes(n)), ...order.filter((n) => ours.includes(n))];
+  for (const name of sorted) await engine.cli(['rmi', name], { check: false });
+}
+
+/** Removes the staging directory, and .e2e itself once no run uses it. */
+export function removeStaging(): void {
   rmSync(STAGING, { recursive: true, force: true });
-  // .e2e itself goes too once no run uses it.
   try {
     rmdirSync(dirname(STAGING));
   } catch {

@@ -1,19 +1,23 @@
 // `npm run test:e2e`: the end-to-end suite in real containers.
 //
-//   1. checks that podman works here, and says so plainly (exit 1) if not;
-//   2. builds every image once (images.ts) and checks a container starts;
+//   1. checks which engines work here (podman, Docker: each answers and starts
+//      a container) and says which it tests and which it skips and why; with
+//      USHER_E2E_ENGINES=podman,docker every engine named must work (exit 1 if
+//      one does not); no working engine at all is a plain failure (exit 1);
+//   2. builds every image once per engine (images.ts);
 //   3. runs the *.e2e.js files with `node --test`, one at a time (the machine
 //      is small and shared), handing them the images through USHER_E2E_IMAGES;
+//      each file runs each case once per engine;
 //   4. removes every container, pod and image of the run, pass or fail.
 //
 // Arguments: words select test files by name (`npm run test:e2e -- seed tty`);
-// options are passed to node --test (`-- --test-name-pattern=case`).
+// options are passed to node --test (`-- --test-name-pattern=docker`).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { checkEngine, EngineUnavailable, ENGINE_HELP, podman, PREFIX, RUN_ID } from './podman.js';
-import { buildImages, probeEngine, removeImages, STAGING } from './images.js';
+import { EngineUnavailable, podman, PREFIX, RUN_ID, type Engine } from './engine-cli.js';
+import { buildImages, MANIFEST, removeImages, removeStaging, selectEngines } from './images.js';
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 const say = (line: string) => process.stdout.write(`# usher e2e: ${line}\n`);
@@ -43,14 +47,17 @@ function runTests(files: string[], nodeTestArgs: string[], manifestPath: string)
 }
 
 /** Removes containers and pods of this run that a test file left behind (a bug in that file: said aloud). */
-async function sweep(): Promise<void> {
-  const pods = (await podman(['pod', 'ps', '--format', '{{.Name}}'], { check: false })).stdout.split('\n').filter((n) => n.startsWith(PREFIX));
-  for (const pod of pods) await podman(['pod', 'rm', '--force', '--time', '0', pod], { check: false });
-  const ctrs = (await podman(['ps', '--all', '--format', '{{.Names}}'], { check: false })).stdout.split('\n').filter((n) => n.startsWith(PREFIX));
-  for (const ctr of ctrs) await podman(['rm', '--force', '--time', '0', ctr], { check: false });
+async function sweep(engine: Engine): Promise<void> {
+  let pods: string[] = [];
+  if (engine.name === 'podman') {
+    pods = (await podman(['pod', 'ps', '--format', '{{.Name}}'], { check: false })).stdout.split('\n').filter((n) => n.startsWith(PREFIX));
+    for (const pod of pods) await podman(['pod', 'rm', '--force', '--time', '0', pod], { check: false });
+  }
+  const ctrs = (await engine.containerNames()).filter((n) => n.startsWith(PREFIX));
+  for (const ctr of ctrs) await engine.removeContainer(ctr);
   if (pods.length + ctrs.length > 0) {
     const why = interrupted ? 'the interrupted tests left' : 'a test file left behind (a clean-up bug in it)';
-    say(`${interrupted ? '' : 'WARNING: '}removed ${pods.length} pod(s) and ${ctrs.length} container(s) ${why}`);
+    say(`${interrupted ? '' : 'WARNING: '}${engine.name}: removed ${pods.length} pod(s) and ${ctrs.length} container(s) ${why}`);
   }
 }
 
@@ -81,39 +88,49 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
 
+  let selected: Awaited<ReturnType<typeof selectEngines>>;
   try {
-    say(`podman ${await checkEngine()} (runtime, cgroups, version); run ${RUN_ID}`);
+    say(`run ${RUN_ID}`);
+    selected = await selectEngines(say);
   } catch (err) {
     if (!(err instanceof EngineUnavailable)) throw err;
-    say('FAILED: the container engine does not work on this machine, so nothing was tested.');
+    say('FAILED: a container engine this run needs does not work on this machine, so nothing was tested.');
     process.stderr.write(`${err.message}\n`);
+    removeStaging();
     return 1;
   }
 
-  const before = await engineSideEffects();
+  const usesPodman = selected.usable.some((e) => e.name === 'podman');
+  const before = usesPodman ? await engineSideEffects() : { images: [], networks: [] };
   let code = 1;
   try {
-    // A container that cannot even start means the engine is unusable here,
-    // which must read as such, not as thirty failing tests.
-    const failure = await probeEngine();
-    if (failure !== undefined) {
-      say('FAILED: podman works but cannot start a container here, so nothing was tested.');
-      process.stderr.write(`${failure}\n${ENGINE_HELP}\n`);
-      return 1;
+    say(`building images for ${selected.usable.map((e) => e.name).join(' and ')}`);
+    const manifest = await buildImages(selected, say);
+    for (const [engine, built] of Object.entries(manifest.engines)) {
+      for (const [what, bytes] of Object.entries(built.sizes)) {
+        if (what.startsWith('image ')) say(`${engine} size ${what}: ${(bytes / 1e6).toFixed(2)} MB`);
+      }
     }
-    say('building images');
-    const manifest = await buildImages(say);
-    for (const [what, bytes] of Object.entries(manifest.sizes)) say(`size ${what}: ${(bytes / 1e6).toFixed(2)} MB`);
-    if (!interrupted) code = await runTests(files, nodeTestArgs, join(STAGING, 'images.json'));
+    const first = Object.values(manifest.engines)[0];
+    for (const [what, bytes] of Object.entries(first?.sizes ?? {})) {
+      if (!what.startsWith('image ')) say(`size ${what}: ${(bytes / 1e6).toFixed(2)} MB`);
+    }
+    for (const [engine, why] of Object.entries(manifest.skipped)) say(`${engine}: every case is reported as skipped: ${why}`);
+    if (!interrupted) code = await runTests(files, nodeTestArgs, MANIFEST);
   } catch (err) {
     say(`FAILED: ${err instanceof Error ? err.message : String(err)}`);
     code = 1;
   } finally {
-    await sweep();
-    await removeImages();
-    const after = await engineSideEffects();
-    for (const image of after.images.filter((i) => !before.images.includes(i))) await podman(['rmi', image], { check: false });
-    for (const net of after.networks.filter((n) => !before.networks.includes(n))) await podman(['network', 'rm', net], { check: false });
+    for (const engine of selected.usable) {
+      await sweep(engine);
+      await removeImages(engine);
+    }
+    removeStaging();
+    if (usesPodman) {
+      const after = await engineSideEffects();
+      for (const image of after.images.filter((i) => !before.images.includes(i))) await podman(['rmi', image], { check: false });
+      for (const net of after.networks.filter((n) => !before.networks.includes(n))) await podman(['network', 'rm', net], { check: false });
+    }
     say(`done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   }
   return interrupted && code === 0 ? 130 : code;
