@@ -12,8 +12,14 @@ import { startPid1 } from '../helpers/pid1.js';
 
 const T = { timeout: 60_000 };
 
-/** The shell lists its own descriptors and the LISTEN_* variables it got (ls is another process: its own fds do not show). */
-const REPORT = `ls -l /proc/$$/fd | sed -n 's/.* \\([0-9]*\\) -> \\(.*\\)/fd \\1 \\2/p'; echo "pid $$ LISTEN_FDS=\${LISTEN_FDS-unset} LISTEN_PID=\${LISTEN_PID-unset} LISTEN_FDNAMES=\${LISTEN_FDNAMES-unset}"`;
+/**
+ * The shell lists its own descriptors (0 to 64) and the LISTEN_* variables it
+ * got. No pipeline, no $(...): the shell would hold a pipe of its own while
+ * the listing runs.
+ */
+const REPORT =
+  'fd=0; while [ $fd -le 64 ]; do if [ -e /proc/$$/fd/$fd ]; then printf "fd %s " $fd; readlink /proc/$$/fd/$fd; fi; fd=$((fd+1)); done; ' +
+  'echo "pid $$ LISTEN_FDS=${LISTEN_FDS-unset} LISTEN_PID=${LISTEN_PID-unset} LISTEN_FDNAMES=${LISTEN_FDNAMES-unset}"';
 const fdsOf = (lines: readonly string[]) => lines.filter((l) => l.startsWith('fd ')).map((l) => l.split(' ').slice(1, 3));
 
 async function listening(t: { after: (fn: () => void) => void }): Promise<number> {

@@ -10,7 +10,12 @@ import { startRun, withFiles } from './helpers.js';
 
 const T = { timeout: 60_000 };
 
-const REPORT = `ls -l /proc/$$/fd | sed -n 's/.* \\([0-9]*\\) -> \\(.*\\)/fd \\1 \\2/p'
+/** The shell's own descriptors (0 to 64): no pipeline, no $(...), which would hold a pipe of the shell's while listing. */
+const REPORT = `fd=0
+while [ $fd -le 64 ]; do
+  if [ -e /proc/$$/fd/$fd ]; then printf 'fd %s ' $fd; readlink /proc/$$/fd/$fd; fi
+  fd=$((fd+1))
+done
 echo "LISTEN_FDS=\${LISTEN_FDS-unset} LISTEN_PID=\${LISTEN_PID-unset}"
 `;
 
