@@ -2,8 +2,8 @@
 // SIGKILL the stragglers and say which ones they were. dumb-init and tini leave
 // this to the kernel (everything dies with PID 1, without a word); usher names
 // the processes so the user learns which part of the app ignores SIGTERM.
-import { hasChildren, sendSignal } from './libc.js';
 import { readFileSync } from 'node:fs';
+import { hasChildren, sendSignal } from './libc.js';
 import { commandLineOf, descendantsOf, listProcesses, readProcessInfo, readSignalDispositions, type ProcessInfo } from './proc-fs.js';
 import type { ProcessTable } from './process-table.js';
 import { JOB_CONTROL_SIGNALS, SIG } from './signals.js';
