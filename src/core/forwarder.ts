@@ -1,6 +1,8 @@
 // Catching signals and passing them on to the child or its process group.
+import { sendSignal } from './libc.js';
 import type { ChildProcess } from './process-table.js';
 import { nodeSignalName } from './signals.js';
+import { signalToEnd } from './terminate.js';
 
 export type ForwardTarget =
   /** kill(-pgid): the child and everything it started in its group (dumb-init's default). */
@@ -58,9 +60,11 @@ export class SignalForwarder {
 
   /**
    * Sends the (rewritten) signal to the child or its group. Returns the signal
-   * sent, or 0 when it was dropped or nobody was left to receive it.
+   * sent, or 0 when it was dropped or nobody was left to receive it. `toEnd`:
+   * the signal asks them to stop, and a stopped one is continued after it
+   * (signalToEnd).
    */
-  forward(received: number, child: ChildProcess | undefined): number {
+  forward(received: number, child: ChildProcess | undefined, { toEnd = false } = {}): number {
     const signal = this.translate(received);
     if (this.policy.rewrite.has(received)) this.narrate.translated(received, signal);
     if (signal === 0) {
@@ -68,7 +72,8 @@ export class SignalForwarder {
       return 0;
     }
     if (!child) return 0;
-    const delivered = this.policy.target === 'group' ? child.signalGroup(signal) : child.signal(signal);
+    const send = toEnd ? signalToEnd : sendSignal;
+    const delivered = this.policy.target === 'group' ? send(-child.pgid, signal) : child.running && send(child.pid, signal);
     this.narrate.forwarded(signal, this.describeTarget(child), delivered);
     return delivered ? signal : 0;
   }

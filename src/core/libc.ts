@@ -4,7 +4,7 @@
 // init written on it leaves re-parented orphans as zombies. Everything here goes
 // through koffi (a maintained FFI with prebuilt binaries) straight to glibc. The
 // bindings are created on first use so that `usher --help` never pays for them.
-import { closeSync, existsSync, openSync, readFileSync, readSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync } from 'node:fs';
 import { constants as osConstants } from 'node:os';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -28,6 +28,7 @@ interface Bindings {
   posix_spawn_file_actions_addclose: Fn;
   posix_spawn_file_actions_addtcsetpgrp_np: Fn | undefined;
   posix_spawn_file_actions_addchdir_np: Fn | undefined;
+  posix_spawn_file_actions_addclosefrom_np: Fn | undefined;
   pipe2: Fn;
   fcntl: Fn;
   setgroups: Fn;
@@ -120,6 +121,8 @@ function libc(): Bindings {
     ),
     // glibc >= 2.29 only; a service with `cwd:` needs it (checked when asked for).
     posix_spawn_file_actions_addchdir_np: optional('int posix_spawn_file_actions_addchdir_np(void *fa, const char *path)'),
+    // glibc >= 2.34; older ones get one close action per descriptor open in usher.
+    posix_spawn_file_actions_addclosefrom_np: optional('int posix_spawn_file_actions_addclosefrom_np(void *fa, int from)'),
     pipe2: lib.func('int pipe2(int *fds, int flags)'),
     fcntl: lib.func('int fcntl(int fd, int cmd, ...)'),
     setgroups: lib.func('int setgroups(size_t size, const uint32_t *list)'),
@@ -233,7 +236,11 @@ export interface SpawnRequest {
   session: SessionMode;
   /** With 'new-group': make the new group the foreground group of this terminal fd. */
   foregroundTerminalFd?: number;
-  /** Descriptors the child inherits as they are (always at least 0, 1 and 2, unless `stdio` says otherwise). */
+  /**
+   * Descriptors the child inherits as they are: 0, 1 and 2 (unless `stdio` says
+   * otherwise), then any others in a row from 3 (socket activation). Every
+   * other descriptor is closed in the child.
+   */
   inheritFds: readonly number[];
   /** What the child gets as fd 0, 1 and 2; default: usher's own (inherited). */
   stdio?: readonly [StdioTarget, StdioTarget, StdioTarget];
@@ -293,11 +300,12 @@ export function spawnProcess(request: SpawnRequest): number {
       }
       c.posix_spawn_file_actions_addchdir_np(actions, request.cwd);
     }
+    const firstClosed = Math.max(...request.inheritFds) + 1;
     if (request.session === 'new-session' && request.controllingTerminal !== undefined) {
-      const spare = Math.max(...request.inheritFds) + 1;
-      c.posix_spawn_file_actions_addopen(actions, spare, request.controllingTerminal, O_RDWR, 0);
-      c.posix_spawn_file_actions_addclose(actions, spare);
+      c.posix_spawn_file_actions_addopen(actions, firstClosed, request.controllingTerminal, O_RDWR, 0);
+      c.posix_spawn_file_actions_addclose(actions, firstClosed);
     }
+    closeTheRest(actions, firstClosed);
     c.sigfillset(allSignals);
     // sigfillset leaves out glibc's internal signals 32 and 33, and glibc's spawn
     // then sets them to SIG_IGN in the child, which survives exec. Set their bits
@@ -335,6 +343,30 @@ export function spawnProcess(request: SpawnRequest): number {
   } finally {
     c.posix_spawn_file_actions_destroy(actions);
     c.posix_spawnattr_destroy(attr);
+  }
+}
+
+/**
+ * Closes, in the child, every descriptor from `first` on, after the dup2s that
+ * placed the ones it gets. close-on-exec alone is not enough: Node marks what
+ * usher inherited close-on-exec only up to the first gap above fd 15
+ * (libuv's uv_disable_stdio_inheritance), so a descriptor usher's parent left
+ * open at fd 40 would reach every child, and one library call that opens a
+ * descriptor without O_CLOEXEC would hand usher's own (its epoll, its pipes,
+ * the control socket) to any service. supervisord closes everything above 2
+ * in its children for the same reason.
+ */
+function closeTheRest(actions: Buffer, first: number): void {
+  const c = libc();
+  if (c.posix_spawn_file_actions_addclosefrom_np) {
+    c.posix_spawn_file_actions_addclosefrom_np(actions, first);
+    return;
+  }
+  // Old glibc: what is open now, read in the same synchronous call as the
+  // spawn (no JavaScript runs in between to open more).
+  for (const name of readdirSync('/proc/self/fd')) {
+    const fd = Number(name);
+    if (fd >= first) c.posix_spawn_file_actions_addclose(actions, fd);
   }
 }
 

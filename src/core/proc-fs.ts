@@ -11,6 +11,8 @@ export interface ProcessInfo {
   /** One-letter state from /proc/PID/stat: R, S, D, Z (zombie), T (stopped)... */
   state: string;
   comm: string;
+  /** When it started (clock ticks after boot): with the pid, names a process even after its pid is reused. */
+  startTicks: number;
 }
 
 export function readProcessInfo(pid: number): ProcessInfo | undefined {
@@ -32,6 +34,7 @@ export function readProcessInfo(pid: number): ProcessInfo | undefined {
     ppid: Number(rest[1]),
     pgrp: Number(rest[2]),
     session: Number(rest[3]),
+    startTicks: Number(rest[19]),
   };
 }
 

@@ -7,7 +7,6 @@
 // node:child_process next to a ProcessTable (libuv would race us for its own
 // children and lose their exit statuses, or we would steal them from it).
 import { EventEmitter } from 'node:events';
-import { fstatSync } from 'node:fs';
 import {
   ERRNO,
   lastWaitStatus,
@@ -20,6 +19,13 @@ import {
   type SpawnUser,
   type StdioTarget,
 } from './libc.js';
+import {
+  activationDescriptors,
+  activationEnvironment,
+  predictNextPid,
+  readActivationOffer,
+  type ActivationOffer,
+} from './socket-activation.js';
 import { decodeWaitStatus, type ExitStatus } from './wait-status.js';
 
 export interface SpawnOptions {
@@ -40,19 +46,12 @@ export interface SpawnOptions {
   /** Run as this user (usher must be root). */
   user?: SpawnUser;
   controllingTerminal?: string;
-}
-
-/**
- * Descriptors every child inherits: stdio, plus systemd-style socket-activation
- * descriptors (LISTEN_FDS, starting at 3) when usher was given some.
- */
-function inheritedDescriptors(env: NodeJS.ProcessEnv): number[] {
-  const fds = [0, 1, 2];
-  const listen = Number.parseInt(env.LISTEN_FDS ?? '', 10);
-  if (listen > 0 && listen < 1024) {
-    for (let fd = 3; fd < 3 + listen; fd++) if (isOpen(fd)) fds.push(fd);
-  }
-  return fds;
+  /**
+   * Hand this child the sockets systemd-style socket activation gave usher
+   * (socket-activation.ts). Without it, and when usher was given none, the
+   * child gets no LISTEN_* variable: only 0, 1 and 2 are ever passed then.
+   */
+  socketActivation?: boolean;
 }
 
 /** A spawn that failed before the program ran: the program is missing or not executable. */
@@ -82,6 +81,8 @@ export class ChildProcess {
     /** Process group the child leads, or usher's own group when it shares it. */
     readonly pgid: number,
     readonly argv: readonly string[],
+    /** With socket activation: how many sockets it got, and the LISTEN_PID it was told (its own pid unless the prediction missed). */
+    readonly activation?: { sockets: number; listenPid: number | undefined },
   ) {
     this.exited = new Promise((resolve) => (this.#resolve = resolve));
   }
@@ -140,6 +141,12 @@ export class ProcessTable extends EventEmitter<ProcessTableEvents> {
     return existing;
   }
 
+  /**
+   * What usher's own environment offers for socket activation, read when the
+   * table is created: before usher opens a socket of its own at fd 3 or above.
+   */
+  readonly activationOffer: ActivationOffer = readActivationOffer(process.env, process.pid);
+
   private constructor() {
     super();
     process.on('SIGCHLD', this.#onSigchld);
@@ -148,7 +155,10 @@ export class ProcessTable extends EventEmitter<ProcessTableEvents> {
   spawn(options: SpawnOptions): ChildProcess {
     const file = options.file ?? options.argv[0];
     if (file === undefined || options.argv.length === 0) throw new Error('spawn: empty argv');
-    const env = Object.entries(options.env ?? process.env)
+    const offer = options.socketActivation ? this.activationOffer : undefined;
+    const sockets = offer ? activationDescriptors(offer) : [];
+    const listenPid = sockets.length > 0 ? predictNextPid() : undefined;
+    const env = Object.entries(activationEnvironment(options.env ?? process.env, offer, listenPid))
       .filter((entry): entry is [string, string] => entry[1] !== undefined)
       .map(([k, v]) => `${k}=${v}`);
     let pid: number;
@@ -158,7 +168,7 @@ export class ProcessTable extends EventEmitter<ProcessTableEvents> {
         argv: options.argv,
         env,
         session: options.session,
-        inheritFds: inheritedDescriptors(options.env ?? process.env),
+        inheritFds: [0, 1, 2, ...sockets],
         ...(options.foregroundTerminalFd !== undefined ? { foregroundTerminalFd: options.foregroundTerminalFd } : {}),
         ...(options.stdio ? { stdio: options.stdio } : {}),
         ...(options.cwd !== undefined ? { cwd: options.cwd } : {}),
@@ -170,7 +180,7 @@ export class ProcessTable extends EventEmitter<ProcessTableEvents> {
       throw err;
     }
     const pgid = options.session === 'inherit' ? processGroupOf(0) : pid;
-    const child = new ChildProcess(pid, pgid, options.argv);
+    const child = new ChildProcess(pid, pgid, options.argv, sockets.length > 0 ? { sockets: sockets.length, listenPid } : undefined);
     this.#children.set(pid, child);
     this.#keepAlive ??= setInterval(() => {}, 0x7fffffff);
     return child;
@@ -215,14 +225,5 @@ export class ProcessTable extends EventEmitter<ProcessTableEvents> {
     if (this.#keepAlive) clearInterval(this.#keepAlive);
     this.#keepAlive = undefined;
     if (existing === this) existing = undefined;
-  }
-}
-
-function isOpen(fd: number): boolean {
-  try {
-    fstatSync(fd);
-    return true;
-  } catch {
-    return false;
   }
 }

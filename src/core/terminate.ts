@@ -2,10 +2,11 @@
 // SIGKILL the stragglers and say which ones they were. dumb-init and tini leave
 // this to the kernel (everything dies with PID 1, without a word); usher names
 // the processes so the user learns which part of the app ignores SIGTERM.
+import { readFileSync } from 'node:fs';
 import { hasChildren, sendSignal } from './libc.js';
-import { commandLineOf, descendantsOf, type ProcessInfo } from './proc-fs.js';
+import { commandLineOf, descendantsOf, listProcesses, readProcessInfo, readSignalDispositions, type ProcessInfo } from './proc-fs.js';
 import type { ProcessTable } from './process-table.js';
-import { SIG } from './signals.js';
+import { JOB_CONTROL_SIGNALS, SIG } from './signals.js';
 
 export interface Straggler {
   pid: number;
@@ -21,11 +22,116 @@ export function liveDescendants(root: number): ProcessInfo[] {
   return descendantsOf(root).filter((p) => p.state !== 'Z' && p.state !== 'X');
 }
 
-/** SIGTERM (or another signal) to every live process below root; returns how many were signalled. */
+/** Signals a stopped process acts on only once continued: all but those that stop, continue or kill. */
+function needsContinue(signal: number): boolean {
+  return signal !== SIG.KILL && signal !== SIG.CONT && signal !== SIG.STOP && !JOB_CONTROL_SIGNALS.includes(signal);
+}
+
+/**
+ * Sends a signal meant to end a process (target > 0) or a process group
+ * (target < 0), then SIGCONT when it (or one of the group) is stopped, as
+ * systemd does. A stopped process (Ctrl-Z, `kill -TSTP 1`) keeps the signal
+ * pending without running its handler, and would sit there until the SIGKILL
+ * at the deadline. Only when one is stopped: an app with a SIGCONT handler
+ * must not see a SIGCONT nobody sent. False when the target no longer exists.
+ */
+export function signalToEnd(target: number, signal: number): boolean {
+  const delivered = sendSignal(target, signal);
+  if (delivered && needsContinue(signal) && anyStopped(target)) sendSignal(target, SIG.CONT);
+  return delivered;
+}
+
+/** Whether pid (target > 0) or a member of group -target is stopped (T; not t, a debugger's stop). */
+function anyStopped(target: number): boolean {
+  if (target > 0) return readProcessInfo(target)?.state === 'T';
+  return listProcesses().some((p) => p.pgrp === -target && p.state === 'T');
+}
+
+/** SIGTERM (or another signal) to every live process below root, each then continued; returns how many were signalled. */
 export function signalDescendants(root: number, signal: number, spare?: (p: ProcessInfo) => boolean): number {
   let count = 0;
-  for (const p of liveDescendants(root)) if (!spare?.(p) && sendSignal(p.pid, signal)) count++;
+  for (const p of liveDescendants(root)) if (!spare?.(p) && signalToEnd(p.pid, signal)) count++;
   return count;
+}
+
+const identity = (p: ProcessInfo) => `${p.pid}:${p.startTicks}`;
+
+/**
+ * Context switches of pid's main thread, or undefined when /proc does not say.
+ * A signal for a process goes to its main thread unless that one blocks it;
+ * one file per process keeps the look before a stop signal cheap.
+ */
+function wakeUpsOf(pid: number): number | undefined {
+  let status: string;
+  try {
+    status = readFileSync(`/proc/${pid}/status`, 'latin1');
+  } catch {
+    return undefined;
+  }
+  let total: number | undefined;
+  for (const m of status.matchAll(/^(?:non)?voluntary_ctxt_switches:\s+(\d+)$/gm)) total = (total ?? 0) + Number(m[1]);
+  return total;
+}
+
+/**
+ * Who below root was already asked to end, so that the drain asks no process
+ * twice: many apps take a second SIGTERM as "quit now, skip the graceful part".
+ *
+ * usher knows whom it signalled itself (a process group, or its child). It
+ * cannot know whom an init or a shell below it passed the signal on to:
+ * dumb-init passes it to its child's whole group (and again when its child
+ * exits), tini and catatonit to their child alone. So before the stop signal
+ * goes out it notes every process of the tree and how often each had woken;
+ * at the drain, one that was there then and has woken since most likely got
+ * the signal from its own parent (a sleeping process wakes for a signal) and
+ * is only waited for, unless it still runs when the deadline nears. One that
+ * slept through was reached by nobody, and gets its SIGTERM at once.
+ */
+export class StopLedger {
+  readonly #asked = new Set<string>();
+  readonly #askedGroups = new Set<number>();
+  /** Identity -> wake-ups, of every process below root just before the first stop signal went out. */
+  #before: Map<string, number | undefined> | undefined;
+
+  constructor(private readonly root: number) {}
+
+  /**
+   * Call just before usher itself sends an ending signal to `target` (a pid, or
+   * a process group as -pgid). `beforeStop`: it is the stop signal being passed
+   * on, and the first one also notes how the whole tree looks.
+   */
+  noteAsked(target: number, { beforeStop = false } = {}): void {
+    const tree = liveDescendants(this.root);
+    if (beforeStop && !this.#before) this.#before = new Map(tree.map((p) => [identity(p), wakeUpsOf(p.pid)]));
+    if (target < 0) this.#askedGroups.add(-target);
+    for (const p of tree) if (target < 0 ? p.pgrp === -target : p.pid === target) this.#asked.add(identity(p));
+  }
+
+  /**
+   * Sorts what lives below root for the drain: `now` gets SIGTERM at once,
+   * `nearDeadline` only if it still runs when the deadline nears; the rest
+   * (asked by usher already) is only waited for.
+   */
+  planDrain(signal: number): { now: ProcessInfo[]; nearDeadline: ProcessInfo[] } {
+    const now: ProcessInfo[] = [];
+    const nearDeadline: ProcessInfo[] = [];
+    for (const p of liveDescendants(this.root)) {
+      if (this.#asked.has(identity(p)) || this.#askedGroups.has(p.pgrp)) continue;
+      const before = this.#before?.get(identity(p));
+      if (this.#before?.has(identity(p)) && this.#wokenSince(p, before, signal)) nearDeadline.push(p);
+      else now.push(p);
+    }
+    return { now, nearDeadline };
+  }
+
+  #wokenSince(p: ProcessInfo, before: number | undefined, signal: number): boolean {
+    // Running or runnable now, or the signal still pending (blocked, or not yet
+    // handled): it may well be the stop signal, passed on.
+    if (p.state === 'R' || readSignalDispositions(p.pid)?.pending.includes(signal)) return true;
+    const after = wakeUpsOf(p.pid);
+    // Without the counts, assume the worst for a second signal: it was reached.
+    return before === undefined || after === undefined || after !== before;
+  }
 }
 
 /**
@@ -66,11 +172,27 @@ export function waitUntilNone(find: () => ProcessInfo[], table: ProcessTable, de
   });
 }
 
+/** In a drain, what happens when the deadline nears: `at` (before the deadline), `remind` runs once. */
+export interface DrainReminder {
+  at: number;
+  remind: () => void;
+}
+
+/** How long before the drain's deadline its reminder comes: a fifth of the drain, at most a second. */
+export function reminderTime(start: number, deadline: number): number {
+  return deadline - Math.min(1000, (deadline - start) / 5);
+}
+
 /**
  * Gives every process below root until the deadline to end, then SIGKILLs each
- * one still alive and returns them, so the caller can name them.
+ * one still alive and returns them, so the caller can name them. A reminder,
+ * if any, runs at its time when something still lives.
  */
-export async function drainDescendants(root: number, table: ProcessTable, deadline: number): Promise<Straggler[]> {
+export async function drainDescendants(root: number, table: ProcessTable, deadline: number, reminder?: DrainReminder): Promise<Straggler[]> {
+  if (reminder && reminder.at < deadline) {
+    if (await waitForDescendants(root, table, reminder.at)) return [];
+    reminder.remind();
+  }
   if (await waitForDescendants(root, table, deadline)) return [];
   const stragglers = liveDescendants(root).map((p) => ({ pid: p.pid, command: commandLineOf(p.pid, p.comm) }));
   for (const s of stragglers) sendSignal(s.pid, SIG.KILL);
@@ -96,8 +218,17 @@ export function liveSessionMembers(sid: number): ProcessInfo[] {
  * groups were signalled.
  */
 export function signalSession(sid: number, signal: number, members: ProcessInfo[] = liveSessionMembers(sid)): number {
+  return sendToSession(sid, members, (group) => sendSignal(-group, signal));
+}
+
+/** signalSession for a signal meant to end the session: each group is continued after it (signalToEnd). */
+export function signalSessionToEnd(sid: number, signal: number, members: ProcessInfo[] = liveSessionMembers(sid)): number {
+  return sendToSession(sid, members, (group) => signalToEnd(-group, signal));
+}
+
+function sendToSession(sid: number, members: ProcessInfo[], send: (group: number) => boolean): number {
   const groups = new Set([sid, ...members.map((p) => p.pgrp)]);
   let count = 0;
-  for (const group of groups) if (sendSignal(-group, signal)) count++;
+  for (const group of groups) if (send(group)) count++;
   return count;
 }

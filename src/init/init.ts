@@ -6,9 +6,18 @@ import type { Logger } from '../core/log.js';
 import { ProcessTable, SpawnError, type ChildProcess } from '../core/process-table.js';
 import { forwardableSignals, JOB_CONTROL_SIGNALS, SIG, signalName } from '../core/signals.js';
 import { handOffTerminal, placeChild, type HandOff, type Placement } from '../core/terminal.js';
-import { drainDescendants, liveDescendants, signalDescendants, type Straggler } from '../core/terminate.js';
+import {
+  drainDescendants,
+  liveDescendants,
+  reminderTime,
+  signalDescendants,
+  signalToEnd,
+  StopLedger,
+  type DrainReminder,
+  type Straggler,
+} from '../core/terminate.js';
 import { shellExitCode, type ExitStatus } from '../core/wait-status.js';
-import { commandLineOf } from '../core/proc-fs.js';
+import { commandLineOf, readProcessInfo, type ProcessInfo } from '../core/proc-fs.js';
 import type { InitNarrator } from './narrator.js';
 
 export type { InitNarrator } from './narrator.js';
@@ -89,6 +98,10 @@ export async function runInit(config: InitConfig): Promise<number> {
   let stopDeadline = Infinity;
   // The first SIGHUP and SIGCONT after a terminal hand-over come from the kernel.
   const handOffSignals = new Set<number>();
+  // Who was asked to end already, so that the drain asks nobody twice (dumb-init's
+  // 'always' asks again by design, and without a drain nobody is asked at all).
+  const ledger = config.drainTimeoutMs > 0 && config.termGroupOnChildExit !== 'always' ? new StopLedger(self) : undefined;
+  let stopSignalSent: number = SIG.TERM;
 
   table.on('sigchld', () => narrator.received(SIG.CHLD));
   table.on('orphan', (pid, status) => narrator.reaped(pid, status, false, config.warnOnReap));
@@ -100,15 +113,26 @@ export async function runInit(config: InitConfig): Promise<number> {
     // dumb-init's behaviour: what the child left in its own group is asked to stop.
     const groupStopped = stoppedGroup === child.pgid;
     if (config.termGroupOnChildExit === 'always' || (config.termGroupOnChildExit === 'unless-stopped' && !groupStopped)) {
-      forwarder.forward(SIG.TERM, child);
+      if (config.forwardTarget === 'group') ledger?.noteAsked(-child.pgid);
+      forwarder.forward(SIG.TERM, child, { toEnd: true });
     }
     narrator.mainExited(shellExitCode(status));
   });
   table.on('idle', (childrenLeft) => narrator.reapPassEnded(childrenLeft));
 
+  /** Passes a stop signal on (then SIGCONT, so that a stopped app runs its handler), noting who it reaches. */
+  const forwardStop = (received: number): number => {
+    const signal = forwarder.translate(received);
+    if (ledger && main?.running && signal !== 0) {
+      ledger.noteAsked(config.forwardTarget === 'group' ? -main.pgid : main.pid, { beforeStop: true });
+      stopSignalSent = signal;
+    }
+    return forwarder.forward(received, main, { toEnd: true });
+  };
+
   const beginStop = (received: number) => {
     stopping = 'forwarded';
-    if (forwarder.forward(received, main) !== 0 && main && config.forwardTarget === 'group') stoppedGroup = main.pgid;
+    if (forwardStop(received) !== 0 && main && config.forwardTarget === 'group') stoppedGroup = main.pgid;
     if (config.stopTimeoutMs === undefined || forwarder.translate(received) === 0) return;
     const timeout = config.stopTimeoutMs;
     stopDeadline = Date.now() + timeout;
@@ -127,10 +151,6 @@ export async function runInit(config: InitConfig): Promise<number> {
   const onSignal = (received: number) => {
     if (config.ignored.has(received)) return;
     narrator.received(received);
-    if (received === SIG.USR2 && process.env.USHER_FAULT_INJECTION === 'crash-on-sigusr2') {
-      // Lets the tests prove that an internal error never strands the children.
-      throw new Error('fault injected by USHER_FAULT_INJECTION');
-    }
     if (handOffSignals.delete(received)) return narrator.handOffIgnored(received);
     if (config.stopSignals.has(received) && stopping !== 'forwarded') {
       if (stopping === 'no' && config.stopDelayMs > 0) {
@@ -144,6 +164,9 @@ export async function runInit(config: InitConfig): Promise<number> {
         narrator.extra('info', `second ${signalName(received)} during --stop-delay: forwarding now`);
       }
       beginStop(received);
+    } else if (config.stopSignals.has(received)) {
+      // Again, after the first: continued too, in case something stopped it meanwhile.
+      forwardStop(received);
     } else {
       forwarder.forward(received, main);
       if (config.suspendOnJobControl && JOB_CONTROL.has(received)) {
@@ -173,8 +196,9 @@ export async function runInit(config: InitConfig): Promise<number> {
     config.stopTimeoutMs === undefined
       ? process.env
       : { ...process.env, USHER_SHUTDOWN_BUDGET_MS: String(config.stopTimeoutMs) };
+  if (table.activationOffer.kind === 'refused') narrator.extra('warn', table.activationOffer.reason);
   try {
-    main = table.spawn({ argv: config.argv, env, ...placement });
+    main = table.spawn({ argv: config.argv, env, ...placement, socketActivation: true });
   } catch (err) {
     unlisten();
     table.close();
@@ -184,6 +208,13 @@ export async function runInit(config: InitConfig): Promise<number> {
     return failure.exitCode;
   }
   narrator.spawned(main.pid, config.argv, placement, forwarder.describeTarget(main));
+  if (main.activation && main.activation.listenPid !== main.pid) {
+    narrator.extra(
+      'warn',
+      `socket activation: pid ${main.pid} got ${main.activation.sockets} socket(s) with LISTEN_PID=${main.activation.listenPid ?? 'unset'} ` +
+        '(another process started at the same moment): a program that checks LISTEN_PID (sd_listen_fds) will not use them',
+    );
+  }
   // Hold no reference to the directory usher was started in (it could pin a
   // mount): the child has its own now. dumb-init does the same.
   try {
@@ -195,13 +226,25 @@ export async function runInit(config: InitConfig): Promise<number> {
   const status = mainStatus ?? (await main.exited);
 
   if (config.drainTimeoutMs > 0) {
-    // Whoever already got the stop signal through the group is only waited for.
-    signalDescendants(self, SIG.TERM, (p) => config.termGroupOnChildExit !== 'always' && p.pgrp === stoppedGroup);
+    const start = Date.now();
+    const deadline = Math.min(start + config.drainTimeoutMs, stopDeadline);
+    let reminder: DrainReminder | undefined;
+    if (ledger) {
+      // Whoever usher already asked is only waited for; whoever its own parent
+      // most likely asked, too, unless it still runs as the deadline nears.
+      const plan = ledger.planDrain(stopSignalSent);
+      for (const p of plan.now) signalToEnd(p.pid, SIG.TERM);
+      if (plan.nearDeadline.length > 0) {
+        const at = reminderTime(start, deadline);
+        reminder = { at, remind: () => remindStillRunning(log, plan.nearDeadline, deadline) };
+      }
+    } else {
+      signalDescendants(self, SIG.TERM);
+    }
     const signalled = liveDescendants(self).length;
     if (signalled > 0) {
-      const deadline = Math.min(Date.now() + config.drainTimeoutMs, stopDeadline);
       log.info(`waiting up to ${seconds(deadline - Date.now())} for ${signalled} remaining process(es)`);
-      reportStragglers(log, await drainDescendants(self, table, deadline), config.drainTimeoutMs);
+      reportStragglers(log, await drainDescendants(self, table, deadline, reminder), config.drainTimeoutMs);
     }
   }
 
@@ -218,6 +261,16 @@ export async function runInit(config: InitConfig): Promise<number> {
     return 0;
   }
   return code;
+}
+
+/** The drain's reminder: SIGTERM to each process spared so far (see StopLedger) that still runs. */
+function remindStillRunning(log: Logger, spared: ProcessInfo[], deadline: number): void {
+  for (const p of spared) {
+    const now = readProcessInfo(p.pid);
+    if (!now || now.startTicks !== p.startTicks || now.state === 'Z' || now.state === 'X') continue;
+    log.info(`pid ${p.pid} (${commandLineOf(p.pid, p.comm)}) still running ${seconds(deadline - Date.now())} before the end of --drain-timeout; sending SIGTERM`);
+    signalToEnd(p.pid, SIG.TERM);
+  }
 }
 
 function reportStragglers(log: Logger, stragglers: Straggler[], drainMs: number): void {

@@ -13,7 +13,7 @@ import { openPipe } from '../core/libc.js';
 import { commandLineOf } from '../core/proc-fs.js';
 import { SpawnError, type ChildProcess, type ProcessTable } from '../core/process-table.js';
 import { SIG, signalName } from '../core/signals.js';
-import { liveSessionMembers, signalSession, waitUntilNone } from '../core/terminate.js';
+import { liveSessionMembers, signalSession, signalSessionToEnd, waitUntilNone } from '../core/terminate.js';
 import { describeExit, shellExitCode, type ExitStatus } from '../core/wait-status.js';
 import { Backoff } from './backoff.js';
 import { findProgram, ProgramLookupError } from './command-path.js';
@@ -256,7 +256,7 @@ export class Service {
         this.host.changed(this);
       }
       this.#event('stopping', { pid: sid, signal: signalName(signal), timeout_ms: timeout }, `stopping (${signalName(signal)}, up to ${seconds(timeout)})`);
-      signalSession(sid, signal);
+      signalSessionToEnd(sid, signal);
       await this.#endSession(sid, timeout, `did not stop within ${seconds(timeout)} of ${signalName(signal)}`);
     })();
     return instance.stopping;
@@ -285,7 +285,7 @@ export class Service {
       const timeout = Math.max(0, Math.min(this.config.stopTimeoutMs, this.host.shutdownDeadline() - Date.now()));
       this.#event('stopping', { pid: sid, signal: signalName(this.config.stopSignal), timeout_ms: timeout, leftovers: true },
         `stopping what pid ${sid} left behind (${signalName(this.config.stopSignal)}, up to ${seconds(timeout)})`);
-      signalSession(sid, this.config.stopSignal);
+      signalSessionToEnd(sid, this.config.stopSignal);
       await this.#endSession(sid, timeout, `left behind by ${this.name} and still running ${seconds(timeout)} after ${signalName(this.config.stopSignal)}`);
     }
     if (instance.stopping) await instance.stopping;

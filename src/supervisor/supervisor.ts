@@ -7,7 +7,7 @@ import { sendSignal } from '../core/libc.js';
 import type { ProcessTable } from '../core/process-table.js';
 import { SIG } from '../core/signals.js';
 import { commandLineOf } from '../core/proc-fs.js';
-import { liveDescendants, waitForDescendants } from '../core/terminate.js';
+import { liveDescendants, signalToEnd, waitForDescendants } from '../core/terminate.js';
 import { checkDependencies } from './dependency-gate.js';
 import type { LogOutput } from './log/log-output.js';
 import { Service, type ServiceHost } from './service.js';
@@ -170,7 +170,7 @@ export class Supervisor implements SupervisorControl {
     // Processes that escaped their service's session (a daemon that called
     // setsid) or outlived it: SIGTERM now, SIGKILL and a name at the deadline.
     if (outcome === 'stopped') {
-      for (const p of liveDescendants(process.pid)) sendSignal(p.pid, SIG.TERM);
+      for (const p of liveDescendants(process.pid)) signalToEnd(p.pid, SIG.TERM);
     }
     await this.#sweep(this.#deadline, 'still running at the end of the ' + seconds(this.config.graceMs) + ' grace period');
     clearTimeout(graceTimer);
@@ -220,7 +220,7 @@ export class Supervisor implements SupervisorControl {
   async #finishNaturally(code: number): Promise<void> {
     const left = liveDescendants(process.pid);
     if (left.length > 0) {
-      for (const p of left) sendSignal(p.pid, SIG.TERM);
+      for (const p of left) signalToEnd(p.pid, SIG.TERM);
       this.#event('shutdown', { reason: 'every service ended', grace_ms: this.config.graceMs },
         `every service ended; stopping ${left.length} process(es) they left behind within ${seconds(this.config.graceMs)}`);
       await this.#sweep(Date.now() + this.config.graceMs, `left behind by the services and still running ${seconds(this.config.graceMs)} after SIGTERM`);

@@ -33,6 +33,10 @@ export interface StartOptions {
   argv0?: string;
   /** Working directory to start in. */
   cwd?: string;
+  /** A module node loads before usher (`node --require`): test-only hooks such as fault-injection.cjs. */
+  preload?: string;
+  /** Descriptors handed to the namespace's PID 1 besides stdio: its fd number -> this process's fd. */
+  fds?: Record<number, number>;
 }
 
 export class Namespace {
@@ -43,9 +47,10 @@ export class Namespace {
   readonly #proc: ChildProcess;
 
   constructor(readonly command: string[], options: StartOptions = {}) {
-    const argv = options.bare ? command : [options.argv0 ?? USHER, ...command];
+    const usher = options.preload !== undefined ? [process.execPath, '--require', options.preload, options.argv0 ?? USHER] : [options.argv0 ?? USHER];
+    const argv = options.bare ? command : [...usher, ...command];
     this.#proc = spawn('unshare', ['--pid', '--fork', '--mount-proc', '--kill-child', ...argv], {
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: ['ignore', 'pipe', 'pipe', ...extraDescriptors(options.fds)],
       env: { ...process.env, ...options.env },
       ...(options.cwd !== undefined ? { cwd: options.cwd } : {}),
     });
@@ -115,6 +120,11 @@ export class Namespace {
       this.#proc.kill('SIGKILL');
     }
   }
+}
+
+function extraDescriptors(fds: Record<number, number> = {}): (number | 'ignore')[] {
+  const highest = Math.max(2, ...Object.keys(fds).map(Number));
+  return Array.from({ length: highest - 2 }, (_, i) => fds[i + 3] ?? 'ignore');
 }
 
 export function statOf(pid: number): { pid: number; ppid: number; pgrp: number; state: string; comm: string } | undefined {

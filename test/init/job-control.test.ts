@@ -37,3 +37,28 @@ test('-r TSTP:0 keeps the group running', T, async () => {
   ns.signal('SIGTERM');
   assert.equal((await ns.exited).code, 0);
 });
+
+test('a stopped app still stops gracefully: SIGTERM is followed by SIGCONT, and its handler runs', T, async () => {
+  // Before, the app sat stopped with SIGTERM pending until --stop-timeout killed it (137).
+  const ns = startPid1(['--stop-timeout', '20', '--', 'node', fixture('term-counter.mjs'), '--linger', '0']);
+  await ns.stdout.waitFor(/^ready \d+$/);
+  const [app] = ns.descendants().map((p) => p.pid);
+  ns.signal('SIGTSTP');
+  await waitForState(app as number, 'T');
+  ns.signal('SIGTERM');
+  const exit = await ns.exited;
+  assert.deepEqual(ns.stdout.all.filter((l) => l.startsWith('TERM')).map((l) => l.split(' ')[1]), ['1'], ns.stdout.text);
+  assert.equal(exit.code, 0, `the app exited by itself after its handler: ${ns.stderr.text}`);
+  assert.doesNotMatch(ns.stderr.text, /did not stop within/);
+});
+
+test('tini mode (-c, the child alone): a stopped child is continued after SIGTERM too', T, async () => {
+  const ns = startPid1(['-c', '--stop-timeout', '20', '--', 'node', fixture('term-counter.mjs'), '--linger', '0']);
+  await ns.stdout.waitFor(/^ready \d+$/);
+  const [app] = ns.descendants().map((p) => p.pid);
+  process.kill(app as number, 'SIGSTOP');
+  await waitForState(app as number, 'T');
+  ns.signal('SIGTERM');
+  assert.equal((await ns.exited).code, 0, ns.stderr.text);
+  assert.match(ns.stdout.text, /^TERM 1 /m);
+});

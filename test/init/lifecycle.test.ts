@@ -3,10 +3,10 @@
 // never strands children when it fails itself.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fixture, startPid1, USHER } from '../helpers/pid1.js';
+import { fixture, ROOT, startPid1, USHER } from '../helpers/pid1.js';
 
 const T = { timeout: 180_000 };
 const PROBE = fixture('signal-probe.mjs');
@@ -113,9 +113,7 @@ test('USHER_STOP_TIMEOUT and USHER_STOP_DELAY configure the same from the enviro
 });
 
 test('an internal error in usher stops the children gracefully and exits 70', T, async () => {
-  const ns = startPid1(['--', 'node', PROBE, '--children', '1'], {
-    env: { USHER_FAULT_INJECTION: 'crash-on-sigusr2' },
-  });
+  const ns = startPid1(['--', 'node', PROBE, '--children', '1'], { preload: fixture('fault-injection.cjs') });
   await ns.stdout.waitForCount(/^ready \d+$/, 2);
   ns.signal('SIGUSR2');
   const exit = await ns.exited;
@@ -123,6 +121,22 @@ test('an internal error in usher stops the children gracefully and exits 70', T,
   assert.match(ns.stderr.text, /^\[usher\] internal error, stopping all processes: Error: fault injected/m);
   assert.equal(ns.stdout.all.filter((l) => /^SIGTERM \d+$/.test(l)).length, 2, 'both probes were asked to stop');
   assert.ok(!ns.stdout.all.some((l) => l.startsWith('SIGUSR2')), 'the failed signal was not half-forwarded');
+});
+
+test('no test hook ships: the built package has no fault injection', () => {
+  // What package.json's "files" puts in the package from the build.
+  const shipped = ['build/bin', 'build/src'].flatMap((dir) =>
+    readdirSync(join(ROOT, dir), { recursive: true, withFileTypes: true })
+      .filter((e) => e.isFile())
+      .map((e) => join(e.parentPath, e.name)),
+  );
+  assert.ok(shipped.some((f) => f.endsWith('usher.cjs')), 'the build is there');
+  for (const file of shipped) {
+    const text = readFileSync(file, 'latin1');
+    for (const hook of ['FAULT_INJECTION', 'fault injected', 'crash-on-sigusr2']) {
+      assert.ok(!text.includes(hook), `${file} contains "${hook}"`);
+    }
+  }
 });
 
 test('--stop-timeout is announced to the app as USHER_SHUTDOWN_BUDGET_MS', T, async () => {

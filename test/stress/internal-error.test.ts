@@ -1,5 +1,5 @@
-// Internal error under load: usher's injected fault
-// (USHER_FAULT_INJECTION=crash-on-sigusr2) while a hundred children run, some
+// Internal error under load: a fault injected into usher (SIGUSR2 throws, through
+// the test-only preload test/fixtures/fault-injection.cjs) while a hundred children run, some
 // of which ignore SIGTERM. Every child must be stopped (gracefully when it
 // honours SIGTERM, SIGKILLed and named at the grace otherwise) and usher must
 // exit 70 at the end of its grace, not strand anything nor hang.
@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startPid1 } from '../helpers/pid1.js';
+import { fixture, startPid1 } from '../helpers/pid1.js';
 import { eventually } from '../helpers/eventually.js';
 import { figure, FULL, size } from '../helpers/stress.js';
 
@@ -35,7 +35,7 @@ test(`internal error with ${CHILDREN} children running: all stopped, exit 70 wit
     `i=0; while [ $i -lt ${IGNORERS} ]; do sh -c "${stubborn}" & i=$((i+1)); done`,
     'wait',
   ].join('\n');
-  const ns = startPid1(['--', 'sh', '-c', script], { env: { USHER_FAULT_INJECTION: 'crash-on-sigusr2' } });
+  const ns = startPid1(['--', 'sh', '-c', script], { preload: fixture('fault-injection.cjs') });
   t.after(() => ns.destroy());
   await eventually(() => lines().length, { what: `all ${CHILDREN} children up`, holds: (n) => n === CHILDREN, timeoutMs: 120_000 });
 
