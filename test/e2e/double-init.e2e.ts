@@ -15,6 +15,22 @@ interface Case {
   /** PID 1 and its child, as `ps` shows them. */
   tree: RegExp[];
   code: number;
+  /**
+   * dumb-init sends SIGTERM to its child's process group again when its
+   * child exits: below usher, the app's handler may run twice, and that is
+   * dumb-init's doing, not usher's (usher asks each process once).
+   */
+  signalledTwiceByInnerInit?: boolean;
+}
+
+/** The app started, heard SIGTERM once or twice (each time its handler ran), and shut down. */
+function assertGracefulOnceOrTwice(lines: string[]): void {
+  const [start, ...rest] = lines;
+  assert.equal(start, 'Start ...', lines.join('\n'));
+  const heard = rest.filter((l) => l === GRACEFUL[1]).length;
+  assert.ok(heard === 1 || heard === 2, `the handler ran ${heard} times:\n${lines.join('\n')}`);
+  assert.ok(rest.every((l) => l === GRACEFUL[1] || l === GRACEFUL[2]), lines.join('\n'));
+  assert.equal(rest.at(-1), GRACEFUL[2], `it shut down:\n${lines.join('\n')}`);
 }
 
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
@@ -54,6 +70,7 @@ const cases = (e: EngineUnderTest): Case[] => [
     run: { entrypoint: ['usher', '--', 'dumb-init', '--'] },
     tree: [/^node \/usr\/local\/bin\/usher -- dumb-init -- \/fixtures\/run\.sh$/, /^dumb-init -- \/fixtures\/run\.sh$/],
     code: 143,
+    signalledTwiceByInnerInit: true,
   },
   {
     title: 'catatonit under usher',
@@ -80,7 +97,8 @@ for (const e of await getEngines()) {
       const stop = await c.stop(3);
       const code = await c.exitCode();
       t.diagnostic(`${e.name} stop -t 3 took ${secs(stop.ms)}; exit ${code}; stderr: ${JSON.stringify(c.stderr.text)}`);
-      assert.deepEqual(c.stdout.all, GRACEFUL);
+      if (k.signalledTwiceByInnerInit) assertGracefulOnceOrTwice(c.stdout.all);
+      else assert.deepEqual(c.stdout.all, GRACEFUL);
       assert.equal(code, k.code);
       assertStoppedWithinGrace(stop);
     });
