@@ -260,10 +260,29 @@ export class Service {
         this.host.changed(this);
       }
       this.#event('stopping', { pid: sid, signal: signalName(signal), timeout_ms: timeout }, `stopping (${signalName(signal)}, up to ${seconds(timeout)})`);
-      signalSession(sid, signal);
-      await this.#endSession(sid, timeout, `did not stop within ${seconds(timeout)} of ${signalName(signal)}`);
+      const stopBy = Date.now() + timeout;
+      if (this.config.signalGroup) signalSession(sid, signal);
+      else await this.#stopMainFirst(instance, signal, stopBy);
+      await this.#endSession(sid, Math.max(0, stopBy - Date.now()), `did not stop within ${seconds(timeout)} of ${signalName(signal)}`);
     })();
     return instance.stopping;
+  }
+
+  /**
+   * signal_group: false: the stop signal to the main process alone (a master
+   * such as php-fpm stops its workers itself); once it has exited, what is
+   * left of its session gets the signal too, within the same stop_timeout.
+   */
+  async #stopMainFirst(instance: Instance, signal: number, deadline: number): Promise<void> {
+    const sid = instance.child.pid;
+    instance.child.signal(signal);
+    const mainOnly = () => liveSessionMembers(sid).filter((p) => p.pid === sid);
+    if (!(await waitUntilNone(mainOnly, this.host.table, deadline))) return;
+    const left = liveSessionMembers(sid);
+    if (left.length === 0) return;
+    this.#event('stopping', { pid: sid, signal: signalName(signal), leftovers: true },
+      `stopping what pid ${sid} left behind (${signalName(signal)})`);
+    signalSession(sid, signal, left);
   }
 
   /** Waits up to timeoutMs for the session to empty, then SIGKILLs and names what is left. */
@@ -376,10 +395,11 @@ export class Service {
     if (this.#state === 'waiting' || this.#state === 'backoff') this.#setState('stopped');
   }
 
-  /** Sends a signal to every process group of the running instance's session. */
+  /** Sends a signal to every process group of the running instance's session (signal_group: false, to its main process). */
   signal(signal: number): boolean {
     const instance = this.#instance;
     if (!instance) return false;
+    if (!this.config.signalGroup) return instance.child.signal(signal);
     return signalSession(instance.child.pid, signal) > 0;
   }
 

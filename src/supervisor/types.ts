@@ -67,9 +67,15 @@ export interface ServiceConfig {
   /** undefined: no limit. */
   maxRestarts?: number;
   backoff: { initialMs: number; maxMs: number };
-  /** Signal number, sent to the service's whole process group. */
+  /** Signal number, sent to the service's whole process group (or its main process: signalGroup). */
   stopSignal: number;
   stopTimeoutMs: number;
+  /**
+   * true: the stop signal, passed-on signals and `usher signal` reach every
+   * process group of the service's session. false: its main process only;
+   * what is left once it has exited gets the stop signal afterwards.
+   */
+  signalGroup: boolean;
   /** When it fails for good (exits with no restart left, or fails its dependencies), the container stops. */
   critical: boolean;
 }
@@ -127,7 +133,7 @@ export interface SupervisorControl {
   /** Stops one service with its stop signal and timeout; it stays stopped until started. */
   stop(name: string): Promise<void>;
   restart(name: string): Promise<void>;
-  /** Sends a signal to the service's process group. */
+  /** Sends a signal to the service's process groups (its main process only with signal_group: false). */
   signal(name: string, signal: number): void;
   /** Every service with a ready probe is ready, and none is failed. */
   isReady(): boolean;

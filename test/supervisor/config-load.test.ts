@@ -47,6 +47,7 @@ test("the issue's example loads with every value as written", async (t) => {
     backoff: { initialMs: 1000, maxMs: 30_000 },
     stopSignal: 15,
     stopTimeoutMs: 10_000,
+    signalGroup: true,
     critical: true,
   });
   assert.equal(describeStartOrder(config), '1. db\n2. migrate (after db: ready)\n3. web (after db: ready, migrate: completed)');

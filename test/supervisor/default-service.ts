@@ -17,6 +17,7 @@ export function defaultService(fields: Pick<ServiceConfig, 'name' | 'argv' | 'co
     backoff: { initialMs: 1000, maxMs: 30_000 },
     stopSignal: 15,
     stopTimeoutMs: 10_000,
+    signalGroup: true,
     critical: false,
     ...fields,
   };

@@ -7,6 +7,7 @@ export const DEFAULTS = {
   healthHost: '0.0.0.0',
   stopSignal: SIG.TERM as number,
   stopTimeoutMs: 10_000,
+  signalGroup: true,
   restart: 'no' as RestartPolicy,
   backoff: { initialMs: 1_000, maxMs: 30_000 },
   /** Procfile entries are always critical (foreman: when one exits, all stop). */

@@ -47,6 +47,7 @@ export function buildProcfileConfig(file: string, shown: string, text: string, p
       backoff: { ...DEFAULTS.backoff },
       stopSignal: DEFAULTS.stopSignal,
       stopTimeoutMs: DEFAULTS.stopTimeoutMs,
+      signalGroup: DEFAULTS.signalGroup,
       critical: true,
     });
   });

@@ -42,6 +42,7 @@ interface RawService {
   backoff?: { initial?: number | string; max?: number | string };
   stop_signal?: string | number;
   stop_timeout?: number | string;
+  signal_group?: boolean;
   critical?: boolean;
 }
 
@@ -158,6 +159,7 @@ async function buildService(ctx: FileContext, verdict: SchemaVerdict, name: stri
     backoff: { initialMs, maxMs },
     stopSignal: stopSignal(ctx, at('stop_signal'), given('stop_signal')),
     stopTimeoutMs: parseDuration(given('stop_timeout')) ?? DEFAULTS.stopTimeoutMs,
+    signalGroup: given('signal_group') ?? DEFAULTS.signalGroup,
     critical: given('critical') ?? DEFAULTS.yamlCritical,
   };
   const cwd = given('cwd');
