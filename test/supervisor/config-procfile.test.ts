@@ -17,9 +17,9 @@ test('Procfile: entries in order, comments and blank lines skipped, every entry 
   assert.deepEqual(config.startOrder, [['web', 'worker', 'clock.v2']]);
   assert.deepEqual(config.services, [
     // No ${} expansion: the shell expands $PORT, as with foreman.
-    defaultService({ name: 'web', argv: ['/bin/sh', '-c', 'node server.js --port $PORT'], commandText: 'node server.js --port $PORT', critical: true }),
-    defaultService({ name: 'worker', argv: ['/bin/sh', '-c', 'sh -c "sleep 1; echo done"'], commandText: 'sh -c "sleep 1; echo done"', critical: true }),
-    defaultService({ name: 'clock.v2', argv: ['/bin/sh', '-c', 'bundle exec clock'], commandText: 'bundle exec clock', critical: true }),
+    defaultService({ name: 'web', argv: ['/bin/sh', '-c', 'exec node server.js --port $PORT'], commandText: 'node server.js --port $PORT', critical: true }),
+    defaultService({ name: 'worker', argv: ['/bin/sh', '-c', 'exec sh -c "sleep 1; echo done"'], commandText: 'sh -c "sleep 1; echo done"', critical: true }),
+    defaultService({ name: 'clock.v2', argv: ['/bin/sh', '-c', 'exec bundle exec clock'], commandText: 'bundle exec clock', critical: true }),
   ]);
   assert.equal(describeStartOrder(config), '1. web, worker, clock.v2');
 });
@@ -27,7 +27,7 @@ test('Procfile: entries in order, comments and blank lines skipped, every entry 
 test('Procfile.dev and CRLF line ends are Procfiles too', async (t) => {
   const config = await load(t, 'a: one\r\nb: two\r\n', { name: 'Procfile.dev' });
   assert.equal(config.format, 'procfile');
-  assert.deepEqual(config.services.map((s) => s.argv), [['/bin/sh', '-c', 'one'], ['/bin/sh', '-c', 'two']]);
+  assert.deepEqual(config.services.map((s) => s.argv), [['/bin/sh', '-c', 'exec one'], ['/bin/sh', '-c', 'exec two']]);
 });
 
 test('Procfile: every bad line reported with its line number, names checked like usher.yaml names', async (t) => {

@@ -4,6 +4,7 @@
 import type { ServiceConfig, SupervisorConfig } from '../types.js';
 import { DEFAULTS } from './defaults.js';
 import { Problems } from './errors.js';
+import { execIfSimple } from './shell-command.js';
 import { invalidServiceName } from './validate.js';
 
 const ENTRY = /^([^:\s][^:]*?)[ \t]*:[ \t]*(.*)$/;
@@ -39,7 +40,7 @@ export function buildProcfileConfig(file: string, shown: string, text: string, p
     }
     services.push({
       name,
-      argv: ['/bin/sh', '-c', command.trim()],
+      argv: ['/bin/sh', '-c', execIfSimple(command.trim())],
       commandText: command.trim(),
       env: {},
       dependsOn: [],

@@ -11,6 +11,7 @@ import { DEFAULTS } from './defaults.js';
 import { checkDependencies, startWaves, type DependencyNode } from './dependencies.js';
 import { parseDuration } from './duration.js';
 import { parseEnvFile } from './env-file.js';
+import { execIfSimple } from './shell-command.js';
 import { Problems } from './errors.js';
 import type { Environment } from './expand.js';
 import { displayPath, resolveFrom } from './paths.js';
@@ -139,6 +140,8 @@ async function buildService(ctx: FileContext, verdict: SchemaVerdict, name: stri
   const command = given('command');
   const argv = command === undefined ? [] : commandArgv(ctx, at('command'), command);
   const commandText = typeof command === 'string' ? (argv[2] as string) : argv.map(quoteForDisplay).join(' ');
+  // The program, not the shell, is the service's process (where the string is one simple command).
+  if (typeof command === 'string') argv[2] = execIfSimple(commandText);
 
   const env = { ...(await envFiles(ctx, at('env_file'), given('env_file'))), ...inlineEnv(ctx, at('env'), given('env')) };
 
