@@ -81,8 +81,10 @@ export interface ServiceConfig {
 }
 
 export interface SupervisorConfig {
-  /** Absolute path of the file read. */
+  /** Absolute path of the file read (the first, when several were merged). */
   file: string;
+  /** Every file merged into this config, in merge order (includes before the file naming them), when more than one. */
+  files?: string[];
   format: 'yaml' | 'procfile';
   /** The whole shutdown budget. */
   graceMs: number;

@@ -80,7 +80,7 @@ test('every key is documented for editors: a description, directly or through it
 test('the keys are exactly the issue\'s', () => {
   const keys = (node: Schema) => Object.keys(node.properties as object);
   const defs = schema.definitions as Schema;
-  assert.deepEqual(keys(schema), ['grace', 'health', 'services']);
+  assert.deepEqual(keys(schema), ['grace', 'health', 'env', 'services', 'include']);
   assert.deepEqual(keys(schema.properties.health), ['port', 'host']);
   assert.deepEqual(keys(defs.service), [
     'command', 'cwd', 'env', 'env_file', 'user', 'depends_on', 'ready', 'live', 'restart',

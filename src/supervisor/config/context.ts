@@ -1,16 +1,14 @@
 // What the builders of one YAML file share: where to report, what to expand with.
 import type { Problems } from './errors.js';
 import { expandVariables, type Environment } from './expand.js';
-import type { Path, YamlSource } from './yaml-source.js';
+import type { ConfigSource, Path } from './yaml-source.js';
 import { subject } from './validate.js';
 
 export class FileContext {
   constructor(
-    readonly source: YamlSource,
+    readonly source: ConfigSource,
     readonly problems: Problems,
     readonly env: Environment,
-    /** Directory of the config file: relative cwd and env_file paths start there. */
-    readonly dir: string,
     /** usher's working directory, for showing other files' paths. */
     readonly cwd: string,
     /** Told about what is allowed but likely a mistake (a variable not set), as `FILE:LINE:COL: ...`. */
@@ -20,7 +18,12 @@ export class FileContext {
   /** Reports `message` (already `what; expected ...`) at the value (or key) at `path`, prefixed with its name. */
   report(path: Path, message: string, { key = false }: { key?: boolean } = {}): void {
     const at = this.source.locate(path, { key });
-    this.problems.add(this.source.file, at.line, at.column, `${subject(path)}: ${message}`);
+    this.problems.add(at.file, at.line, at.column, `${subject(path)}: ${message}`);
+  }
+
+  /** Directory of the file that wrote the value at `path`: a relative cwd or env_file there starts from it. */
+  dirOf(path: Path): string {
+    return this.source.dirOf(path);
   }
 
   /** ${VAR} expansion of the string at `path`; on error, reports at the offending '${' and returns the text unexpanded. */
@@ -30,13 +33,13 @@ export class FileContext {
       for (const { name, index } of result.unset) {
         const at = this.source.locateInString(path, index);
         this.warn(
-          `${this.source.file}:${at.line}:${at.column}: ${subject(path)}: variable ${name} is not set, so \${${name}} is empty; set it, or write \${${name}:-default} or \${${name}-} to choose`,
+          `${at.file}:${at.line}:${at.column}: ${subject(path)}: variable ${name} is not set, so \${${name}} is empty; set it, or write \${${name}:-default} or \${${name}-} to choose`,
         );
       }
       return result.value;
     }
     const at = this.source.locateInString(path, result.index);
-    this.problems.add(this.source.file, at.line, at.column, `${subject(path)}: ${result.message}`);
+    this.problems.add(at.file, at.line, at.column, `${subject(path)}: ${result.message}`);
     return text;
   }
 }

@@ -8,11 +8,17 @@ import type { Environment } from './expand.js';
 import { findConfigFile } from './find.js';
 import { displayPath } from './paths.js';
 import { buildProcfileConfig } from './procfile.js';
+import { quote } from './words.js';
 import { SYSTEM_USERS, UserResolver, type UserDatabase } from './users.js';
 
 export interface LoadOptions {
   /** As given to -f (relative to cwd); absent: usher.yaml, usher.yml, then Procfile in cwd. */
   file?: string;
+  /**
+   * Several -f files, merged in order as `docker compose -f a -f b` does (the
+   * later ones override); takes the place of `file`. A Procfile stands alone.
+   */
+  files?: readonly string[];
   cwd: string;
   /** usher's environment, for ${VAR}. */
   env: NodeJS.ProcessEnv | Environment;
@@ -28,32 +34,59 @@ export interface LoadOptions {
 
 export async function loadConfig(options: LoadOptions): Promise<SupervisorConfig> {
   const cwd = resolve(options.cwd);
-  const file = options.file !== undefined ? resolve(cwd, options.file) : findConfigFile(cwd);
-  const shown = options.file !== undefined && !options.file.startsWith('/') ? options.file : displayPath(file, cwd);
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : `cannot be read (${code ?? (e as Error).message})`;
-    throw new ConfigError([{ file: shown, line: 0, column: 0, message: `${why}; expected a usher.yaml or a Procfile` }]);
+  const given = options.files ?? (options.file !== undefined ? [options.file] : []);
+  const files = given.length > 0
+    ? given.map((f) => ({ file: resolve(cwd, f), shown: f.startsWith('/') ? displayPath(f, cwd) : f }))
+    : [{ file: findConfigFile(cwd), shown: '' }].map((f) => ({ ...f, shown: displayPath(f.file, cwd) }));
+  const [first] = files as [{ file: string; shown: string }];
+  const problems = new Problems(first.shown);
+  if (files.length > 1) {
+    const procfile = files.find((f) => isProcfile(f.file));
+    if (procfile) {
+      throw new ConfigError([{ file: procfile.shown, line: 0, column: 0, message: 'a Procfile cannot be merged with other files; expected it alone with -f, or usher.yaml files only' }]);
+    }
   }
-  const problems = new Problems(shown);
   let config: SupervisorConfig | undefined;
-  if (isProcfile(file)) {
-    config = buildProcfileConfig(file, shown, text, problems);
+  if (isProcfile(first.file)) {
+    const read = await readConfigText(first.file);
+    if (!read.ok) throw new ConfigError([{ file: first.shown, line: 0, column: 0, message: `${read.why}; expected a usher.yaml or a Procfile` }]);
+    config = buildProcfileConfig(first.file, first.shown, read.text, problems);
   } else {
     // The YAML parser is most of the loader's start-up cost: a Procfile does without it.
-    const { buildYamlConfig } = await import('./yaml-config.js');
+    const [{ buildYamlConfig }, { readLayers }] = await Promise.all([import('./yaml-config.js'), import('./layers.js')]);
+    const layers = await readLayers(files, cwd, problems, async (file, shown, from) => {
+      const read = await readConfigText(file);
+      if (read.ok) return read.text;
+      if (!from) problems.add(shown, 0, 0, `${read.why}; expected a usher.yaml or a Procfile`);
+      else {
+        // An included file: the include: entry that names it is where to look.
+        const at = from.layer.source.locate(from.path);
+        problems.add(from.layer.shown, at.line, at.column, `include: ${quote(shown)}: ${read.why}; expected a YAML file (a relative path starts from the including file's directory)`);
+      }
+      return undefined;
+    });
     const users = new UserResolver({ ...SYSTEM_USERS, ...options.users });
     // Warnings are held back until the file is known to load: problems come alone.
     const warnings: string[] = [];
-    config = await buildYamlConfig({ file, shownAs: shown, text, cwd, env: options.env, users, onWarning: (w) => warnings.push(w) }, problems);
+    if (problems.empty) {
+      config = await buildYamlConfig({ file: first.file, layers, cwd, env: options.env, users, onWarning: (w) => warnings.push(w) }, problems);
+      if (config && layers.length > 1) config.files = layers.map((l) => l.file);
+    }
     if (problems.empty) for (const w of warnings) options.onWarning?.(w);
   }
   problems.throwIfAny();
   if (!config) throw new Error('internal error: config not built and no problem reported');
   return config;
+}
+
+/** The text of a config file, or why it cannot be read. */
+async function readConfigText(file: string): Promise<{ ok: true; text: string } | { ok: false; why: string }> {
+  try {
+    return { ok: true, text: await readFile(file, 'utf8') };
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    return { ok: false, why: code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : `cannot be read (${code ?? (e as Error).message})` };
+  }
 }
 
 /** Procfile, Procfile.dev...: anything named Procfile*; everything else is YAML. */

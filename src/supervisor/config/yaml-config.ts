@@ -3,7 +3,6 @@
 // schema cannot express (files, users, signals, regexes, the dependency graph).
 import { readFile } from 'node:fs/promises';
 import { constants as osConstants } from 'node:os';
-import { dirname } from 'node:path';
 import { MAX_SIGNAL, parseSignal } from '../../core/signals.js';
 import type { DependencyCondition, RestartPolicy, ServiceConfig, SupervisorConfig } from '../types.js';
 import { FileContext } from './context.js';
@@ -20,11 +19,14 @@ import { closest } from './suggest.js';
 import { UserResolver } from './users.js';
 import { quote } from './words.js';
 import { validateAgainstSchema, type SchemaVerdict } from './validate.js';
-import { YamlSource, type Path } from './yaml-source.js';
+import { mergeLayers, type Layer } from './layers.js';
+import { YamlSource, type ConfigSource, type Path } from './yaml-source.js';
 
 /** The file's shape once the schema accepted it. */
 interface RawConfig {
   grace?: number | string;
+  /** Variables for every service (process-compose's global environment). */
+  env?: RawService['env'];
   health?: { port: number; host?: string };
   services: Record<string, RawService>;
 }
@@ -52,7 +54,9 @@ export interface YamlLoadOptions {
   file: string;
   /** The file as shown in messages; default: relative to cwd. */
   shownAs?: string;
-  text: string;
+  /** The file's text; or, instead, `layers`: several files already read and parsed, merged in order (layers.ts). */
+  text?: string;
+  layers?: readonly Layer[];
   cwd: string;
   env: Environment;
   users: UserResolver;
@@ -61,17 +65,23 @@ export interface YamlLoadOptions {
 
 /** Every problem goes to `problems`; the result is complete only when there is none. */
 export async function buildYamlConfig(options: YamlLoadOptions, problems: Problems): Promise<SupervisorConfig | undefined> {
-  const shown = options.shownAs ?? displayPath(options.file, options.cwd);
-  const parsed = YamlSource.parse(shown, options.text, problems);
-  if (!parsed) return undefined;
-  const { source, value } = parsed;
+  let layers = options.layers;
+  if (!layers) {
+    const shown = options.shownAs ?? displayPath(options.file, options.cwd);
+    const parsed = YamlSource.parse(shown, options.text ?? '', problems);
+    if (!parsed) return undefined;
+    layers = [{ file: options.file, shown, ...parsed }];
+  }
+  if (layers.length === 0) return undefined;
+  const { source, value } = mergeLayers(layers);
   const verdict = validateAgainstSchema(value, source, problems);
   const raw = value as RawConfig;
   // Past the schema, each part it accepted is checked further even when others
   // were wrong: one run reports every problem of the file.
   if (!isMap(raw) || !isMap(raw.services)) return undefined;
-  const ctx = new FileContext(source, problems, options.env, dirname(options.file), options.cwd, options.onWarning);
+  const ctx = new FileContext(source, problems, options.env, options.cwd, options.onWarning);
 
+  const sharedEnv = raw.env !== undefined && verdict.isValid(['env']) ? inlineEnv(ctx, ['env'], raw.env) : {};
   const services: ServiceConfig[] = [];
   const nodes: DependencyNode[] = [];
   for (const name of serviceNames(source, raw)) {
@@ -81,7 +91,7 @@ export async function buildYamlConfig(options: YamlLoadOptions, problems: Proble
       nodes.push({ name, dependsOn: [], hasReadyProbe: undefined, restart: undefined });
       continue;
     }
-    const service = await buildService(ctx, verdict, name, rawService, options.users);
+    const service = await buildService(ctx, verdict, name, rawService, options.users, sharedEnv);
     services.push(service);
     const ok = (key: keyof RawService) => rawService[key] !== undefined && verdict.isValid(['services', name, key]);
     nodes.push({
@@ -95,7 +105,7 @@ export async function buildYamlConfig(options: YamlLoadOptions, problems: Proble
   for (const p of checkDependencies(nodes)) {
     const path = dependencyPath(raw.services[p.service] as RawService, p.service, p.dependency);
     const at = source.locate(path, { key: p.part === 'name' && !Array.isArray(raw.services[p.service]?.depends_on) });
-    problems.add(source.file, at.line, at.column, p.message);
+    problems.add(at.file, at.line, at.column, p.message);
   }
   if (!verdict.valid || !problems.empty) return undefined;
 
@@ -114,7 +124,7 @@ function isMap(value: unknown): value is Record<string, any> {
 }
 
 /** In the order of the file (a JS object would put names like "1" first). */
-function serviceNames(source: YamlSource, raw: RawConfig): string[] {
+function serviceNames(source: ConfigSource, raw: RawConfig): string[] {
   const inFile = source.keysAt(['services']).filter((k) => Object.hasOwn(raw.services, k));
   const rest = Object.keys(raw.services).filter((k) => !inFile.includes(k));
   return [...inFile, ...rest];
@@ -132,7 +142,14 @@ function dependencyPath(service: RawService, name: string, dependency: string): 
  * defaults), reporting what only a look at files, users and values can find.
  * The result is used only when the whole file is valid.
  */
-async function buildService(ctx: FileContext, verdict: SchemaVerdict, name: string, raw: RawService, users: UserResolver): Promise<ServiceConfig> {
+async function buildService(
+  ctx: FileContext,
+  verdict: SchemaVerdict,
+  name: string,
+  raw: RawService,
+  users: UserResolver,
+  sharedEnv: Record<string, string>,
+): Promise<ServiceConfig> {
   const at = (...rest: (string | number)[]): Path => ['services', name, ...rest];
   const given = <K extends keyof RawService>(key: K): RawService[K] | undefined =>
     raw[key] !== undefined && verdict.isValid(at(key)) ? raw[key] : undefined;
@@ -143,7 +160,8 @@ async function buildService(ctx: FileContext, verdict: SchemaVerdict, name: stri
   // The program, not the shell, is the service's process (where the string is one simple command).
   if (typeof command === 'string') argv[2] = execIfSimple(commandText);
 
-  const env = { ...(await envFiles(ctx, at('env_file'), given('env_file'))), ...inlineEnv(ctx, at('env'), given('env')) };
+  // The top level's env for every service, then the service's env_file, then its env: the closest wins.
+  const env = { ...sharedEnv, ...(await envFiles(ctx, at('env_file'), given('env_file'))), ...inlineEnv(ctx, at('env'), given('env')) };
 
   const backoff = given('backoff');
   const initialMs = parseDuration(backoff?.initial) ?? DEFAULTS.backoff.initialMs;
@@ -166,7 +184,7 @@ async function buildService(ctx: FileContext, verdict: SchemaVerdict, name: stri
     critical: given('critical') ?? DEFAULTS.yamlCritical,
   };
   const cwd = given('cwd');
-  if (cwd !== undefined) service.cwd = resolveFrom(ctx.dir, ctx.expand(at('cwd'), cwd));
+  if (cwd !== undefined) service.cwd = resolveFrom(ctx.dirOf(at('cwd')), ctx.expand(at('cwd'), cwd));
   const userSpec = given('user');
   if (userSpec !== undefined) {
     const user = await users.resolve(String(userSpec));
@@ -219,7 +237,7 @@ async function envFiles(ctx: FileContext, path: Path, raw: RawService['env_file'
   let vars: Record<string, string> = {};
   for (const [i, entry] of list.entries()) {
     const where = Array.isArray(raw) ? [...path, i] : path;
-    const file = resolveFrom(ctx.dir, entry);
+    const file = resolveFrom(ctx.dirOf(where), entry);
     let text: string;
     try {
       text = await readFile(file, 'utf8');
