@@ -60,11 +60,11 @@ interface Instance {
 const seconds = (ms: number) => `${+(ms / 1000).toFixed(3)}s`;
 
 export class Service {
-  #state: ServiceState = 'waiting';
+  #state: ServiceState;
   #ready: boolean | null;
   /** Restarts by the policy over the service's life (`usher ps`); like docker's RestartCount, not those asked for. */
   #restarts = 0;
-  /** Restarts by the policy since the last start that was asked for: what max_restarts limits. */
+  /** Restarts by the policy since the last start that was asked for or ran stable_after: what max_restarts limits. */
   #restartsSinceAsked = 0;
   #lastExit: ServiceStatus['lastExit'] = null;
   #reason: string | undefined;
@@ -84,7 +84,9 @@ export class Service {
     private readonly host: ServiceHost,
   ) {
     this.#ready = config.ready ? false : null;
-    this.#backoff = new Backoff(config.backoff.initialMs, config.backoff.maxMs);
+    this.#backoff = new Backoff(config.backoff.initialMs, config.backoff.maxMs, config.stableAfterMs);
+    // disabled: stopped until `usher start` (supervisord's autostart=false).
+    this.#state = config.disabled ? 'stopped' : 'waiting';
   }
 
   get name(): string {
@@ -338,6 +340,8 @@ export class Service {
     const failed = failure ?? (code !== 0 ? describeExit(status) : undefined);
     const restart = this.config.restart === 'always' || (this.config.restart === 'on-failure' && failed !== undefined);
     if (restart && this.host.shutdownDeadline() === Infinity) {
+      // A run of stable_after was a good start: only failures in a row use up max_restarts (supervisord's startsecs).
+      if (ranMs >= this.config.stableAfterMs) this.#restartsSinceAsked = 0;
       const max = this.config.maxRestarts;
       if (max !== undefined && this.#restartsSinceAsked >= max) {
         return this.fail(`gave up after ${this.#restartsSinceAsked} restart(s) (max_restarts ${max}); last: ${failed ?? describeExit(status)}`, code || 1);

@@ -96,8 +96,7 @@ export class Supervisor implements SupervisorControl {
         void this.shutdown({ kind: 'critical', service: service.name, code: service.failureCode });
       }
     }
-    if (!this.#shutdown && this.config.format === 'procfile' && service.config.critical &&
-        (service.state === 'completed' || service.state === 'failed')) {
+    if (!this.#shutdown && service.config.exitOnEnd && (service.state === 'completed' || service.state === 'failed')) {
       // foreman: when one process ends, everything stops, with its status.
       const code = service.state === 'failed' ? service.failureCode : 0;
       void this.shutdown({ kind: 'critical', service: service.name, code });

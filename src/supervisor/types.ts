@@ -64,8 +64,12 @@ export interface ServiceConfig {
   ready?: ReadySpec;
   live?: LiveSpec;
   restart: RestartPolicy;
-  /** undefined: no limit. */
+  /** Restarts in a row (none of them running stableAfterMs); undefined: no limit. */
   maxRestarts?: number;
+  /** An instance that runs this long is a stable start: the max_restarts count and the back-off start over. */
+  stableAfterMs: number;
+  /** Not started with the others; only by `usher start` (it begins 'stopped'). */
+  disabled: boolean;
   backoff: { initialMs: number; maxMs: number };
   /** Signal number, sent to the service's whole process group (or its main process: signalGroup). */
   stopSignal: number;
@@ -78,6 +82,8 @@ export interface ServiceConfig {
   signalGroup: boolean;
   /** When it fails for good (exits with no restart left, or fails its dependencies), the container stops. */
   critical: boolean;
+  /** When it ends at all (completed too), everything stops with its status: foreman's rule for Procfile entries. */
+  exitOnEnd: boolean;
 }
 
 export interface SupervisorConfig {

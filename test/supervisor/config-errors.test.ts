@@ -7,7 +7,7 @@ import { load, problemsOf, yaml } from './config-helpers.js';
 
 const DURATION = 'expected a duration such as 10s, 500ms, 1m or a number of seconds';
 const SIGNAL = 'expected a signal name such as SIGTERM, SIGINT, SIGQUIT, SIGHUP, SIGUSR1, or a number from 1 to 31';
-const SERVICE_KEYS = 'command, cwd, env, env_file, user, depends_on, ready, live, restart, max_restarts, backoff, stop_signal, stop_timeout, signal_group, critical';
+const SERVICE_KEYS = 'command, cwd, env, env_file, user, depends_on, ready, live, restart, max_restarts, stable_after, backoff, stop_signal, stop_timeout, signal_group, critical, disabled, replicas';
 const CYCLE = 'expected dependencies without a loop (remove one of these depends_on entries)';
 
 test('a file with many mistakes: every one reported in one run, in file order, with its line and column', async (t) => {

@@ -48,7 +48,10 @@ test("the issue's example loads with every value as written", async (t) => {
     stopSignal: 15,
     stopTimeoutMs: 10_000,
     signalGroup: true,
+    stableAfterMs: 10_000,
+    disabled: false,
     critical: true,
+    exitOnEnd: false,
   });
   assert.equal(describeStartOrder(config), '1. db\n2. migrate (after db: ready)\n3. web (after db: ready, migrate: completed)');
 });

@@ -18,7 +18,10 @@ export function defaultService(fields: Pick<ServiceConfig, 'name' | 'argv' | 'co
     stopSignal: 15,
     stopTimeoutMs: 10_000,
     signalGroup: true,
+    stableAfterMs: 10_000,
+    disabled: false,
     critical: false,
+    exitOnEnd: false,
     ...fields,
   };
 }

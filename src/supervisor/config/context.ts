@@ -21,6 +21,11 @@ export class FileContext {
     this.problems.add(at.file, at.line, at.column, `${subject(path)}: ${message}`);
   }
 
+  /** The same file, with `variables` over usher's environment for ${VAR} (a replica's USHER_REPLICA). */
+  withVariables(variables: Record<string, string>): FileContext {
+    return new FileContext(this.source, this.problems, { ...this.env, ...variables }, this.cwd, this.warn);
+  }
+
   /** Directory of the file that wrote the value at `path`: a relative cwd or env_file there starts from it. */
   dirOf(path: Path): string {
     return this.source.dirOf(path);

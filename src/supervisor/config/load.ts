@@ -1,10 +1,11 @@
 // loadConfig: from a file on disk (or the one found in cwd) to a validated
 // SupervisorConfig, or a ConfigError holding every problem of the file.
 import { readFile } from 'node:fs/promises';
-import { basename, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { SupervisorConfig } from '../types.js';
 import { ConfigError, Problems } from './errors.js';
 import type { Environment } from './expand.js';
+import { parseEnvFile } from './env-file.js';
 import { findConfigFile } from './find.js';
 import { displayPath } from './paths.js';
 import { buildProcfileConfig } from './procfile.js';
@@ -50,7 +51,7 @@ export async function loadConfig(options: LoadOptions): Promise<SupervisorConfig
   if (isProcfile(first.file)) {
     const read = await readConfigText(first.file);
     if (!read.ok) throw new ConfigError([{ file: first.shown, line: 0, column: 0, message: `${read.why}; expected a usher.yaml or a Procfile` }]);
-    config = buildProcfileConfig(first.file, first.shown, read.text, problems);
+    config = buildProcfileConfig(first.file, first.shown, read.text, problems, { env: options.env, ...(await dotenvBeside(first.file, cwd, problems)) });
   } else {
     // The YAML parser is most of the loader's start-up cost: a Procfile does without it.
     const [{ buildYamlConfig }, { readLayers }] = await Promise.all([import('./yaml-config.js'), import('./layers.js')]);
@@ -72,11 +73,24 @@ export async function loadConfig(options: LoadOptions): Promise<SupervisorConfig
       config = await buildYamlConfig({ file: first.file, layers, cwd, env: options.env, users, onWarning: (w) => warnings.push(w) }, problems);
       if (config && layers.length > 1) config.files = layers.map((l) => l.file);
     }
-    if (problems.empty) for (const w of warnings) options.onWarning?.(w);
+    // Each copy of a service with replicas warns the same: once is enough.
+    if (problems.empty) for (const w of new Set(warnings)) options.onWarning?.(w);
   }
   problems.throwIfAny();
   if (!config) throw new Error('internal error: config not built and no problem reported');
   return config;
+}
+
+/** foreman reads the .env beside the Procfile: its variables (none when there is no .env). */
+async function dotenvBeside(procfile: string, cwd: string, problems: Problems): Promise<{ dotenv?: Record<string, string>; dotenvShown?: string }> {
+  const file = join(dirname(procfile), '.env');
+  const shown = displayPath(file, cwd);
+  const read = await readConfigText(file);
+  if (!read.ok) {
+    if (read.why !== 'no such file') problems.add(shown, 0, 0, `${read.why}; expected a file of KEY=VALUE lines (foreman's .env beside the Procfile), or none`);
+    return {};
+  }
+  return { dotenv: parseEnvFile(read.text, shown, problems), dotenvShown: shown };
 }
 
 /** The text of a config file, or why it cannot be read. */

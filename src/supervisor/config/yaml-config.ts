@@ -42,11 +42,14 @@ interface RawService {
   live?: RawProbe;
   restart?: RestartPolicy;
   max_restarts?: number;
+  stable_after?: number | string;
   backoff?: { initial?: number | string; max?: number | string };
   stop_signal?: string | number;
   stop_timeout?: number | string;
   signal_group?: boolean;
   critical?: boolean;
+  disabled?: boolean;
+  replicas?: number;
 }
 
 export interface YamlLoadOptions {
@@ -83,7 +86,10 @@ export async function buildYamlConfig(options: YamlLoadOptions, problems: Proble
 
   const sharedEnv = raw.env !== undefined && verdict.isValid(['env']) ? inlineEnv(ctx, ['env'], raw.env) : {};
   const services: ServiceConfig[] = [];
+  // Dependencies are checked between services as written; `replicas` copies are made after.
   const nodes: DependencyNode[] = [];
+  /** The copies of each service with replicas: 2 or more. */
+  const copies = new Map<string, string[]>();
   for (const name of serviceNames(source, raw)) {
     const rawService = raw.services[name];
     if (!isMap(rawService)) {
@@ -91,12 +97,22 @@ export async function buildYamlConfig(options: YamlLoadOptions, problems: Proble
       nodes.push({ name, dependsOn: [], hasReadyProbe: undefined, restart: undefined });
       continue;
     }
-    const service = await buildService(ctx, verdict, name, rawService, options.users, sharedEnv);
-    services.push(service);
     const ok = (key: keyof RawService) => rawService[key] !== undefined && verdict.isValid(['services', name, key]);
+    const replicas = ok('replicas') ? (rawService.replicas as number) : undefined;
+    const built: ServiceConfig[] = [];
+    for (let i = 0; i < (replicas ?? 1); i++) {
+      // Each copy is built with its own ${USHER_REPLICA}; the same problem in every copy is reported once.
+      const copyCtx = replicas === undefined ? ctx : ctx.withVariables({ USHER_REPLICA: String(i) });
+      const service = await buildService(copyCtx, verdict, name, rawService, options.users, sharedEnv);
+      if (replicas !== undefined) service.env.USHER_REPLICA = String(i);
+      if (replicas !== undefined && replicas > 1) service.name = `${name}-${i}`;
+      built.push(service);
+    }
+    if (built.length > 1) copies.set(name, built.map((s) => s.name));
+    services.push(...built);
     nodes.push({
       name,
-      dependsOn: ok('depends_on') ? service.dependsOn : [],
+      dependsOn: ok('depends_on') ? (built[0] as ServiceConfig).dependsOn : [],
       hasReadyProbe: rawService.ready === undefined ? false : isMap(rawService.ready) ? true : undefined,
       restart: rawService.restart === undefined ? 'no' : ok('restart') ? rawService.restart : undefined,
     });
@@ -107,7 +123,11 @@ export async function buildYamlConfig(options: YamlLoadOptions, problems: Proble
     const at = source.locate(path, { key: p.part === 'name' && !Array.isArray(raw.services[p.service]?.depends_on) });
     problems.add(at.file, at.line, at.column, p.message);
   }
+  checkCopyNames(ctx, raw, copies);
   if (!verdict.valid || !problems.empty) return undefined;
+  // A dependency on a service with replicas waits for every copy.
+  const named = (name: string) => copies.get(name) ?? [name];
+  for (const service of services) service.dependsOn = service.dependsOn.flatMap((d) => named(d.name).map((name) => ({ ...d, name })));
 
   return {
     file: options.file,
@@ -115,8 +135,27 @@ export async function buildYamlConfig(options: YamlLoadOptions, problems: Proble
     graceMs: parseDuration(raw.grace) ?? DEFAULTS.graceMs,
     ...(raw.health ? { health: { port: raw.health.port, host: raw.health.host ?? DEFAULTS.healthHost } } : {}),
     services,
-    startOrder: startWaves(nodes),
+    startOrder: startWaves(nodes).map((wave) => wave.flatMap(named)),
   };
+}
+
+/** The names of `replicas` copies (web-0, web-1...) must not be another service's, nor too long. */
+function checkCopyNames(ctx: FileContext, raw: RawConfig, copies: Map<string, string[]>): void {
+  const taken = new Map<string, string>(Object.keys(raw.services).map((n) => [n, n]));
+  for (const [name, names] of copies) {
+    for (const copy of names) {
+      const other = taken.get(copy);
+      if (other !== undefined && other !== name) {
+        ctx.report(['services', name, 'replicas'], `makes a copy named ${quote(copy)}, which ${other === copy ? 'is a service of the file' : `is also a copy of ${quote(other)}`}; expected copy names (NAME-0, NAME-1...) that no other service has`);
+        break;
+      }
+      if (copy.length > 63) {
+        ctx.report(['services', name, 'replicas'], `makes a copy named ${quote(copy)}, longer than 63 characters; expected a shorter service name`);
+        break;
+      }
+      taken.set(copy, name);
+    }
+  }
 }
 
 function isMap(value: unknown): value is Record<string, any> {
@@ -181,15 +220,19 @@ async function buildService(
     stopSignal: stopSignal(ctx, at('stop_signal'), given('stop_signal')),
     stopTimeoutMs: parseDuration(given('stop_timeout')) ?? DEFAULTS.stopTimeoutMs,
     signalGroup: given('signal_group') ?? DEFAULTS.signalGroup,
+    stableAfterMs: parseDuration(given('stable_after')) ?? DEFAULTS.stableAfterMs,
+    disabled: given('disabled') ?? false,
     critical: given('critical') ?? DEFAULTS.yamlCritical,
+    exitOnEnd: false,
   };
   const cwd = given('cwd');
   if (cwd !== undefined) service.cwd = resolveFrom(ctx.dirOf(at('cwd')), ctx.expand(at('cwd'), cwd));
   const userSpec = given('user');
   if (userSpec !== undefined) {
-    const user = await users.resolve(String(userSpec));
+    const spec = typeof userSpec === 'number' ? String(userSpec) : expandUser(ctx, at('user'), userSpec);
+    const user = spec === undefined ? undefined : await users.resolve(spec);
     if (typeof user === 'string') ctx.report(at('user'), user);
-    else service.user = user;
+    else if (user) service.user = user;
   }
   const readyProbe = given('ready');
   if (readyProbe) {
@@ -204,6 +247,18 @@ async function buildService(
   const maxRestarts = given('max_restarts');
   if (maxRestarts !== undefined) service.maxRestarts = maxRestarts;
   return service;
+}
+
+/** `user:` with ${VAR} expanded (Laravel Sail's `${WWWUSER}:${WWWGROUP}`); undefined when that went wrong (reported). */
+function expandUser(ctx: FileContext, path: Path, written: string): string | undefined {
+  const before = ctx.problems.list.length;
+  const spec = ctx.expand(path, written);
+  if (ctx.problems.list.length > before) return undefined;
+  if (!/^[^:\s]+(:[^:\s]+)?$/.test(spec)) {
+    ctx.report(path, `${quote(written)} gives ${quote(spec)}; expected a user name or uid, optionally followed by :group (name or gid)`);
+    return undefined;
+  }
+  return spec;
 }
 
 function dependencies(raw: RawService['depends_on']): ServiceConfig['dependsOn'] {
