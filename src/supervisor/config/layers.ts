@@ -9,6 +9,7 @@ import { realpath } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Problems } from './errors.js';
 import { displayPath } from './paths.js';
+import { subject } from './validate.js';
 import { quote } from './words.js';
 import { YamlSource, type ConfigSource, type Located, type Path } from './yaml-source.js';
 
@@ -57,11 +58,11 @@ export async function readLayers(files: readonly { file: string; shown: string }
     if (text === undefined) return;
     const parsed = YamlSource.parse(shown, text, problems);
     if (!parsed) return;
-    let value = parsed.value;
-    const layer: Layer = { file, shown, source: parsed.source, value };
-    if (isMap(value) && Object.hasOwn(value, 'include')) {
-      const { include, ...rest } = value;
-      value = layer.value = rest;
+    const layer: Layer = { file, shown, source: parsed.source, value: parsed.value };
+    if (isMap(parsed.value) && Object.hasOwn(parsed.value, 'include')) {
+      // Followed here, and taken out: the merged config never sees an include:.
+      const { include, ...rest } = parsed.value;
+      layer.value = rest;
       for (const entry of includeEntries(layer, include, problems)) {
         for (const target of expandPattern(resolve(dirname(file), entry.name), layer, entry.path, problems)) {
           await visit(target, displayPath(target, cwd), [...chain, real], { layer, path: entry.path });
@@ -79,7 +80,7 @@ function includeEntries(layer: Layer, include: unknown, problems: Problems): { n
   const expected = 'expected a file path or a list of file paths (relative to this file; * and ? allowed in the file name)';
   const bad = (path: Path, what: string) => {
     const at = layer.source.locate(path);
-    problems.add(layer.shown, at.line, at.column, `${path.map(String).join('.').replace(/\.(\d+)/g, '[$1]')}: ${what}; ${expected}`);
+    problems.add(layer.shown, at.line, at.column, `${subject(path)}: ${what}; ${expected}`);
   };
   if (typeof include === 'string' && include !== '') return [{ name: include, path: ['include'] }];
   if (!Array.isArray(include)) {

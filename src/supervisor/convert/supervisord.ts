@@ -4,7 +4,7 @@
 // %(program_name)s expansions, %% for a percent sign.
 import { dirname } from 'node:path';
 import { ConvertError } from './errors.js';
-import { Draft, duration, literal, note, serviceName, set, splitWords, type ServiceDraft } from './usher-yaml.js';
+import { Draft, duration, literal, note, serviceName, set, splitWords } from './usher-yaml.js';
 
 interface Section {
   name: string;
@@ -183,10 +183,6 @@ function convertProgram(draft: Draft, section: Section, rawName: string, here: s
   const get = (key: string) => section.values.get(key)?.value;
   const numprocs = Number(get('numprocs') ?? '1');
   const ex: Expansions = { program: rawName, here, numprocs };
-  const expanded = (key: string, notes: string[]): string | undefined => {
-    const v = get(key);
-    return v === undefined ? undefined : expand(v, ex, notes);
-  };
 
   const command = get('command');
   if (command === undefined) {
