@@ -24,6 +24,9 @@ Several processes in one container (supervisor mode):
                             a requested stop had to SIGKILL something.
   usher ps, usher start|stop|restart NAME, usher signal NAME SIG
                             Control a running \`usher run\` (docker exec).
+  usher convert FILE        Prints the usher.yaml for a supervisord.conf, a
+                            Procfile, a process-compose.yaml or a pm2 ecosystem
+                            file, with a comment on what has no equivalent.
 
 Will the container stop gracefully?
   usher doctor -- COMMAND   Runs COMMAND as a container's PID 1, stops it as

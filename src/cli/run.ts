@@ -28,7 +28,10 @@ orphan and passes HUP, USR1, USR2, WINCH and the like on to every service.
   -f, --file FILE        The config: a usher.yaml, or a Procfile (name: command
                          per line; every entry is critical: when one ends, all
                          stop). Default: usher.yaml, usher.yml, then Procfile
-                         in the current directory.
+                         in the current directory. Given more than once, the
+                         YAML files are merged in order, as docker compose -f
+                         does: a later file overrides the earlier ones key by
+                         key, services merged by name.
   --check                Validate the file and print the start order; start
                          nothing. Exit 0 when valid, 2 when not.
   --log-format FORMAT    text (default): \`NAME | line\`, names padded, a colour
@@ -76,7 +79,8 @@ function print(fd: number, text: string): void {
 }
 
 interface RunRequest {
-  file: string | undefined;
+  /** Every -f, in order. */
+  files: string[];
   check: boolean;
   schema: boolean;
   help: boolean;
@@ -89,7 +93,7 @@ function parseRunArgs(args: string[]): RunRequest {
   if (parsed.command.length > 0) {
     throw new UsageError(`unexpected argument "${parsed.command[0]}": usher run takes its services from a file (-f FILE)`, 'bad-value');
   }
-  const request: RunRequest = { file: undefined, check: false, schema: false, help: false, logFormat: 'text', noColor: false };
+  const request: RunRequest = { files: [], check: false, schema: false, help: false, logFormat: 'text', noColor: false };
   for (const o of parsed.options) {
     if (o.key === 'help') request.help = true;
     else if (o.key === 'check') request.check = true;
@@ -97,7 +101,7 @@ function parseRunArgs(args: string[]): RunRequest {
     else if (o.key === 'no-color') request.noColor = true;
     else if (o.key === 'file') {
       if (!o.value) throw new UsageError(`${o.spelled} needs a file name`, 'missing-value', o.spelled);
-      request.file = o.value;
+      request.files.push(o.value);
     } else if (o.key === 'log-format') {
       if (o.value !== 'text' && o.value !== 'json') {
         throw new UsageError(`--log-format is text or json; got "${o.value}"`, 'bad-value', o.spelled, o.value);
@@ -129,14 +133,14 @@ export async function runSubcommand(_name: string, args: string[]): Promise<numb
 
   let config;
   try {
-    config = await loadConfig({ ...(request.file !== undefined ? { file: request.file } : {}), cwd: process.cwd(), env: process.env });
+    config = await loadConfig({ files: request.files, cwd: process.cwd(), env: process.env });
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     print(2, `${err.format()}\nusher run: nothing was started.\n`);
     return EXIT_USAGE;
   }
   if (request.check) {
-    print(1, `${config.file}: valid, ${config.services.length} service(s). Start order:\n${describeStartOrder(config)}\n`);
+    print(1, `${(config.files ?? [config.file]).join(' + ')}: valid, ${config.services.length} service(s). Start order:\n${describeStartOrder(config)}\n`);
     return 0;
   }
 

@@ -15,6 +15,7 @@ const SUBCOMMANDS: Record<string, () => Promise<SubcommandModule>> = {
   restart: () => import('./control.js'),
   signal: () => import('./control.js'),
   doctor: () => import('./doctor.js'),
+  convert: () => import('./convert.js'),
 };
 
 export function subcommandFor(word: string | undefined): (() => Promise<SubcommandModule>) | undefined {

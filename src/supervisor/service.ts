@@ -13,7 +13,7 @@ import { openPipe } from '../core/libc.js';
 import { commandLineOf } from '../core/proc-fs.js';
 import { SpawnError, type ChildProcess, type ProcessTable } from '../core/process-table.js';
 import { SIG, signalName } from '../core/signals.js';
-import { liveSessionMembers, signalSession, signalSessionToEnd, waitUntilNone } from '../core/terminate.js';
+import { liveSessionMembers, signalSession, signalSessionToEnd, signalToEnd, waitUntilNone } from '../core/terminate.js';
 import { describeExit, shellExitCode, type ExitStatus } from '../core/wait-status.js';
 import { Backoff } from './backoff.js';
 import { findProgram, ProgramLookupError } from './command-path.js';
@@ -61,11 +61,11 @@ interface Instance {
 const seconds = (ms: number) => `${+(ms / 1000).toFixed(3)}s`;
 
 export class Service {
-  #state: ServiceState = 'waiting';
+  #state: ServiceState;
   #ready: boolean | null;
   /** Restarts by the policy over the service's life (`usher ps`); like docker's RestartCount, not those asked for. */
   #restarts = 0;
-  /** Restarts by the policy since the last start that was asked for: what max_restarts limits. */
+  /** Restarts by the policy since the last start that was asked for or ran stable_after: what max_restarts limits. */
   #restartsSinceAsked = 0;
   #lastExit: ServiceStatus['lastExit'] = null;
   #reason: string | undefined;
@@ -85,7 +85,9 @@ export class Service {
     private readonly host: ServiceHost,
   ) {
     this.#ready = config.ready ? false : null;
-    this.#backoff = new Backoff(config.backoff.initialMs, config.backoff.maxMs);
+    this.#backoff = new Backoff(config.backoff.initialMs, config.backoff.maxMs, config.stableAfterMs);
+    // disabled: stopped until `usher start` (supervisord's autostart=false).
+    this.#state = config.disabled ? 'stopped' : 'waiting';
   }
 
   get name(): string {
@@ -256,10 +258,30 @@ export class Service {
         this.host.changed(this);
       }
       this.#event('stopping', { pid: sid, signal: signalName(signal), timeout_ms: timeout }, `stopping (${signalName(signal)}, up to ${seconds(timeout)})`);
-      signalSessionToEnd(sid, signal);
-      await this.#endSession(sid, timeout, `did not stop within ${seconds(timeout)} of ${signalName(signal)}`);
+      const stopBy = Date.now() + timeout;
+      if (this.config.signalGroup) signalSessionToEnd(sid, signal);
+      else await this.#stopMainFirst(instance, signal, stopBy);
+      await this.#endSession(sid, Math.max(0, stopBy - Date.now()), `did not stop within ${seconds(timeout)} of ${signalName(signal)}`);
     })();
     return instance.stopping;
+  }
+
+  /**
+   * signal_group: false: the stop signal to the main process alone (a master
+   * such as php-fpm stops its workers itself); once it has exited, what is
+   * left of its session gets the signal too, within the same stop_timeout.
+   */
+  async #stopMainFirst(instance: Instance, signal: number, deadline: number): Promise<void> {
+    const sid = instance.child.pid;
+    // A stopped (T) main process is continued, or it would never run its handler.
+    signalToEnd(sid, signal);
+    const mainOnly = () => liveSessionMembers(sid).filter((p) => p.pid === sid);
+    if (!(await waitUntilNone(mainOnly, this.host.table, deadline))) return;
+    const left = liveSessionMembers(sid);
+    if (left.length === 0) return;
+    this.#event('stopping', { pid: sid, signal: signalName(signal), leftovers: true },
+      `stopping what pid ${sid} left behind (${signalName(signal)})`);
+    signalSessionToEnd(sid, signal, left);
   }
 
   /** Waits up to timeoutMs for the session to empty, then SIGKILLs and names what is left. */
@@ -315,6 +337,8 @@ export class Service {
     const failed = failure ?? (code !== 0 ? describeExit(status) : undefined);
     const restart = this.config.restart === 'always' || (this.config.restart === 'on-failure' && failed !== undefined);
     if (restart && this.host.shutdownDeadline() === Infinity) {
+      // A run of stable_after was a good start: only failures in a row use up max_restarts (supervisord's startsecs).
+      if (ranMs >= this.config.stableAfterMs) this.#restartsSinceAsked = 0;
       const max = this.config.maxRestarts;
       if (max !== undefined && this.#restartsSinceAsked >= max) {
         return this.fail(`gave up after ${this.#restartsSinceAsked} restart(s) (max_restarts ${max}); last: ${failed ?? describeExit(status)}`, code || 1);
@@ -372,10 +396,11 @@ export class Service {
     if (this.#state === 'waiting' || this.#state === 'backoff') this.#setState('stopped');
   }
 
-  /** Sends a signal to every process group of the running instance's session. */
+  /** Sends a signal to every process group of the running instance's session (signal_group: false, to its main process). */
   signal(signal: number): boolean {
     const instance = this.#instance;
     if (!instance) return false;
+    if (!this.config.signalGroup) return instance.child.signal(signal);
     return signalSession(instance.child.pid, signal) > 0;
   }
 

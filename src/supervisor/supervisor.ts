@@ -42,7 +42,11 @@ export class Supervisor implements SupervisorControl {
   readonly #dependants = new Map<string, string[]>();
   #shutdown: Promise<number> | undefined;
   #deadline = Infinity;
-  /** Pids usher had to SIGKILL (each named once). */
+  /**
+   * Pids the shutdown had to SIGKILL (each named once). Kills before it (a
+   * service past its stop_timeout in `usher restart`) are history, not part of
+   * how this stop went.
+   */
   readonly #killed = new Set<number>();
   #firstFailure: number | undefined;
   #evaluating = false;
@@ -64,7 +68,9 @@ export class Supervisor implements SupervisorControl {
       // that the final sweep at the deadline only finds what no service owned.
       shutdownDeadline: () => this.#deadline - SWEEP_MARGIN_MS,
       changed: (service) => this.#changed(service),
-      killed: (pid) => void this.#killed.add(pid),
+      killed: (pid) => {
+        if (this.#shutdown) this.#killed.add(pid);
+      },
     };
     for (const s of config.services) {
       this.#services.set(s.name, new Service(s, host));
@@ -90,8 +96,7 @@ export class Supervisor implements SupervisorControl {
         void this.shutdown({ kind: 'critical', service: service.name, code: service.failureCode });
       }
     }
-    if (!this.#shutdown && this.config.format === 'procfile' && service.config.critical &&
-        (service.state === 'completed' || service.state === 'failed')) {
+    if (!this.#shutdown && service.config.exitOnEnd && (service.state === 'completed' || service.state === 'failed')) {
       // foreman: when one process ends, everything stops, with its status.
       const code = service.state === 'failed' ? service.failureCode : 0;
       void this.shutdown({ kind: 'critical', service: service.name, code });

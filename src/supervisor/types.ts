@@ -72,19 +72,33 @@ export interface ServiceConfig {
   ready?: ReadySpec;
   live?: LiveSpec;
   restart: RestartPolicy;
-  /** undefined: no limit. */
+  /** Restarts in a row (none of them running stableAfterMs); undefined: no limit. */
   maxRestarts?: number;
+  /** An instance that runs this long is a stable start: the max_restarts count and the back-off start over. */
+  stableAfterMs: number;
+  /** Not started with the others; only by `usher start` (it begins 'stopped'). */
+  disabled: boolean;
   backoff: { initialMs: number; maxMs: number };
-  /** Signal number, sent to the service's whole process group. */
+  /** Signal number, sent to the service's whole process group (or its main process: signalGroup). */
   stopSignal: number;
   stopTimeoutMs: number;
+  /**
+   * true: the stop signal, passed-on signals and `usher signal` reach every
+   * process group of the service's session. false: its main process only;
+   * what is left once it has exited gets the stop signal afterwards.
+   */
+  signalGroup: boolean;
   /** When it fails for good (exits with no restart left, or fails its dependencies), the container stops. */
   critical: boolean;
+  /** When it ends at all (completed too), everything stops with its status: foreman's rule for Procfile entries. */
+  exitOnEnd: boolean;
 }
 
 export interface SupervisorConfig {
-  /** Absolute path of the file read. */
+  /** Absolute path of the file read (the first, when several were merged). */
   file: string;
+  /** Every file merged into this config, in merge order (includes before the file naming them), when more than one. */
+  files?: string[];
   format: 'yaml' | 'procfile';
   /** The whole shutdown budget. */
   graceMs: number;
@@ -135,7 +149,7 @@ export interface SupervisorControl {
   /** Stops one service with its stop signal and timeout; it stays stopped until started. */
   stop(name: string): Promise<void>;
   restart(name: string): Promise<void>;
-  /** Sends a signal to the service's process group. */
+  /** Sends a signal to the service's process groups (its main process only with signal_group: false). */
   signal(name: string, signal: number): void;
   /** Every service with a ready probe is ready, and none is failed. */
   isReady(): boolean;

@@ -101,7 +101,8 @@ test('every block of shown usher output has a doc-test marker', () => {
 
 test('every doc-test marker has a runner, and every runner a block', () => {
   const named = new Set(blocks.flatMap((b) => (b.marker ? [b.marker.name] : [])));
-  assert.deepEqual([...named].filter((n) => !(n in runners) && n !== 'ignore'), [], 'markers without a runner');
+  // fragment: a piece of a merged config (-f a -f b, include:), tested whole by test/supervisor/config-merge.test.ts.
+  assert.deepEqual([...named].filter((n) => !(n in runners) && n !== 'fragment'), [], 'markers without a runner');
   assert.deepEqual(Object.keys(runners).filter((n) => outputsOf(n).length === 0), [], 'runners whose output no document shows');
 });
 
@@ -134,7 +135,7 @@ test('every usher.yaml shown in the documents passes usher run --check', () => {
 });
 
 test('every TypeScript snippet of the library type-checks against its types', () => {
-  const snippets = blocks.filter((b) => b.lang === 'ts' && b.text.includes('usher-init/shutdown') && b.marker?.name !== 'ignore');
+  const snippets = blocks.filter((b) => b.lang === 'ts' && b.text.includes('usher-init/shutdown') && b.marker?.name !== 'fragment');
   assert.ok(snippets.length >= 2, `expected library snippets, found ${snippets.length}`);
   // Names a snippet uses without defining: the reader's own app.
   const outside: Record<string, string> = {

@@ -7,7 +7,7 @@ import { load, problemsOf, yaml } from './config-helpers.js';
 
 const DURATION = 'expected a duration such as 10s, 500ms, 1m or a number of seconds';
 const SIGNAL = 'expected a signal name such as SIGTERM, SIGINT, SIGQUIT, SIGHUP, SIGUSR1, or a number from 1 to 31';
-const SERVICE_KEYS = 'command, cwd, env, env_file, user, depends_on, ready, live, restart, max_restarts, backoff, stop_signal, stop_timeout, critical';
+const SERVICE_KEYS = 'command, cwd, env, env_file, user, depends_on, ready, live, restart, max_restarts, stable_after, backoff, stop_signal, stop_timeout, signal_group, critical, disabled, replicas';
 const CYCLE = 'expected dependencies without a loop (remove one of these depends_on entries)';
 
 test('a file with many mistakes: every one reported in one run, in file order, with its line and column', async (t) => {
@@ -39,7 +39,7 @@ test('a file with many mistakes: every one reported in one run, in file order, w
   );
   assert.deepEqual(problems, [
     `usher.yaml:1:8: grace: '10x' is not valid; ${DURATION}`,
-    `usher.yaml:2:1: top level: unknown key 'helth' (did you mean 'health'?); expected one of grace, health, services (or an x- extension key)`,
+    `usher.yaml:2:1: top level: unknown key 'helth' (did you mean 'health'?); expected one of grace, health, env, services, include (or an x- extension key)`,
     `usher.yaml:5:5: services.db: unknown key 'comand' (did you mean 'command'?); expected one of ${SERVICE_KEYS}`,
     `usher.yaml:6:19: services.db.ready.tcp: 0 is out of range; expected a port number or "host:port"`,
     `usher.yaml:8:30: services.migrate.command: unterminated '\${UNCLOSED'; expected '\${NAME}' or '\${NAME:-default}' closed by '}' (write '$$' for a literal '$')`,
@@ -87,7 +87,7 @@ test('YAML syntax errors and duplicate keys, with their positions', async (t) =>
 });
 
 test('the file\'s shape: empty, not a map, no services, a service or a probe with no value', async (t) => {
-  const top = `expected a map with 'services' (and optionally 'grace', 'health')`;
+  const top = `expected a map with 'services' (and optionally 'grace', 'health', 'env', 'include')`;
   assert.deepEqual(await problemsOf(t, ''), [`usher.yaml:1:1: top level: no value; ${top}`]);
   assert.deepEqual(await problemsOf(t, '# only a comment\n'), [`usher.yaml:1:1: top level: no value; ${top}`]);
   assert.deepEqual(await problemsOf(t, '- a\n'), [`usher.yaml:1:1: top level: got a list; ${top}`]);

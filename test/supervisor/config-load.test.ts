@@ -13,7 +13,7 @@ test('the smallest file gets every default', async (t) => {
   assert.equal(config.health, undefined);
   assert.deepEqual(config.startOrder, [['app']]);
   const [app] = config.services;
-  assert.deepEqual(app, defaultService({ name: 'app', argv: ['/bin/sh', '-c', 'node server.js'], commandText: 'node server.js' }));
+  assert.deepEqual(app, defaultService({ name: 'app', argv: ['/bin/sh', '-c', 'exec node server.js'], commandText: 'node server.js' }));
 });
 
 test("the issue's example loads with every value as written", async (t) => {
@@ -26,7 +26,7 @@ test("the issue's example loads with every value as written", async (t) => {
   const [db, migrate, web] = config.services;
   assert.deepEqual(db?.argv, ['redis-server', '--port', '6379']);
   assert.deepEqual(db?.ready, { probe: { kind: 'tcp', host: '127.0.0.1', port: 6379 }, intervalMs: 500, timeoutMs: 60_000 });
-  assert.deepEqual(migrate?.argv, ['/bin/sh', '-c', 'npm run migrate']);
+  assert.deepEqual(migrate?.argv, ['/bin/sh', '-c', 'exec npm run migrate']);
   assert.deepEqual(migrate?.dependsOn, [{ name: 'db', condition: 'ready' }]);
   assert.deepEqual(web, {
     name: 'web',
@@ -47,7 +47,11 @@ test("the issue's example loads with every value as written", async (t) => {
     backoff: { initialMs: 1000, maxMs: 30_000 },
     stopSignal: 15,
     stopTimeoutMs: 10_000,
+    signalGroup: true,
+    stableAfterMs: 10_000,
+    disabled: false,
     critical: true,
+    exitOnEnd: false,
   });
   assert.equal(describeStartOrder(config), '1. db\n2. migrate (after db: ready)\n3. web (after db: ready, migrate: completed)');
 });

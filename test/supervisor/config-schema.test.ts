@@ -80,11 +80,11 @@ test('every key is documented for editors: a description, directly or through it
 test('the keys are exactly the issue\'s', () => {
   const keys = (node: Schema) => Object.keys(node.properties as object);
   const defs = schema.definitions as Schema;
-  assert.deepEqual(keys(schema), ['grace', 'health', 'services']);
+  assert.deepEqual(keys(schema), ['grace', 'health', 'env', 'services', 'include']);
   assert.deepEqual(keys(schema.properties.health), ['port', 'host']);
   assert.deepEqual(keys(defs.service), [
     'command', 'cwd', 'env', 'env_file', 'user', 'depends_on', 'ready', 'live', 'restart',
-    'max_restarts', 'backoff', 'stop_signal', 'stop_timeout', 'critical',
+    'max_restarts', 'stable_after', 'backoff', 'stop_signal', 'stop_timeout', 'signal_group', 'critical', 'disabled', 'replicas',
   ]);
   assert.deepEqual(keys(defs.service.properties.backoff), ['initial', 'max']);
   assert.deepEqual(keys(defs.readyProbe), ['tcp', 'http', 'exec', 'log', 'delay', 'interval', 'timeout']);
@@ -101,6 +101,8 @@ test("the schema's defaults are the loader's", () => {
   assert.equal(parseDuration(service.stop_timeout.default), DEFAULTS.stopTimeoutMs);
   assert.equal(service.restart.default, DEFAULTS.restart);
   assert.equal(service.critical.default, DEFAULTS.yamlCritical);
+  assert.equal(service.signal_group.default, DEFAULTS.signalGroup);
+  assert.equal(parseDuration(service.stable_after.default), DEFAULTS.stableAfterMs);
   assert.equal(parseDuration(service.backoff.properties.initial.default), DEFAULTS.backoff.initialMs);
   assert.equal(parseDuration(service.backoff.properties.max.default), DEFAULTS.backoff.maxMs);
   assert.equal(parseDuration(defs.readyProbe.properties.interval.default), READY_DEFAULTS.intervalMs);

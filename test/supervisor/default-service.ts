@@ -17,7 +17,11 @@ export function defaultService(fields: Pick<ServiceConfig, 'name' | 'argv' | 'co
     backoff: { initialMs: 1000, maxMs: 30_000 },
     stopSignal: 15,
     stopTimeoutMs: 10_000,
+    signalGroup: true,
+    stableAfterMs: 10_000,
+    disabled: false,
     critical: false,
+    exitOnEnd: false,
     ...fields,
   };
 }

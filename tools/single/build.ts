@@ -150,7 +150,7 @@ export async function buildEntry(outDir = join(ROOT, 'build/bin')): Promise<Buil
 }
 
 /** The modules src/cli/subcommands.ts loads lazily: each becomes build/bin/usher-NAME.cjs. */
-const SUBCOMMAND_MODULES = new Set(['run.js', 'control.js', 'doctor.js']);
+const SUBCOMMAND_MODULES = new Set(['run.js', 'control.js', 'doctor.js', 'convert.js']);
 
 function entryOptions() {
   return {

@@ -2,7 +2,7 @@
 import { parseDuration, tooLong } from './duration.js';
 import type { Problems } from './errors.js';
 import { expandVariables, type Environment } from './expand.js';
-import type { Path, YamlSource } from './yaml-source.js';
+import type { ConfigSource, Path } from './yaml-source.js';
 import { subject } from './validate.js';
 
 export class FileContext {
@@ -10,11 +10,9 @@ export class FileContext {
   readonly envFiles = new Map<string, Promise<Record<string, string> | string>>();
 
   constructor(
-    readonly source: YamlSource,
+    readonly source: ConfigSource,
     readonly problems: Problems,
     readonly env: Environment,
-    /** Directory of the config file: relative cwd and env_file paths start there. */
-    readonly dir: string,
     /** usher's working directory, for showing other files' paths. */
     readonly cwd: string,
     /** Told about what is allowed but likely a mistake (a variable not set), as `FILE:LINE:COL: ...`. */
@@ -24,7 +22,17 @@ export class FileContext {
   /** Reports `message` (already `what; expected ...`) at the value (or key) at `path`, prefixed with its name. */
   report(path: Path, message: string, { key = false }: { key?: boolean } = {}): void {
     const at = this.source.locate(path, { key });
-    this.problems.add(this.source.file, at.line, at.column, `${subject(path)}: ${message}`);
+    this.problems.add(at.file, at.line, at.column, `${subject(path)}: ${message}`);
+  }
+
+  /** The same file, with `variables` over usher's environment for ${VAR} (a replica's USHER_REPLICA). */
+  withVariables(variables: Record<string, string>): FileContext {
+    return new FileContext(this.source, this.problems, { ...this.env, ...variables }, this.cwd, this.warn);
+  }
+
+  /** Directory of the file that wrote the value at `path`: a relative cwd or env_file there starts from it. */
+  dirOf(path: Path): string {
+    return this.source.dirOf(path);
   }
 
   /**
@@ -47,13 +55,13 @@ export class FileContext {
       for (const { name, index } of result.unset) {
         const at = this.source.locateInString(path, index);
         this.warn(
-          `${this.source.file}:${at.line}:${at.column}: ${subject(path)}: variable ${name} is not set, so \${${name}} is empty; set it, or write \${${name}:-default} or \${${name}-} to choose`,
+          `${at.file}:${at.line}:${at.column}: ${subject(path)}: variable ${name} is not set, so \${${name}} is empty; set it, or write \${${name}:-default} or \${${name}-} to choose`,
         );
       }
       return result.value;
     }
     const at = this.source.locateInString(path, result.index);
-    this.problems.add(this.source.file, at.line, at.column, `${subject(path)}: ${result.message}`);
+    this.problems.add(at.file, at.line, at.column, `${subject(path)}: ${result.message}`);
     return text;
   }
 }

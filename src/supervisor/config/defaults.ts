@@ -8,6 +8,9 @@ export const DEFAULTS = {
   healthHost: '::',
   stopSignal: SIG.TERM as number,
   stopTimeoutMs: 10_000,
+  signalGroup: true,
+  /** An instance that ran this long resets max_restarts' count and the back-off. */
+  stableAfterMs: 10_000,
   restart: 'no' as RestartPolicy,
   backoff: { initialMs: 1_000, maxMs: 30_000 },
   /** Procfile entries are always critical (foreman: when one exits, all stop). */

@@ -12,6 +12,8 @@ export function describeStartOrder(config: SupervisorConfig): string {
 }
 
 function describeService(service: ServiceConfig | undefined, name: string): string {
-  if (!service || service.dependsOn.length === 0) return name;
-  return `${name} (after ${service.dependsOn.map((d) => `${d.name}: ${d.condition}`).join(', ')})`;
+  const notes: string[] = [];
+  if (service && service.dependsOn.length > 0) notes.push(`after ${service.dependsOn.map((d) => `${d.name}: ${d.condition}`).join(', ')}`);
+  if (service?.disabled) notes.push('disabled: only by usher start');
+  return notes.length === 0 ? name : `${name} (${notes.join('; ')})`;
 }

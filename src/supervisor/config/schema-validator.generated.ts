@@ -3,17 +3,17 @@
 "use strict";
 export const validate = validate10;
 export default validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","title":"usher.yaml","description":"usher supervisor mode: the services to run in one container, started in dependency order and stopped in reverse order inside the grace period. Reference: docs/supervisor-config.md. Durations are 10s, 500ms, 1m, 1h or a number of seconds, at most 576h (24 days). ${VAR} and ${VAR:-default} are expanded from usher's environment in command, env values, cwd and probes; $$ is a literal $.","type":"object","errorMessage":"a map with 'services' (and optionally 'grace', 'health')","required":["services"],"additionalProperties":false,"patternProperties":{"^x-":{"description":"Extension field, ignored by usher (for YAML anchors shared by services, as in compose files)."}},"properties":{"grace":{"$ref":"#/definitions/duration","description":"The whole shutdown budget: on SIGTERM every service is stopped (reverse dependency order) within this time, then whatever is left is killed. Keep it below the platform's deadline (Kubernetes: terminationGracePeriodSeconds, 30 s by default; docker stop: 10 s).","default":"25s"},"health":{"type":"object","description":"An HTTP server for the platform's probes: GET /live (200 while usher is not shutting down) and GET /ready (200 when every service with a `ready` probe is ready).","errorMessage":"a map with 'port' (and optionally 'host')","required":["port"],"additionalProperties":false,"properties":{"port":{"type":"integer","minimum":1,"maximum":65535,"description":"TCP port of the health server.","errorMessage":"a port number from 1 to 65535","examples":[9000]},"host":{"type":"string","minLength":1,"description":"Address the health server listens on. The default :: is every address, IPv6 and IPv4 (0.0.0.0 on a kernel without IPv6): a kubelet probes the pod's IP, so 127.0.0.1 would fail its probes.","errorMessage":"an IP address or host name, such as ::, 0.0.0.0 or 127.0.0.1","default":"::"}},"examples":[{"port":9000}]},"services":{"type":"object","description":"The services, by name. Started in dependency order (independent ones in parallel); log lines are prefixed with the name.","errorMessage":"a map of service names to services","minProperties":1,"propertyNames":{"pattern":"^[A-Za-z0-9][A-Za-z0-9_.-]*$","maxLength":63,"not":{"const":"usher"},"errorMessage":"a service name: letters, digits, '.', '_' or '-', starting with a letter or digit, at most 63 characters, not 'usher'"},"additionalProperties":{"$ref":"#/definitions/service"}}},"definitions":{"duration":{"title":"duration","description":"A duration: 10s, 500ms, 1m, 1h, 1m30s, or a number of seconds; at most 576h (24 days).","errorMessage":"a duration such as 10s, 500ms, 1m or a number of seconds","anyOf":[{"type":"number","minimum":0},{"type":"string","pattern":"^\\s*([0-9]+(\\.[0-9]+)?(ms|s|m|h)\\s*)+$"}],"examples":["10s","500ms","1m",5]},"command":{"description":"A list of strings is run as is (argv, no shell); a string runs through /bin/sh -c.","errorMessage":"a string (run through /bin/sh -c) or a non-empty list of strings (argv, no shell)","anyOf":[{"type":"string","minLength":1},{"type":"array","minItems":1,"items":{"type":"string","errorMessage":"a string (one argument)"}}],"examples":[["node","server.js"],"npm run migrate"]},"service":{"type":"object","description":"One service.","errorMessage":"a map with 'command' and the service's other keys","required":["command"],"additionalProperties":false,"properties":{"command":{"$ref":"#/definitions/command","errorMessage":"the command to run: a string (run through /bin/sh -c) or a non-empty list of strings (argv, no shell)"},"cwd":{"type":"string","minLength":1,"description":"Working directory of the service; relative paths are relative to this file's directory. Default: usher's own working directory.","errorMessage":"a directory path","examples":["/app"]},"env":{"description":"Variables added to usher's environment for this service (after env_file, so they win). A map, or a list of KEY=VALUE strings.","errorMessage":"a map of variable names to values, or a list of KEY=VALUE strings","anyOf":[{"type":"object","propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_]*$","errorMessage":"a variable name: letters, digits and '_', not starting with a digit"},"additionalProperties":{"type":["string","number","boolean"],"errorMessage":"a string, a number or a boolean"}},{"type":"array","items":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*=","errorMessage":"a KEY=VALUE string"}}],"examples":[{"PORT":"8080"}]},"env_file":{"description":"File(s) of KEY=VALUE lines (# comments, blank lines, optional `export`, quotes), read when usher starts; relative to this file's directory. Values are not expanded.","errorMessage":"a file path or a list of file paths","anyOf":[{"type":"string","minLength":1},{"type":"array","minItems":1,"items":{"type":"string","minLength":1,"errorMessage":"a file path"}}],"examples":[".env"]},"user":{"description":"Run as this user: a name from the image's /etc/passwd, a uid, or user:group (names or ids). Its groups from /etc/group are set too. Needs usher to run as root.","errorMessage":"a user name or uid, optionally followed by :group (name or gid)","anyOf":[{"type":"string","pattern":"^[^:\\s]+(:[^:\\s]+)?$"},{"type":"integer","minimum":0}],"examples":["node","1000:1000"]},"depends_on":{"description":"Services that must be started first: a list of names (each must be started), or a map of name to condition: started, ready (its ready probe passed) or completed (it exited 0).","errorMessage":"a list of service names, or a map of service name to started, ready or completed","anyOf":[{"type":"array","uniqueItems":true,"items":{"type":"string","errorMessage":"a service name"}},{"type":"object","additionalProperties":{"enum":["started","ready","completed"],"errorMessage":"started, ready or completed"}}],"examples":[["db"],{"db":"ready","migrate":"completed"}]},"ready":{"$ref":"#/definitions/readyProbe"},"live":{"$ref":"#/definitions/liveProbe"},"restart":{"description":"When the service is started again after it ends: no, on-failure (exited non-zero or killed by a signal), always.","errorMessage":"no, on-failure or always","enum":["no","on-failure","always"],"default":"no"},"max_restarts":{"type":"integer","minimum":0,"description":"Restarts allowed before the service is failed for good (and the container stops if it is critical). Default: no limit.","errorMessage":"a whole number, 0 or more","examples":[5]},"backoff":{"type":"object","description":"Delay before a restart: starts at initial, doubles at each restart up to max; back to initial after the service ran stably for a while.","errorMessage":"a map with 'initial' and 'max' durations","additionalProperties":false,"properties":{"initial":{"$ref":"#/definitions/duration","description":"The first delay.","default":"1s"},"max":{"$ref":"#/definitions/duration","description":"The longest delay.","default":"30s"}},"examples":[{"initial":"1s","max":"30s"}]},"stop_signal":{"description":"Signal sent to the service's whole process group to stop it: a name (SIGTERM, TERM) or a number.","errorMessage":"a signal name such as SIGTERM, SIGINT, SIGQUIT, SIGHUP, SIGUSR1, or a number from 1 to 31","anyOf":[{"type":"string","minLength":1},{"type":"integer","minimum":1,"maximum":31}],"default":"SIGTERM","examples":["SIGTERM","SIGINT","SIGQUIT"]},"stop_timeout":{"$ref":"#/definitions/duration","description":"Time between the stop signal and SIGKILL (cut to what is left of grace during a shutdown).","default":"10s"},"critical":{"type":"boolean","description":"When the service fails for good (exits with no restart left, or a dependency fails), the whole container stops.","errorMessage":"true or false","default":false}}},"readyProbe":{"type":"object","title":"ready probe","description":"When the service counts as ready (gates dependants with `depends_on: {NAME: ready}` and /ready): exactly one of tcp, http, exec, log, delay; plus interval and timeout.","errorMessage":"a map with exactly one of tcp, http, exec, log or delay (and optionally interval, timeout)","additionalProperties":false,"oneOf":[{"required":["tcp"]},{"required":["http"]},{"required":["exec"]},{"required":["log"]},{"required":["delay"]}],"properties":{"tcp":{"$ref":"#/definitions/probeTcp"},"http":{"$ref":"#/definitions/probeHttp"},"exec":{"$ref":"#/definitions/probeExec"},"log":{"$ref":"#/definitions/probeLog"},"delay":{"$ref":"#/definitions/duration","description":"The service counts as ready when it is still running this long after it started."},"interval":{"$ref":"#/definitions/duration","description":"Between two attempts.","default":"500ms"},"timeout":{"$ref":"#/definitions/duration","description":"Not ready this long after it started: the service failed.","default":"60s"}},"examples":[{"tcp":6379},{"http":"http://127.0.0.1:8080/ready","interval":"500ms","timeout":"60s"}]},"liveProbe":{"type":"object","title":"live probe","description":"Checked while the service runs: after `failures` failed attempts in a row the service is restarted per its restart policy. Exactly one of tcp, http, exec, log, delay; plus interval, timeout, failures.","errorMessage":"a map with exactly one of tcp, http, exec, log or delay (and optionally interval, timeout, failures)","additionalProperties":false,"oneOf":[{"required":["tcp"]},{"required":["http"]},{"required":["exec"]},{"required":["log"]},{"required":["delay"]}],"properties":{"tcp":{"$ref":"#/definitions/probeTcp"},"http":{"$ref":"#/definitions/probeHttp"},"exec":{"$ref":"#/definitions/probeExec"},"log":{"$ref":"#/definitions/probeLog"},"delay":{"$ref":"#/definitions/duration","description":"Passes once the service has run this long."},"interval":{"$ref":"#/definitions/duration","description":"Between two attempts.","default":"5s"},"timeout":{"$ref":"#/definitions/duration","description":"Bound of one attempt.","default":"2s"},"failures":{"type":"integer","minimum":1,"description":"Failed attempts in a row that count as dead.","errorMessage":"a whole number, 1 or more","default":3}},"examples":[{"http":"http://127.0.0.1:8080/live","interval":"5s","failures":3}]},"probeTcp":{"description":"A TCP connection succeeds: a port (on 127.0.0.1) or \"host:port\".","errorMessage":"a port number or \"host:port\"","anyOf":[{"type":"integer","minimum":1,"maximum":65535},{"type":"string","minLength":1}],"examples":[6379,"127.0.0.1:5432"]},"probeHttp":{"type":"string","minLength":1,"description":"GET this URL answers 2xx or 3xx.","errorMessage":"an http:// or https:// URL","examples":["http://127.0.0.1:8080/ready"]},"probeExec":{"description":"This command exits 0 (a string runs through /bin/sh -c).","errorMessage":"a string (run through /bin/sh -c) or a non-empty list of strings (argv, no shell)","anyOf":[{"type":"string","minLength":1},{"type":"array","minItems":1,"items":{"type":"string","errorMessage":"a string (one argument)"}}],"examples":[["pg_isready","-h","127.0.0.1"]]},"probeLog":{"type":"string","minLength":1,"description":"A line of the service's stdout or stderr matches this regular expression (RE2 syntax: JavaScript's without lookaround and backreferences; (?i) for any case). The first 4 KiB of each line are matched; a ready probe stops matching once the service is ready.","errorMessage":"a regular expression","examples":["listening on port \\d+"]}}};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","title":"usher.yaml","description":"usher supervisor mode: the services to run in one container, started in dependency order and stopped in reverse order inside the grace period. Reference: docs/supervisor-config.md. Durations are 10s, 500ms, 1m, 1h or a number of seconds, at most 576h (24 days). ${VAR} and ${VAR:-default} are expanded from usher's environment in command, env values, cwd and probes; $$ is a literal $.","type":"object","errorMessage":"a map with 'services' (and optionally 'grace', 'health', 'env', 'include')","required":["services"],"additionalProperties":false,"patternProperties":{"^x-":{"description":"Extension field, ignored by usher (for YAML anchors shared by services, as in compose files)."}},"properties":{"grace":{"$ref":"#/definitions/duration","description":"The whole shutdown budget: on SIGTERM every service is stopped (reverse dependency order) within this time, then whatever is left is killed. Keep it below the platform's deadline (Kubernetes: terminationGracePeriodSeconds, 30 s by default; docker stop: 10 s).","default":"25s"},"health":{"type":"object","description":"An HTTP server for the platform's probes: GET /live (200 while usher is not shutting down) and GET /ready (200 when every service with a `ready` probe is ready).","errorMessage":"a map with 'port' (and optionally 'host')","required":["port"],"additionalProperties":false,"properties":{"port":{"type":"integer","minimum":1,"maximum":65535,"description":"TCP port of the health server.","errorMessage":"a port number from 1 to 65535","examples":[9000]},"host":{"type":"string","minLength":1,"description":"Address the health server listens on. The default :: is every address, IPv6 and IPv4 (0.0.0.0 on a kernel without IPv6): a kubelet probes the pod's IP, so 127.0.0.1 would fail its probes.","errorMessage":"an IP address or host name, such as ::, 0.0.0.0 or 127.0.0.1","default":"::"}},"examples":[{"port":9000}]},"env":{"description":"Variables for every service (process-compose's global environment), added to usher's environment: a map or a list of KEY=VALUE, as a service's env;  expanded. A service's own env_file and env win over them.","errorMessage":"a map of variable names to values, or a list of KEY=VALUE strings","anyOf":[{"type":"object","propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_]*$","errorMessage":"a variable name: letters, digits and '_', not starting with a digit"},"additionalProperties":{"type":["string","number","boolean"],"errorMessage":"a string, a number or a boolean"}},{"type":"array","items":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*=","errorMessage":"a KEY=VALUE string"}}],"examples":[{"TZ":"UTC"}]},"services":{"type":"object","description":"The services, by name. Started in dependency order (independent ones in parallel); log lines are prefixed with the name.","errorMessage":"a map of service names to services","minProperties":1,"propertyNames":{"pattern":"^[A-Za-z0-9][A-Za-z0-9_.-]*$","maxLength":63,"not":{"const":"usher"},"errorMessage":"a service name: letters, digits, '.', '_' or '-', starting with a letter or digit, at most 63 characters, not 'usher'"},"additionalProperties":{"$ref":"#/definitions/service"}},"include":{"description":"Other usher.yaml files read before this one, which overrides them key by key (services merged by name), as supervisord's [include] and docker compose -f a -f b: a path or a list, relative to this file; * and ? in a file name take every match in name order (conf.d/*.yaml), none being no error. A relative cwd or env_file in an included file starts from that file's directory.","errorMessage":"a file path or a list of file paths (relative to this file)","anyOf":[{"type":"string","minLength":1},{"type":"array","items":{"type":"string","minLength":1,"errorMessage":"a file path"}}],"examples":[["conf.d/*.yaml"]]}},"definitions":{"duration":{"title":"duration","description":"A duration: 10s, 500ms, 1m, 1h, 1m30s, or a number of seconds; at most 576h (24 days).","errorMessage":"a duration such as 10s, 500ms, 1m or a number of seconds","anyOf":[{"type":"number","minimum":0},{"type":"string","pattern":"^\\s*([0-9]+(\\.[0-9]+)?(ms|s|m|h)\\s*)+$"}],"examples":["10s","500ms","1m",5]},"command":{"description":"A list of strings is run as is (argv, no shell); a string runs through /bin/sh -c, as `exec COMMAND` when it is one simple command (no ; && || | & redirections, subshells or several lines), so the program is the service's process.","errorMessage":"a string (run through /bin/sh -c) or a non-empty list of strings (argv, no shell)","anyOf":[{"type":"string","minLength":1},{"type":"array","minItems":1,"items":{"type":"string","errorMessage":"a string (one argument)"}}],"examples":[["node","server.js"],"npm run migrate"]},"service":{"type":"object","description":"One service.","errorMessage":"a map with 'command' and the service's other keys","required":["command"],"additionalProperties":false,"properties":{"command":{"$ref":"#/definitions/command","errorMessage":"the command to run: a string (run through /bin/sh -c) or a non-empty list of strings (argv, no shell)"},"cwd":{"type":"string","minLength":1,"description":"Working directory of the service; relative paths are relative to this file's directory. Default: usher's own working directory.","errorMessage":"a directory path","examples":["/app"]},"env":{"description":"Variables added to usher's environment for this service (after env_file, so they win). A map, or a list of KEY=VALUE strings.","errorMessage":"a map of variable names to values, or a list of KEY=VALUE strings","anyOf":[{"type":"object","propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_]*$","errorMessage":"a variable name: letters, digits and '_', not starting with a digit"},"additionalProperties":{"type":["string","number","boolean"],"errorMessage":"a string, a number or a boolean"}},{"type":"array","items":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*=","errorMessage":"a KEY=VALUE string"}}],"examples":[{"PORT":"8080"}]},"env_file":{"description":"File(s) of KEY=VALUE lines (# comments, blank lines, optional `export`, quotes), read when usher starts; relative to this file's directory. Values are not expanded.","errorMessage":"a file path or a list of file paths","anyOf":[{"type":"string","minLength":1},{"type":"array","minItems":1,"items":{"type":"string","minLength":1,"errorMessage":"a file path"}}],"examples":[".env"]},"user":{"description":"Run as this user: a name from the image's /etc/passwd, a uid, or user:group (names or ids); ${VAR} expanded. Its groups from /etc/group are set too. Needs usher to run as root.","errorMessage":"a user name or uid, optionally followed by :group (name or gid)","anyOf":[{"type":"string","pattern":"^(?:[^:\\s$]|\\$\\{[^}]+\\}|\\$\\$)+(?::(?:[^:\\s$]|\\$\\{[^}]+\\}|\\$\\$)+)?$"},{"type":"integer","minimum":0}],"examples":["node","1000:1000"]},"depends_on":{"description":"Services that must be started first: a list of names (each must be started), or a map of name to condition: started, ready (its ready probe passed) or completed (it exited 0).","errorMessage":"a list of service names, or a map of service name to started, ready or completed","anyOf":[{"type":"array","uniqueItems":true,"items":{"type":"string","errorMessage":"a service name"}},{"type":"object","additionalProperties":{"enum":["started","ready","completed"],"errorMessage":"started, ready or completed"}}],"examples":[["db"],{"db":"ready","migrate":"completed"}]},"ready":{"$ref":"#/definitions/readyProbe"},"live":{"$ref":"#/definitions/liveProbe"},"restart":{"description":"When the service is started again after it ends: no, on-failure (exited non-zero or killed by a signal), always.","errorMessage":"no, on-failure or always","enum":["no","on-failure","always"],"default":"no"},"max_restarts":{"type":"integer","minimum":0,"description":"Restarts allowed in a row before the service is failed for good (and the container stops if it is critical); an instance that runs stable_after resets the count, as supervisord's startretries counts only starts that failed within startsecs. Default: no limit.","errorMessage":"a whole number, 0 or more","examples":[5]},"stable_after":{"$ref":"#/definitions/duration","description":"An instance that runs this long counts as a stable start: the max_restarts count and the back-off start over (supervisord's startsecs, for startretries).","default":"10s"},"backoff":{"type":"object","description":"Delay before a restart: starts at initial, doubles at each restart up to max; back to initial after the service ran stably for a while.","errorMessage":"a map with 'initial' and 'max' durations","additionalProperties":false,"properties":{"initial":{"$ref":"#/definitions/duration","description":"The first delay.","default":"1s"},"max":{"$ref":"#/definitions/duration","description":"The longest delay.","default":"30s"}},"examples":[{"initial":"1s","max":"30s"}]},"stop_signal":{"description":"Signal sent to stop the service: to its whole process group, or to its main process first with signal_group: false. A name (SIGTERM, TERM) or a number.","errorMessage":"a signal name such as SIGTERM, SIGINT, SIGQUIT, SIGHUP, SIGUSR1, or a number from 1 to 31","anyOf":[{"type":"string","minLength":1},{"type":"integer","minimum":1,"maximum":31}],"default":"SIGTERM","examples":["SIGTERM","SIGINT","SIGQUIT"]},"stop_timeout":{"$ref":"#/definitions/duration","description":"Time between the stop signal and SIGKILL (cut to what is left of grace during a shutdown).","default":"10s"},"signal_group":{"type":"boolean","description":"true: the stop signal, signals usher passes on (HUP, USR1...) and `usher signal` go to the service's whole process group, as with stopasgroup. false: to its main process only (what supervisorctl signal does, and what a master process such as php-fpm or nginx expects: it tells its workers itself); once the main process has exited, what is left of its group gets the stop signal.","errorMessage":"true or false","default":true},"critical":{"type":"boolean","description":"When the service fails for good (exits with no restart left, or a dependency fails), the whole container stops.","errorMessage":"true or false","default":false},"disabled":{"type":"boolean","description":"Not started with the others: only by `usher start NAME` (supervisord's autostart=false, process-compose's disabled). Services that depend on it wait until it is started.","errorMessage":"true or false","default":false},"replicas":{"type":"integer","minimum":1,"maximum":100,"description":"Run this many copies, named NAME-0, NAME-1... (one copy keeps the name): each gets USHER_REPLICA=0, 1... in its environment and in ${USHER_REPLICA} of its values (a port: \"80${USHER_REPLICA}\"). A depends_on on NAME waits for every copy. supervisord's numprocs, process-compose's replicas.","errorMessage":"a whole number from 1 to 100","default":1,"examples":[2]}}},"readyProbe":{"type":"object","title":"ready probe","description":"When the service counts as ready (gates dependants with `depends_on: {NAME: ready}` and /ready): exactly one of tcp, http, exec, log, delay; plus interval and timeout.","errorMessage":"a map with exactly one of tcp, http, exec, log or delay (and optionally interval, timeout)","additionalProperties":false,"oneOf":[{"required":["tcp"]},{"required":["http"]},{"required":["exec"]},{"required":["log"]},{"required":["delay"]}],"properties":{"tcp":{"$ref":"#/definitions/probeTcp"},"http":{"$ref":"#/definitions/probeHttp"},"exec":{"$ref":"#/definitions/probeExec"},"log":{"$ref":"#/definitions/probeLog"},"delay":{"$ref":"#/definitions/duration","description":"The service counts as ready when it is still running this long after it started."},"interval":{"$ref":"#/definitions/duration","description":"Between two attempts.","default":"500ms"},"timeout":{"$ref":"#/definitions/duration","description":"Not ready this long after it started: the service failed.","default":"60s"}},"examples":[{"tcp":6379},{"http":"http://127.0.0.1:8080/ready","interval":"500ms","timeout":"60s"}]},"liveProbe":{"type":"object","title":"live probe","description":"Checked while the service runs: after `failures` failed attempts in a row the service is restarted per its restart policy. Exactly one of tcp, http, exec, log, delay; plus interval, timeout, failures.","errorMessage":"a map with exactly one of tcp, http, exec, log or delay (and optionally interval, timeout, failures)","additionalProperties":false,"oneOf":[{"required":["tcp"]},{"required":["http"]},{"required":["exec"]},{"required":["log"]},{"required":["delay"]}],"properties":{"tcp":{"$ref":"#/definitions/probeTcp"},"http":{"$ref":"#/definitions/probeHttp"},"exec":{"$ref":"#/definitions/probeExec"},"log":{"$ref":"#/definitions/probeLog"},"delay":{"$ref":"#/definitions/duration","description":"Passes once the service has run this long."},"interval":{"$ref":"#/definitions/duration","description":"Between two attempts.","default":"5s"},"timeout":{"$ref":"#/definitions/duration","description":"Bound of one attempt.","default":"2s"},"failures":{"type":"integer","minimum":1,"description":"Failed attempts in a row that count as dead.","errorMessage":"a whole number, 1 or more","default":3}},"examples":[{"http":"http://127.0.0.1:8080/live","interval":"5s","failures":3}]},"probeTcp":{"description":"A TCP connection succeeds: a port (on 127.0.0.1) or \"host:port\".","errorMessage":"a port number or \"host:port\"","anyOf":[{"type":"integer","minimum":1,"maximum":65535},{"type":"string","minLength":1}],"examples":[6379,"127.0.0.1:5432"]},"probeHttp":{"type":"string","minLength":1,"description":"GET this URL answers 2xx or 3xx.","errorMessage":"an http:// or https:// URL","examples":["http://127.0.0.1:8080/ready"]},"probeExec":{"description":"This command exits 0 (a string runs through /bin/sh -c).","errorMessage":"a string (run through /bin/sh -c) or a non-empty list of strings (argv, no shell)","anyOf":[{"type":"string","minLength":1},{"type":"array","minItems":1,"items":{"type":"string","errorMessage":"a string (one argument)"}}],"examples":[["pg_isready","-h","127.0.0.1"]]},"probeLog":{"type":"string","minLength":1,"description":"A line of the service's stdout or stderr matches this regular expression (RE2 syntax: JavaScript's without lookaround and backreferences; (?i) for any case). The first 4 KiB of each line are matched; a ready probe stops matching once the service is ready.","errorMessage":"a regular expression","examples":["listening on port \\d+"]}}};
 const schema12 = {"title":"duration","description":"A duration: 10s, 500ms, 1m, 1h, 1m30s, or a number of seconds; at most 576h (24 days).","errorMessage":"a duration such as 10s, 500ms, 1m or a number of seconds","anyOf":[{"type":"number","minimum":0},{"type":"string","pattern":"^\\s*([0-9]+(\\.[0-9]+)?(ms|s|m|h)\\s*)+$"}],"examples":["10s","500ms","1m",5]};
 const pattern0 = new RegExp("^x-", "u");
 const pattern1 = new RegExp("^\\s*([0-9]+(\\.[0-9]+)?(ms|s|m|h)\\s*)+$", "u");
-const pattern2 = new RegExp("^[A-Za-z0-9][A-Za-z0-9_.-]*$", "u");
-const schema13 = {"type":"object","description":"One service.","errorMessage":"a map with 'command' and the service's other keys","required":["command"],"additionalProperties":false,"properties":{"command":{"$ref":"#/definitions/command","errorMessage":"the command to run: a string (run through /bin/sh -c) or a non-empty list of strings (argv, no shell)"},"cwd":{"type":"string","minLength":1,"description":"Working directory of the service; relative paths are relative to this file's directory. Default: usher's own working directory.","errorMessage":"a directory path","examples":["/app"]},"env":{"description":"Variables added to usher's environment for this service (after env_file, so they win). A map, or a list of KEY=VALUE strings.","errorMessage":"a map of variable names to values, or a list of KEY=VALUE strings","anyOf":[{"type":"object","propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_]*$","errorMessage":"a variable name: letters, digits and '_', not starting with a digit"},"additionalProperties":{"type":["string","number","boolean"],"errorMessage":"a string, a number or a boolean"}},{"type":"array","items":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*=","errorMessage":"a KEY=VALUE string"}}],"examples":[{"PORT":"8080"}]},"env_file":{"description":"File(s) of KEY=VALUE lines (# comments, blank lines, optional `export`, quotes), read when usher starts; relative to this file's directory. Values are not expanded.","errorMessage":"a file path or a list of file paths","anyOf":[{"type":"string","minLength":1},{"type":"array","minItems":1,"items":{"type":"string","minLength":1,"errorMessage":"a file path"}}],"examples":[".env"]},"user":{"description":"Run as this user: a name from the image's /etc/passwd, a uid, or user:group (names or ids). Its groups from /etc/group are set too. Needs usher to run as root.","errorMessage":"a user name or uid, optionally followed by :group (name or gid)","anyOf":[{"type":"string","pattern":"^[^:\\s]+(:[^:\\s]+)?$"},{"type":"integer","minimum":0}],"examples":["node","1000:1000"]},"depends_on":{"description":"Services that must be started first: a list of names (each must be started), or a map of name to condition: started, ready (its ready probe passed) or completed (it exited 0).","errorMessage":"a list of service names, or a map of service name to started, ready or completed","anyOf":[{"type":"array","uniqueItems":true,"items":{"type":"string","errorMessage":"a service name"}},{"type":"object","additionalProperties":{"enum":["started","ready","completed"],"errorMessage":"started, ready or completed"}}],"examples":[["db"],{"db":"ready","migrate":"completed"}]},"ready":{"$ref":"#/definitions/readyProbe"},"live":{"$ref":"#/definitions/liveProbe"},"restart":{"description":"When the service is started again after it ends: no, on-failure (exited non-zero or killed by a signal), always.","errorMessage":"no, on-failure or always","enum":["no","on-failure","always"],"default":"no"},"max_restarts":{"type":"integer","minimum":0,"description":"Restarts allowed before the service is failed for good (and the container stops if it is critical). Default: no limit.","errorMessage":"a whole number, 0 or more","examples":[5]},"backoff":{"type":"object","description":"Delay before a restart: starts at initial, doubles at each restart up to max; back to initial after the service ran stably for a while.","errorMessage":"a map with 'initial' and 'max' durations","additionalProperties":false,"properties":{"initial":{"$ref":"#/definitions/duration","description":"The first delay.","default":"1s"},"max":{"$ref":"#/definitions/duration","description":"The longest delay.","default":"30s"}},"examples":[{"initial":"1s","max":"30s"}]},"stop_signal":{"description":"Signal sent to the service's whole process group to stop it: a name (SIGTERM, TERM) or a number.","errorMessage":"a signal name such as SIGTERM, SIGINT, SIGQUIT, SIGHUP, SIGUSR1, or a number from 1 to 31","anyOf":[{"type":"string","minLength":1},{"type":"integer","minimum":1,"maximum":31}],"default":"SIGTERM","examples":["SIGTERM","SIGINT","SIGQUIT"]},"stop_timeout":{"$ref":"#/definitions/duration","description":"Time between the stop signal and SIGKILL (cut to what is left of grace during a shutdown).","default":"10s"},"critical":{"type":"boolean","description":"When the service fails for good (exits with no restart left, or a dependency fails), the whole container stops.","errorMessage":"true or false","default":false}}};
-const schema14 = {"description":"A list of strings is run as is (argv, no shell); a string runs through /bin/sh -c.","errorMessage":"a string (run through /bin/sh -c) or a non-empty list of strings (argv, no shell)","anyOf":[{"type":"string","minLength":1},{"type":"array","minItems":1,"items":{"type":"string","errorMessage":"a string (one argument)"}}],"examples":[["node","server.js"],"npm run migrate"]};
+const pattern2 = new RegExp("^[A-Za-z_][A-Za-z0-9_]*$", "u");
+const pattern3 = new RegExp("^[A-Za-z_][A-Za-z0-9_]*=", "u");
+const pattern4 = new RegExp("^[A-Za-z0-9][A-Za-z0-9_.-]*$", "u");
+const schema13 = {"type":"object","description":"One service.","errorMessage":"a map with 'command' and the service's other keys","required":["command"],"additionalProperties":false,"properties":{"command":{"$ref":"#/definitions/command","errorMessage":"the command to run: a string (run through /bin/sh -c) or a non-empty list of strings (argv, no shell)"},"cwd":{"type":"string","minLength":1,"description":"Working directory of the service; relative paths are relative to this file's directory. Default: usher's own working directory.","errorMessage":"a directory path","examples":["/app"]},"env":{"description":"Variables added to usher's environment for this service (after env_file, so they win). A map, or a list of KEY=VALUE strings.","errorMessage":"a map of variable names to values, or a list of KEY=VALUE strings","anyOf":[{"type":"object","propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_]*$","errorMessage":"a variable name: letters, digits and '_', not starting with a digit"},"additionalProperties":{"type":["string","number","boolean"],"errorMessage":"a string, a number or a boolean"}},{"type":"array","items":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*=","errorMessage":"a KEY=VALUE string"}}],"examples":[{"PORT":"8080"}]},"env_file":{"description":"File(s) of KEY=VALUE lines (# comments, blank lines, optional `export`, quotes), read when usher starts; relative to this file's directory. Values are not expanded.","errorMessage":"a file path or a list of file paths","anyOf":[{"type":"string","minLength":1},{"type":"array","minItems":1,"items":{"type":"string","minLength":1,"errorMessage":"a file path"}}],"examples":[".env"]},"user":{"description":"Run as this user: a name from the image's /etc/passwd, a uid, or user:group (names or ids); ${VAR} expanded. Its groups from /etc/group are set too. Needs usher to run as root.","errorMessage":"a user name or uid, optionally followed by :group (name or gid)","anyOf":[{"type":"string","pattern":"^(?:[^:\\s$]|\\$\\{[^}]+\\}|\\$\\$)+(?::(?:[^:\\s$]|\\$\\{[^}]+\\}|\\$\\$)+)?$"},{"type":"integer","minimum":0}],"examples":["node","1000:1000"]},"depends_on":{"description":"Services that must be started first: a list of names (each must be started), or a map of name to condition: started, ready (its ready probe passed) or completed (it exited 0).","errorMessage":"a list of service names, or a map of service name to started, ready or completed","anyOf":[{"type":"array","uniqueItems":true,"items":{"type":"string","errorMessage":"a service name"}},{"type":"object","additionalProperties":{"enum":["started","ready","completed"],"errorMessage":"started, ready or completed"}}],"examples":[["db"],{"db":"ready","migrate":"completed"}]},"ready":{"$ref":"#/definitions/readyProbe"},"live":{"$ref":"#/definitions/liveProbe"},"restart":{"description":"When the service is started again after it ends: no, on-failure (exited non-zero or killed by a signal), always.","errorMessage":"no, on-failure or always","enum":["no","on-failure","always"],"default":"no"},"max_restarts":{"type":"integer","minimum":0,"description":"Restarts allowed in a row before the service is failed for good (and the container stops if it is critical); an instance that runs stable_after resets the count, as supervisord's startretries counts only starts that failed within startsecs. Default: no limit.","errorMessage":"a whole number, 0 or more","examples":[5]},"stable_after":{"$ref":"#/definitions/duration","description":"An instance that runs this long counts as a stable start: the max_restarts count and the back-off start over (supervisord's startsecs, for startretries).","default":"10s"},"backoff":{"type":"object","description":"Delay before a restart: starts at initial, doubles at each restart up to max; back to initial after the service ran stably for a while.","errorMessage":"a map with 'initial' and 'max' durations","additionalProperties":false,"properties":{"initial":{"$ref":"#/definitions/duration","description":"The first delay.","default":"1s"},"max":{"$ref":"#/definitions/duration","description":"The longest delay.","default":"30s"}},"examples":[{"initial":"1s","max":"30s"}]},"stop_signal":{"description":"Signal sent to stop the service: to its whole process group, or to its main process first with signal_group: false. A name (SIGTERM, TERM) or a number.","errorMessage":"a signal name such as SIGTERM, SIGINT, SIGQUIT, SIGHUP, SIGUSR1, or a number from 1 to 31","anyOf":[{"type":"string","minLength":1},{"type":"integer","minimum":1,"maximum":31}],"default":"SIGTERM","examples":["SIGTERM","SIGINT","SIGQUIT"]},"stop_timeout":{"$ref":"#/definitions/duration","description":"Time between the stop signal and SIGKILL (cut to what is left of grace during a shutdown).","default":"10s"},"signal_group":{"type":"boolean","description":"true: the stop signal, signals usher passes on (HUP, USR1...) and `usher signal` go to the service's whole process group, as with stopasgroup. false: to its main process only (what supervisorctl signal does, and what a master process such as php-fpm or nginx expects: it tells its workers itself); once the main process has exited, what is left of its group gets the stop signal.","errorMessage":"true or false","default":true},"critical":{"type":"boolean","description":"When the service fails for good (exits with no restart left, or a dependency fails), the whole container stops.","errorMessage":"true or false","default":false},"disabled":{"type":"boolean","description":"Not started with the others: only by `usher start NAME` (supervisord's autostart=false, process-compose's disabled). Services that depend on it wait until it is started.","errorMessage":"true or false","default":false},"replicas":{"type":"integer","minimum":1,"maximum":100,"description":"Run this many copies, named NAME-0, NAME-1... (one copy keeps the name): each gets USHER_REPLICA=0, 1... in its environment and in ${USHER_REPLICA} of its values (a port: \"80${USHER_REPLICA}\"). A depends_on on NAME waits for every copy. supervisord's numprocs, process-compose's replicas.","errorMessage":"a whole number from 1 to 100","default":1,"examples":[2]}}};
+const schema14 = {"description":"A list of strings is run as is (argv, no shell); a string runs through /bin/sh -c, as `exec COMMAND` when it is one simple command (no ; && || | & redirections, subshells or several lines), so the program is the service's process.","errorMessage":"a string (run through /bin/sh -c) or a non-empty list of strings (argv, no shell)","anyOf":[{"type":"string","minLength":1},{"type":"array","minItems":1,"items":{"type":"string","errorMessage":"a string (one argument)"}}],"examples":[["node","server.js"],"npm run migrate"]};
 const func2 = Object.prototype.hasOwnProperty;
-const pattern3 = new RegExp("^[A-Za-z_][A-Za-z0-9_]*$", "u");
-const pattern4 = new RegExp("^[A-Za-z_][A-Za-z0-9_]*=", "u");
-const pattern5 = new RegExp("^[^:\\s]+(:[^:\\s]+)?$", "u");
+const pattern7 = new RegExp("^(?:[^:\\s$]|\\$\\{[^}]+\\}|\\$\\$)+(?::(?:[^:\\s$]|\\$\\{[^}]+\\}|\\$\\$)+)?$", "u");
 const schema15 = {"type":"object","title":"ready probe","description":"When the service counts as ready (gates dependants with `depends_on: {NAME: ready}` and /ready): exactly one of tcp, http, exec, log, delay; plus interval and timeout.","errorMessage":"a map with exactly one of tcp, http, exec, log or delay (and optionally interval, timeout)","additionalProperties":false,"oneOf":[{"required":["tcp"]},{"required":["http"]},{"required":["exec"]},{"required":["log"]},{"required":["delay"]}],"properties":{"tcp":{"$ref":"#/definitions/probeTcp"},"http":{"$ref":"#/definitions/probeHttp"},"exec":{"$ref":"#/definitions/probeExec"},"log":{"$ref":"#/definitions/probeLog"},"delay":{"$ref":"#/definitions/duration","description":"The service counts as ready when it is still running this long after it started."},"interval":{"$ref":"#/definitions/duration","description":"Between two attempts.","default":"500ms"},"timeout":{"$ref":"#/definitions/duration","description":"Not ready this long after it started: the service failed.","default":"60s"}},"examples":[{"tcp":6379},{"http":"http://127.0.0.1:8080/ready","interval":"500ms","timeout":"60s"}]};
 const schema16 = {"description":"A TCP connection succeeds: a port (on 127.0.0.1) or \"host:port\".","errorMessage":"a port number or \"host:port\"","anyOf":[{"type":"integer","minimum":1,"maximum":65535},{"type":"string","minLength":1}],"examples":[6379,"127.0.0.1:5432"]};
 const schema17 = {"type":"string","minLength":1,"description":"GET this URL answers 2xx or 3xx.","errorMessage":"an http:// or https:// URL","examples":["http://127.0.0.1:8080/ready"]};
@@ -1466,7 +1466,7 @@ if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 for(const key1 in data3){
 const _errs22 = errors;
 if(typeof key1 === "string"){
-if(!pattern3.test(key1)){
+if(!pattern2.test(key1)){
 const err10 = {instancePath:instancePath+"/env",schemaPath:"#/properties/env/anyOf/0/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema13.properties.env.anyOf[0].propertyNames,data:key1,propertyName:key1};
 if(vErrors === null){
 vErrors = [err10];
@@ -1522,7 +1522,7 @@ const len1 = data3.length;
 for(let i1=0; i1<len1; i1++){
 let data5 = data3[i1];
 if(typeof data5 === "string"){
-if(!pattern4.test(data5)){
+if(!pattern3.test(data5)){
 const err14 = {instancePath:instancePath+"/env/" + i1,schemaPath:"#/properties/env/anyOf/1/items/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*="},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*="+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*=",parentSchema:schema13.properties.env.anyOf[1].items,data:data5};
 if(vErrors === null){
 vErrors = [err14];
@@ -1690,8 +1690,8 @@ const _errs45 = errors;
 let valid13 = false;
 const _errs46 = errors;
 if(typeof data8 === "string"){
-if(!pattern5.test(data8)){
-const err25 = {instancePath:instancePath+"/user",schemaPath:"#/properties/user/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^[^:\\s]+(:[^:\\s]+)?$"},message:"must match pattern \""+"^[^:\\s]+(:[^:\\s]+)?$"+"\"",schema:"^[^:\\s]+(:[^:\\s]+)?$",parentSchema:schema13.properties.user.anyOf[0],data:data8};
+if(!pattern7.test(data8)){
+const err25 = {instancePath:instancePath+"/user",schemaPath:"#/properties/user/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^(?:[^:\\s$]|\\$\\{[^}]+\\}|\\$\\$)+(?::(?:[^:\\s$]|\\$\\{[^}]+\\}|\\$\\$)+)?$"},message:"must match pattern \""+"^(?:[^:\\s$]|\\$\\{[^}]+\\}|\\$\\$)+(?::(?:[^:\\s$]|\\$\\{[^}]+\\}|\\$\\$)+)?$"+"\"",schema:"^(?:[^:\\s$]|\\$\\{[^}]+\\}|\\$\\$)+(?::(?:[^:\\s$]|\\$\\{[^}]+\\}|\\$\\$)+)?$",parentSchema:schema13.properties.user.anyOf[0],data:data8};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -1921,12 +1921,14 @@ errors++;
 }
 }
 }
-if(data.backoff !== undefined){
-let data16 = data.backoff;
-if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
-for(const key4 in data16){
-if(!((key4 === "initial") || (key4 === "max"))){
-const err39 = {instancePath:instancePath+"/backoff",schemaPath:"#/properties/backoff/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema13.properties.backoff,data:data16};
+if(data.stable_after !== undefined){
+let data16 = data.stable_after;
+const _errs73 = errors;
+let valid20 = false;
+const _errs74 = errors;
+if((typeof data16 == "number") && (isFinite(data16))){
+if(data16 < 0 || isNaN(data16)){
+const err39 = {instancePath:instancePath+"/stable_after",schemaPath:"#/definitions/duration/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema12.anyOf[0],data:data16};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -1936,14 +1938,8 @@ vErrors.push(err39);
 errors++;
 }
 }
-if(data16.initial !== undefined){
-let data17 = data16.initial;
-const _errs77 = errors;
-let valid21 = false;
-const _errs78 = errors;
-if((typeof data17 == "number") && (isFinite(data17))){
-if(data17 < 0 || isNaN(data17)){
-const err40 = {instancePath:instancePath+"/backoff/initial",schemaPath:"#/definitions/duration/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema12.anyOf[0],data:data17};
+else {
+const err40 = {instancePath:instancePath+"/stable_after",schemaPath:"#/definitions/duration/anyOf/0/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema12.anyOf[0].type,parentSchema:schema12.anyOf[0],data:data16};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -1952,9 +1948,13 @@ vErrors.push(err40);
 }
 errors++;
 }
-}
-else {
-const err41 = {instancePath:instancePath+"/backoff/initial",schemaPath:"#/definitions/duration/anyOf/0/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema12.anyOf[0].type,parentSchema:schema12.anyOf[0],data:data17};
+var _valid5 = _errs74 === errors;
+valid20 = valid20 || _valid5;
+if(!valid20){
+const _errs76 = errors;
+if(typeof data16 === "string"){
+if(!pattern1.test(data16)){
+const err41 = {instancePath:instancePath+"/stable_after",schemaPath:"#/definitions/duration/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^\\s*([0-9]+(\\.[0-9]+)?(ms|s|m|h)\\s*)+$"},message:"must match pattern \""+"^\\s*([0-9]+(\\.[0-9]+)?(ms|s|m|h)\\s*)+$"+"\"",schema:"^\\s*([0-9]+(\\.[0-9]+)?(ms|s|m|h)\\s*)+$",parentSchema:schema12.anyOf[1],data:data16};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -1963,13 +1963,9 @@ vErrors.push(err41);
 }
 errors++;
 }
-var _valid5 = _errs78 === errors;
-valid21 = valid21 || _valid5;
-if(!valid21){
-const _errs80 = errors;
-if(typeof data17 === "string"){
-if(!pattern1.test(data17)){
-const err42 = {instancePath:instancePath+"/backoff/initial",schemaPath:"#/definitions/duration/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^\\s*([0-9]+(\\.[0-9]+)?(ms|s|m|h)\\s*)+$"},message:"must match pattern \""+"^\\s*([0-9]+(\\.[0-9]+)?(ms|s|m|h)\\s*)+$"+"\"",schema:"^\\s*([0-9]+(\\.[0-9]+)?(ms|s|m|h)\\s*)+$",parentSchema:schema12.anyOf[1],data:data17};
+}
+else {
+const err42 = {instancePath:instancePath+"/stable_after",schemaPath:"#/definitions/duration/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.anyOf[1].type,parentSchema:schema12.anyOf[1],data:data16};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -1978,9 +1974,11 @@ vErrors.push(err42);
 }
 errors++;
 }
+var _valid5 = _errs76 === errors;
+valid20 = valid20 || _valid5;
 }
-else {
-const err43 = {instancePath:instancePath+"/backoff/initial",schemaPath:"#/definitions/duration/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.anyOf[1].type,parentSchema:schema12.anyOf[1],data:data17};
+if(!valid20){
+const err43 = {instancePath:instancePath+"/stable_after",schemaPath:"#/definitions/duration/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema12.anyOf,parentSchema:schema12,data:data16};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -1989,11 +1987,24 @@ vErrors.push(err43);
 }
 errors++;
 }
-var _valid5 = _errs80 === errors;
-valid21 = valid21 || _valid5;
+else {
+errors = _errs73;
+if(vErrors !== null){
+if(_errs73){
+vErrors.length = _errs73;
 }
-if(!valid21){
-const err44 = {instancePath:instancePath+"/backoff/initial",schemaPath:"#/definitions/duration/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema12.anyOf,parentSchema:schema12,data:data17};
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.backoff !== undefined){
+let data17 = data.backoff;
+if(data17 && typeof data17 == "object" && !Array.isArray(data17)){
+for(const key4 in data17){
+if(!((key4 === "initial") || (key4 === "max"))){
+const err44 = {instancePath:instancePath+"/backoff",schemaPath:"#/properties/backoff/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema13.properties.backoff,data:data17};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -2002,26 +2013,15 @@ vErrors.push(err44);
 }
 errors++;
 }
-else {
-errors = _errs77;
-if(vErrors !== null){
-if(_errs77){
-vErrors.length = _errs77;
 }
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data16.max !== undefined){
-let data18 = data16.max;
+if(data17.initial !== undefined){
+let data18 = data17.initial;
 const _errs85 = errors;
 let valid23 = false;
 const _errs86 = errors;
 if((typeof data18 == "number") && (isFinite(data18))){
 if(data18 < 0 || isNaN(data18)){
-const err45 = {instancePath:instancePath+"/backoff/max",schemaPath:"#/definitions/duration/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema12.anyOf[0],data:data18};
+const err45 = {instancePath:instancePath+"/backoff/initial",schemaPath:"#/definitions/duration/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema12.anyOf[0],data:data18};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -2032,7 +2032,7 @@ errors++;
 }
 }
 else {
-const err46 = {instancePath:instancePath+"/backoff/max",schemaPath:"#/definitions/duration/anyOf/0/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema12.anyOf[0].type,parentSchema:schema12.anyOf[0],data:data18};
+const err46 = {instancePath:instancePath+"/backoff/initial",schemaPath:"#/definitions/duration/anyOf/0/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema12.anyOf[0].type,parentSchema:schema12.anyOf[0],data:data18};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -2047,7 +2047,7 @@ if(!valid23){
 const _errs88 = errors;
 if(typeof data18 === "string"){
 if(!pattern1.test(data18)){
-const err47 = {instancePath:instancePath+"/backoff/max",schemaPath:"#/definitions/duration/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^\\s*([0-9]+(\\.[0-9]+)?(ms|s|m|h)\\s*)+$"},message:"must match pattern \""+"^\\s*([0-9]+(\\.[0-9]+)?(ms|s|m|h)\\s*)+$"+"\"",schema:"^\\s*([0-9]+(\\.[0-9]+)?(ms|s|m|h)\\s*)+$",parentSchema:schema12.anyOf[1],data:data18};
+const err47 = {instancePath:instancePath+"/backoff/initial",schemaPath:"#/definitions/duration/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^\\s*([0-9]+(\\.[0-9]+)?(ms|s|m|h)\\s*)+$"},message:"must match pattern \""+"^\\s*([0-9]+(\\.[0-9]+)?(ms|s|m|h)\\s*)+$"+"\"",schema:"^\\s*([0-9]+(\\.[0-9]+)?(ms|s|m|h)\\s*)+$",parentSchema:schema12.anyOf[1],data:data18};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -2058,7 +2058,7 @@ errors++;
 }
 }
 else {
-const err48 = {instancePath:instancePath+"/backoff/max",schemaPath:"#/definitions/duration/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.anyOf[1].type,parentSchema:schema12.anyOf[1],data:data18};
+const err48 = {instancePath:instancePath+"/backoff/initial",schemaPath:"#/definitions/duration/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.anyOf[1].type,parentSchema:schema12.anyOf[1],data:data18};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -2071,7 +2071,7 @@ var _valid6 = _errs88 === errors;
 valid23 = valid23 || _valid6;
 }
 if(!valid23){
-const err49 = {instancePath:instancePath+"/backoff/max",schemaPath:"#/definitions/duration/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema12.anyOf,parentSchema:schema12,data:data18};
+const err49 = {instancePath:instancePath+"/backoff/initial",schemaPath:"#/definitions/duration/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema12.anyOf,parentSchema:schema12,data:data18};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -2092,9 +2092,14 @@ vErrors = null;
 }
 }
 }
-}
-else {
-const err50 = {instancePath:instancePath+"/backoff",schemaPath:"#/properties/backoff/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema13.properties.backoff.type,parentSchema:schema13.properties.backoff,data:data16};
+if(data17.max !== undefined){
+let data19 = data17.max;
+const _errs93 = errors;
+let valid25 = false;
+const _errs94 = errors;
+if((typeof data19 == "number") && (isFinite(data19))){
+if(data19 < 0 || isNaN(data19)){
+const err50 = {instancePath:instancePath+"/backoff/max",schemaPath:"#/definitions/duration/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema12.anyOf[0],data:data19};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -2104,14 +2109,8 @@ vErrors.push(err50);
 errors++;
 }
 }
-if(data.stop_signal !== undefined){
-let data19 = data.stop_signal;
-const _errs92 = errors;
-let valid24 = false;
-const _errs93 = errors;
-if(typeof data19 === "string"){
-if(data19.length < 1){
-const err51 = {instancePath:instancePath+"/stop_signal",schemaPath:"#/properties/stop_signal/anyOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema13.properties.stop_signal.anyOf[0],data:data19};
+else {
+const err51 = {instancePath:instancePath+"/backoff/max",schemaPath:"#/definitions/duration/anyOf/0/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema12.anyOf[0].type,parentSchema:schema12.anyOf[0],data:data19};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -2120,9 +2119,13 @@ vErrors.push(err51);
 }
 errors++;
 }
-}
-else {
-const err52 = {instancePath:instancePath+"/stop_signal",schemaPath:"#/properties/stop_signal/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema13.properties.stop_signal.anyOf[0].type,parentSchema:schema13.properties.stop_signal.anyOf[0],data:data19};
+var _valid7 = _errs94 === errors;
+valid25 = valid25 || _valid7;
+if(!valid25){
+const _errs96 = errors;
+if(typeof data19 === "string"){
+if(!pattern1.test(data19)){
+const err52 = {instancePath:instancePath+"/backoff/max",schemaPath:"#/definitions/duration/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^\\s*([0-9]+(\\.[0-9]+)?(ms|s|m|h)\\s*)+$"},message:"must match pattern \""+"^\\s*([0-9]+(\\.[0-9]+)?(ms|s|m|h)\\s*)+$"+"\"",schema:"^\\s*([0-9]+(\\.[0-9]+)?(ms|s|m|h)\\s*)+$",parentSchema:schema12.anyOf[1],data:data19};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -2131,12 +2134,9 @@ vErrors.push(err52);
 }
 errors++;
 }
-var _valid7 = _errs93 === errors;
-valid24 = valid24 || _valid7;
-if(!valid24){
-const _errs95 = errors;
-if(!(((typeof data19 == "number") && (!(data19 % 1) && !isNaN(data19))) && (isFinite(data19)))){
-const err53 = {instancePath:instancePath+"/stop_signal",schemaPath:"#/properties/stop_signal/anyOf/1/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema13.properties.stop_signal.anyOf[1].type,parentSchema:schema13.properties.stop_signal.anyOf[1],data:data19};
+}
+else {
+const err53 = {instancePath:instancePath+"/backoff/max",schemaPath:"#/definitions/duration/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.anyOf[1].type,parentSchema:schema12.anyOf[1],data:data19};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -2145,9 +2145,11 @@ vErrors.push(err53);
 }
 errors++;
 }
-if((typeof data19 == "number") && (isFinite(data19))){
-if(data19 > 31 || isNaN(data19)){
-const err54 = {instancePath:instancePath+"/stop_signal",schemaPath:"#/properties/stop_signal/anyOf/1/maximum",keyword:"maximum",params:{comparison: "<=", limit: 31},message:"must be <= 31",schema:31,parentSchema:schema13.properties.stop_signal.anyOf[1],data:data19};
+var _valid7 = _errs96 === errors;
+valid25 = valid25 || _valid7;
+}
+if(!valid25){
+const err54 = {instancePath:instancePath+"/backoff/max",schemaPath:"#/definitions/duration/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema12.anyOf,parentSchema:schema12,data:data19};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -2156,8 +2158,21 @@ vErrors.push(err54);
 }
 errors++;
 }
-if(data19 < 1 || isNaN(data19)){
-const err55 = {instancePath:instancePath+"/stop_signal",schemaPath:"#/properties/stop_signal/anyOf/1/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema13.properties.stop_signal.anyOf[1],data:data19};
+else {
+errors = _errs93;
+if(vErrors !== null){
+if(_errs93){
+vErrors.length = _errs93;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+else {
+const err55 = {instancePath:instancePath+"/backoff",schemaPath:"#/properties/backoff/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema13.properties.backoff.type,parentSchema:schema13.properties.backoff,data:data17};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -2167,11 +2182,14 @@ vErrors.push(err55);
 errors++;
 }
 }
-var _valid7 = _errs95 === errors;
-valid24 = valid24 || _valid7;
-}
-if(!valid24){
-const err56 = {instancePath:instancePath+"/stop_signal",schemaPath:"#/properties/stop_signal/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema13.properties.stop_signal.anyOf,parentSchema:schema13.properties.stop_signal,data:data19};
+if(data.stop_signal !== undefined){
+let data20 = data.stop_signal;
+const _errs100 = errors;
+let valid26 = false;
+const _errs101 = errors;
+if(typeof data20 === "string"){
+if(data20.length < 1){
+const err56 = {instancePath:instancePath+"/stop_signal",schemaPath:"#/properties/stop_signal/anyOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema13.properties.stop_signal.anyOf[0],data:data20};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -2180,26 +2198,9 @@ vErrors.push(err56);
 }
 errors++;
 }
-else {
-errors = _errs92;
-if(vErrors !== null){
-if(_errs92){
-vErrors.length = _errs92;
 }
 else {
-vErrors = null;
-}
-}
-}
-}
-if(data.stop_timeout !== undefined){
-let data20 = data.stop_timeout;
-const _errs100 = errors;
-let valid26 = false;
-const _errs101 = errors;
-if((typeof data20 == "number") && (isFinite(data20))){
-if(data20 < 0 || isNaN(data20)){
-const err57 = {instancePath:instancePath+"/stop_timeout",schemaPath:"#/definitions/duration/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema12.anyOf[0],data:data20};
+const err57 = {instancePath:instancePath+"/stop_signal",schemaPath:"#/properties/stop_signal/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema13.properties.stop_signal.anyOf[0].type,parentSchema:schema13.properties.stop_signal.anyOf[0],data:data20};
 if(vErrors === null){
 vErrors = [err57];
 }
@@ -2208,9 +2209,12 @@ vErrors.push(err57);
 }
 errors++;
 }
-}
-else {
-const err58 = {instancePath:instancePath+"/stop_timeout",schemaPath:"#/definitions/duration/anyOf/0/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema12.anyOf[0].type,parentSchema:schema12.anyOf[0],data:data20};
+var _valid8 = _errs101 === errors;
+valid26 = valid26 || _valid8;
+if(!valid26){
+const _errs103 = errors;
+if(!(((typeof data20 == "number") && (!(data20 % 1) && !isNaN(data20))) && (isFinite(data20)))){
+const err58 = {instancePath:instancePath+"/stop_signal",schemaPath:"#/properties/stop_signal/anyOf/1/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema13.properties.stop_signal.anyOf[1].type,parentSchema:schema13.properties.stop_signal.anyOf[1],data:data20};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -2219,13 +2223,9 @@ vErrors.push(err58);
 }
 errors++;
 }
-var _valid8 = _errs101 === errors;
-valid26 = valid26 || _valid8;
-if(!valid26){
-const _errs103 = errors;
-if(typeof data20 === "string"){
-if(!pattern1.test(data20)){
-const err59 = {instancePath:instancePath+"/stop_timeout",schemaPath:"#/definitions/duration/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^\\s*([0-9]+(\\.[0-9]+)?(ms|s|m|h)\\s*)+$"},message:"must match pattern \""+"^\\s*([0-9]+(\\.[0-9]+)?(ms|s|m|h)\\s*)+$"+"\"",schema:"^\\s*([0-9]+(\\.[0-9]+)?(ms|s|m|h)\\s*)+$",parentSchema:schema12.anyOf[1],data:data20};
+if((typeof data20 == "number") && (isFinite(data20))){
+if(data20 > 31 || isNaN(data20)){
+const err59 = {instancePath:instancePath+"/stop_signal",schemaPath:"#/properties/stop_signal/anyOf/1/maximum",keyword:"maximum",params:{comparison: "<=", limit: 31},message:"must be <= 31",schema:31,parentSchema:schema13.properties.stop_signal.anyOf[1],data:data20};
 if(vErrors === null){
 vErrors = [err59];
 }
@@ -2234,9 +2234,8 @@ vErrors.push(err59);
 }
 errors++;
 }
-}
-else {
-const err60 = {instancePath:instancePath+"/stop_timeout",schemaPath:"#/definitions/duration/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.anyOf[1].type,parentSchema:schema12.anyOf[1],data:data20};
+if(data20 < 1 || isNaN(data20)){
+const err60 = {instancePath:instancePath+"/stop_signal",schemaPath:"#/properties/stop_signal/anyOf/1/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema13.properties.stop_signal.anyOf[1],data:data20};
 if(vErrors === null){
 vErrors = [err60];
 }
@@ -2245,11 +2244,12 @@ vErrors.push(err60);
 }
 errors++;
 }
+}
 var _valid8 = _errs103 === errors;
 valid26 = valid26 || _valid8;
 }
 if(!valid26){
-const err61 = {instancePath:instancePath+"/stop_timeout",schemaPath:"#/definitions/duration/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema12.anyOf,parentSchema:schema12,data:data20};
+const err61 = {instancePath:instancePath+"/stop_signal",schemaPath:"#/properties/stop_signal/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema13.properties.stop_signal.anyOf,parentSchema:schema13.properties.stop_signal,data:data20};
 if(vErrors === null){
 vErrors = [err61];
 }
@@ -2270,10 +2270,14 @@ vErrors = null;
 }
 }
 }
-if(data.critical !== undefined){
-let data21 = data.critical;
-if(typeof data21 !== "boolean"){
-const err62 = {instancePath:instancePath+"/critical",schemaPath:"#/properties/critical/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema13.properties.critical.type,parentSchema:schema13.properties.critical,data:data21};
+if(data.stop_timeout !== undefined){
+let data21 = data.stop_timeout;
+const _errs108 = errors;
+let valid28 = false;
+const _errs109 = errors;
+if((typeof data21 == "number") && (isFinite(data21))){
+if(data21 < 0 || isNaN(data21)){
+const err62 = {instancePath:instancePath+"/stop_timeout",schemaPath:"#/definitions/duration/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema12.anyOf[0],data:data21};
 if(vErrors === null){
 vErrors = [err62];
 }
@@ -2283,14 +2287,149 @@ vErrors.push(err62);
 errors++;
 }
 }
-}
 else {
-const err63 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema13.type,parentSchema:schema13,data};
+const err63 = {instancePath:instancePath+"/stop_timeout",schemaPath:"#/definitions/duration/anyOf/0/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema12.anyOf[0].type,parentSchema:schema12.anyOf[0],data:data21};
 if(vErrors === null){
 vErrors = [err63];
 }
 else {
 vErrors.push(err63);
+}
+errors++;
+}
+var _valid9 = _errs109 === errors;
+valid28 = valid28 || _valid9;
+if(!valid28){
+const _errs111 = errors;
+if(typeof data21 === "string"){
+if(!pattern1.test(data21)){
+const err64 = {instancePath:instancePath+"/stop_timeout",schemaPath:"#/definitions/duration/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^\\s*([0-9]+(\\.[0-9]+)?(ms|s|m|h)\\s*)+$"},message:"must match pattern \""+"^\\s*([0-9]+(\\.[0-9]+)?(ms|s|m|h)\\s*)+$"+"\"",schema:"^\\s*([0-9]+(\\.[0-9]+)?(ms|s|m|h)\\s*)+$",parentSchema:schema12.anyOf[1],data:data21};
+if(vErrors === null){
+vErrors = [err64];
+}
+else {
+vErrors.push(err64);
+}
+errors++;
+}
+}
+else {
+const err65 = {instancePath:instancePath+"/stop_timeout",schemaPath:"#/definitions/duration/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.anyOf[1].type,parentSchema:schema12.anyOf[1],data:data21};
+if(vErrors === null){
+vErrors = [err65];
+}
+else {
+vErrors.push(err65);
+}
+errors++;
+}
+var _valid9 = _errs111 === errors;
+valid28 = valid28 || _valid9;
+}
+if(!valid28){
+const err66 = {instancePath:instancePath+"/stop_timeout",schemaPath:"#/definitions/duration/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema12.anyOf,parentSchema:schema12,data:data21};
+if(vErrors === null){
+vErrors = [err66];
+}
+else {
+vErrors.push(err66);
+}
+errors++;
+}
+else {
+errors = _errs108;
+if(vErrors !== null){
+if(_errs108){
+vErrors.length = _errs108;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.signal_group !== undefined){
+let data22 = data.signal_group;
+if(typeof data22 !== "boolean"){
+const err67 = {instancePath:instancePath+"/signal_group",schemaPath:"#/properties/signal_group/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema13.properties.signal_group.type,parentSchema:schema13.properties.signal_group,data:data22};
+if(vErrors === null){
+vErrors = [err67];
+}
+else {
+vErrors.push(err67);
+}
+errors++;
+}
+}
+if(data.critical !== undefined){
+let data23 = data.critical;
+if(typeof data23 !== "boolean"){
+const err68 = {instancePath:instancePath+"/critical",schemaPath:"#/properties/critical/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema13.properties.critical.type,parentSchema:schema13.properties.critical,data:data23};
+if(vErrors === null){
+vErrors = [err68];
+}
+else {
+vErrors.push(err68);
+}
+errors++;
+}
+}
+if(data.disabled !== undefined){
+let data24 = data.disabled;
+if(typeof data24 !== "boolean"){
+const err69 = {instancePath:instancePath+"/disabled",schemaPath:"#/properties/disabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema13.properties.disabled.type,parentSchema:schema13.properties.disabled,data:data24};
+if(vErrors === null){
+vErrors = [err69];
+}
+else {
+vErrors.push(err69);
+}
+errors++;
+}
+}
+if(data.replicas !== undefined){
+let data25 = data.replicas;
+if(!(((typeof data25 == "number") && (!(data25 % 1) && !isNaN(data25))) && (isFinite(data25)))){
+const err70 = {instancePath:instancePath+"/replicas",schemaPath:"#/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema13.properties.replicas.type,parentSchema:schema13.properties.replicas,data:data25};
+if(vErrors === null){
+vErrors = [err70];
+}
+else {
+vErrors.push(err70);
+}
+errors++;
+}
+if((typeof data25 == "number") && (isFinite(data25))){
+if(data25 > 100 || isNaN(data25)){
+const err71 = {instancePath:instancePath+"/replicas",schemaPath:"#/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema13.properties.replicas,data:data25};
+if(vErrors === null){
+vErrors = [err71];
+}
+else {
+vErrors.push(err71);
+}
+errors++;
+}
+if(data25 < 1 || isNaN(data25)){
+const err72 = {instancePath:instancePath+"/replicas",schemaPath:"#/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema13.properties.replicas,data:data25};
+if(vErrors === null){
+vErrors = [err72];
+}
+else {
+vErrors.push(err72);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err73 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema13.type,parentSchema:schema13,data};
+if(vErrors === null){
+vErrors = [err73];
+}
+else {
+vErrors.push(err73);
 }
 errors++;
 }
@@ -2314,7 +2453,7 @@ vErrors.push(err0);
 errors++;
 }
 for(const key0 in data){
-if(!((((key0 === "grace") || (key0 === "health")) || (key0 === "services")) || (pattern0.test(key0)))){
+if(!((((((key0 === "grace") || (key0 === "health")) || (key0 === "env")) || (key0 === "services")) || (key0 === "include")) || (pattern0.test(key0)))){
 const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema11,data};
 if(vErrors === null){
 vErrors = [err1];
@@ -2500,11 +2639,17 @@ vErrors.push(err14);
 errors++;
 }
 }
-if(data.services !== undefined){
-let data4 = data.services;
+if(data.env !== undefined){
+let data4 = data.env;
+const _errs22 = errors;
+let valid4 = false;
+const _errs23 = errors;
 if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
-if(Object.keys(data4).length < 1){
-const err15 = {instancePath:instancePath+"/services",schemaPath:"#/properties/services/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema11.properties.services,data:data4};
+for(const key2 in data4){
+const _errs25 = errors;
+if(typeof key2 === "string"){
+if(!pattern2.test(key2)){
+const err15 = {instancePath:instancePath+"/env",schemaPath:"#/properties/env/anyOf/0/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema11.properties.env.anyOf[0].propertyNames,data:key2,propertyName:key2};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -2513,12 +2658,10 @@ vErrors.push(err15);
 }
 errors++;
 }
-for(const key2 in data4){
-const _errs24 = errors;
-const _errs25 = errors;
-const _errs26 = errors;
-if("usher" !== key2){
-const err16 = {};
+}
+var valid5 = _errs25 === errors;
+if(!valid5){
+const err16 = {instancePath:instancePath+"/env",schemaPath:"#/properties/env/anyOf/0/propertyNames",keyword:"propertyNames",params:{propertyName: key2},message:"property name must be valid",schema:schema11.properties.env.anyOf[0].propertyNames,parentSchema:schema11.properties.env.anyOf[0],data:data4};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -2527,9 +2670,11 @@ vErrors.push(err16);
 }
 errors++;
 }
-var valid5 = _errs26 === errors;
-if(valid5){
-const err17 = {instancePath:instancePath+"/services",schemaPath:"#/properties/services/propertyNames/not",keyword:"not",params:{},message:"must NOT be valid",schema:schema11.properties.services.propertyNames.not,parentSchema:schema11.properties.services.propertyNames,data:key2,propertyName:key2};
+}
+for(const key3 in data4){
+let data5 = data4[key3];
+if(((typeof data5 !== "string") && (!((typeof data5 == "number") && (isFinite(data5))))) && (typeof data5 !== "boolean")){
+const err17 = {instancePath:instancePath+"/env/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/env/anyOf/0/additionalProperties/type",keyword:"type",params:{type: schema11.properties.env.anyOf[0].additionalProperties.type},message:"must be string,number,boolean",schema:schema11.properties.env.anyOf[0].additionalProperties.type,parentSchema:schema11.properties.env.anyOf[0].additionalProperties,data:data5};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -2538,20 +2683,10 @@ vErrors.push(err17);
 }
 errors++;
 }
-else {
-errors = _errs25;
-if(vErrors !== null){
-if(_errs25){
-vErrors.length = _errs25;
+}
 }
 else {
-vErrors = null;
-}
-}
-}
-if(typeof key2 === "string"){
-if(key2.length > 63){
-const err18 = {instancePath:instancePath+"/services",schemaPath:"#/properties/services/propertyNames/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.services.propertyNames,data:key2,propertyName:key2};
+const err18 = {instancePath:instancePath+"/env",schemaPath:"#/properties/env/anyOf/0/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.env.anyOf[0].type,parentSchema:schema11.properties.env.anyOf[0],data:data4};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -2560,8 +2695,17 @@ vErrors.push(err18);
 }
 errors++;
 }
-if(!pattern2.test(key2)){
-const err19 = {instancePath:instancePath+"/services",schemaPath:"#/properties/services/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9_.-]*$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9_.-]*$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9_.-]*$",parentSchema:schema11.properties.services.propertyNames,data:key2,propertyName:key2};
+var _valid1 = _errs23 === errors;
+valid4 = valid4 || _valid1;
+if(!valid4){
+const _errs31 = errors;
+if(Array.isArray(data4)){
+const len0 = data4.length;
+for(let i0=0; i0<len0; i0++){
+let data6 = data4[i0];
+if(typeof data6 === "string"){
+if(!pattern3.test(data6)){
+const err19 = {instancePath:instancePath+"/env/" + i0,schemaPath:"#/properties/env/anyOf/1/items/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*="},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*="+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*=",parentSchema:schema11.properties.env.anyOf[1].items,data:data6};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -2571,9 +2715,8 @@ vErrors.push(err19);
 errors++;
 }
 }
-var valid4 = _errs24 === errors;
-if(!valid4){
-const err20 = {instancePath:instancePath+"/services",schemaPath:"#/properties/services/propertyNames",keyword:"propertyNames",params:{propertyName: key2},message:"property name must be valid",schema:schema11.properties.services.propertyNames,parentSchema:schema11.properties.services,data:data4};
+else {
+const err20 = {instancePath:instancePath+"/env/" + i0,schemaPath:"#/properties/env/anyOf/1/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.env.anyOf[1].items.type,parentSchema:schema11.properties.env.anyOf[1].items,data:data6};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -2583,15 +2726,9 @@ vErrors.push(err20);
 errors++;
 }
 }
-for(const key3 in data4){
-if(!(validate11(data4[key3], {instancePath:instancePath+"/services/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data4,parentDataProperty:key3,rootData}))){
-vErrors = vErrors === null ? validate11.errors : vErrors.concat(validate11.errors);
-errors = vErrors.length;
-}
-}
 }
 else {
-const err21 = {instancePath:instancePath+"/services",schemaPath:"#/properties/services/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.services.type,parentSchema:schema11.properties.services,data:data4};
+const err21 = {instancePath:instancePath+"/env",schemaPath:"#/properties/env/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.env.anyOf[1].type,parentSchema:schema11.properties.env.anyOf[1],data:data4};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -2600,10 +2737,11 @@ vErrors.push(err21);
 }
 errors++;
 }
+var _valid1 = _errs31 === errors;
+valid4 = valid4 || _valid1;
 }
-}
-else {
-const err22 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+if(!valid4){
+const err22 = {instancePath:instancePath+"/env",schemaPath:"#/properties/env/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.env.anyOf,parentSchema:schema11.properties.env,data:data4};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -2612,9 +2750,227 @@ vErrors.push(err22);
 }
 errors++;
 }
+else {
+errors = _errs22;
+if(vErrors !== null){
+if(_errs22){
+vErrors.length = _errs22;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.services !== undefined){
+let data7 = data.services;
+if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
+if(Object.keys(data7).length < 1){
+const err23 = {instancePath:instancePath+"/services",schemaPath:"#/properties/services/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema11.properties.services,data:data7};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+for(const key4 in data7){
+const _errs40 = errors;
+const _errs41 = errors;
+const _errs42 = errors;
+if("usher" !== key4){
+const err24 = {};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+var valid10 = _errs42 === errors;
+if(valid10){
+const err25 = {instancePath:instancePath+"/services",schemaPath:"#/properties/services/propertyNames/not",keyword:"not",params:{},message:"must NOT be valid",schema:schema11.properties.services.propertyNames.not,parentSchema:schema11.properties.services.propertyNames,data:key4,propertyName:key4};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+else {
+errors = _errs41;
+if(vErrors !== null){
+if(_errs41){
+vErrors.length = _errs41;
+}
+else {
+vErrors = null;
+}
+}
+}
+if(typeof key4 === "string"){
+if(key4.length > 63){
+const err26 = {instancePath:instancePath+"/services",schemaPath:"#/properties/services/propertyNames/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.services.propertyNames,data:key4,propertyName:key4};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
+}
+errors++;
+}
+if(!pattern4.test(key4)){
+const err27 = {instancePath:instancePath+"/services",schemaPath:"#/properties/services/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9_.-]*$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9_.-]*$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9_.-]*$",parentSchema:schema11.properties.services.propertyNames,data:key4,propertyName:key4};
+if(vErrors === null){
+vErrors = [err27];
+}
+else {
+vErrors.push(err27);
+}
+errors++;
+}
+}
+var valid9 = _errs40 === errors;
+if(!valid9){
+const err28 = {instancePath:instancePath+"/services",schemaPath:"#/properties/services/propertyNames",keyword:"propertyNames",params:{propertyName: key4},message:"property name must be valid",schema:schema11.properties.services.propertyNames,parentSchema:schema11.properties.services,data:data7};
+if(vErrors === null){
+vErrors = [err28];
+}
+else {
+vErrors.push(err28);
+}
+errors++;
+}
+}
+for(const key5 in data7){
+if(!(validate11(data7[key5], {instancePath:instancePath+"/services/" + key5.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data7,parentDataProperty:key5,rootData}))){
+vErrors = vErrors === null ? validate11.errors : vErrors.concat(validate11.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err29 = {instancePath:instancePath+"/services",schemaPath:"#/properties/services/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.services.type,parentSchema:schema11.properties.services,data:data7};
+if(vErrors === null){
+vErrors = [err29];
+}
+else {
+vErrors.push(err29);
+}
+errors++;
+}
+}
+if(data.include !== undefined){
+let data9 = data.include;
+const _errs47 = errors;
+let valid12 = false;
+const _errs48 = errors;
+if(typeof data9 === "string"){
+if(data9.length < 1){
+const err30 = {instancePath:instancePath+"/include",schemaPath:"#/properties/include/anyOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.include.anyOf[0],data:data9};
+if(vErrors === null){
+vErrors = [err30];
+}
+else {
+vErrors.push(err30);
+}
+errors++;
+}
+}
+else {
+const err31 = {instancePath:instancePath+"/include",schemaPath:"#/properties/include/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.include.anyOf[0].type,parentSchema:schema11.properties.include.anyOf[0],data:data9};
+if(vErrors === null){
+vErrors = [err31];
+}
+else {
+vErrors.push(err31);
+}
+errors++;
+}
+var _valid2 = _errs48 === errors;
+valid12 = valid12 || _valid2;
+if(!valid12){
+const _errs50 = errors;
+if(Array.isArray(data9)){
+const len1 = data9.length;
+for(let i1=0; i1<len1; i1++){
+let data10 = data9[i1];
+if(typeof data10 === "string"){
+if(data10.length < 1){
+const err32 = {instancePath:instancePath+"/include/" + i1,schemaPath:"#/properties/include/anyOf/1/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.include.anyOf[1].items,data:data10};
+if(vErrors === null){
+vErrors = [err32];
+}
+else {
+vErrors.push(err32);
+}
+errors++;
+}
+}
+else {
+const err33 = {instancePath:instancePath+"/include/" + i1,schemaPath:"#/properties/include/anyOf/1/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.include.anyOf[1].items.type,parentSchema:schema11.properties.include.anyOf[1].items,data:data10};
+if(vErrors === null){
+vErrors = [err33];
+}
+else {
+vErrors.push(err33);
+}
+errors++;
+}
+}
+}
+else {
+const err34 = {instancePath:instancePath+"/include",schemaPath:"#/properties/include/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.include.anyOf[1].type,parentSchema:schema11.properties.include.anyOf[1],data:data9};
+if(vErrors === null){
+vErrors = [err34];
+}
+else {
+vErrors.push(err34);
+}
+errors++;
+}
+var _valid2 = _errs50 === errors;
+valid12 = valid12 || _valid2;
+}
+if(!valid12){
+const err35 = {instancePath:instancePath+"/include",schemaPath:"#/properties/include/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.include.anyOf,parentSchema:schema11.properties.include,data:data9};
+if(vErrors === null){
+vErrors = [err35];
+}
+else {
+vErrors.push(err35);
+}
+errors++;
+}
+else {
+errors = _errs47;
+if(vErrors !== null){
+if(_errs47){
+vErrors.length = _errs47;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+else {
+const err36 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+if(vErrors === null){
+vErrors = [err36];
+}
+else {
+vErrors.push(err36);
+}
+errors++;
+}
 validate10.errors = vErrors;
 return errors === 0;
 }
 
 // The schema as published, for builds that do not ship schema/ (the single-file usher).
-export const SCHEMA_TEXT = "{\n  \"$schema\": \"http://json-schema.org/draft-07/schema#\",\n  \"title\": \"usher.yaml\",\n  \"description\": \"usher supervisor mode: the services to run in one container, started in dependency order and stopped in reverse order inside the grace period. Reference: docs/supervisor-config.md. Durations are 10s, 500ms, 1m, 1h or a number of seconds, at most 576h (24 days). ${VAR} and ${VAR:-default} are expanded from usher's environment in command, env values, cwd and probes; $$ is a literal $.\",\n  \"type\": \"object\",\n  \"errorMessage\": \"a map with 'services' (and optionally 'grace', 'health')\",\n  \"required\": [\n    \"services\"\n  ],\n  \"additionalProperties\": false,\n  \"patternProperties\": {\n    \"^x-\": {\n      \"description\": \"Extension field, ignored by usher (for YAML anchors shared by services, as in compose files).\"\n    }\n  },\n  \"properties\": {\n    \"grace\": {\n      \"$ref\": \"#/definitions/duration\",\n      \"description\": \"The whole shutdown budget: on SIGTERM every service is stopped (reverse dependency order) within this time, then whatever is left is killed. Keep it below the platform's deadline (Kubernetes: terminationGracePeriodSeconds, 30 s by default; docker stop: 10 s).\",\n      \"default\": \"25s\"\n    },\n    \"health\": {\n      \"type\": \"object\",\n      \"description\": \"An HTTP server for the platform's probes: GET /live (200 while usher is not shutting down) and GET /ready (200 when every service with a `ready` probe is ready).\",\n      \"errorMessage\": \"a map with 'port' (and optionally 'host')\",\n      \"required\": [\n        \"port\"\n      ],\n      \"additionalProperties\": false,\n      \"properties\": {\n        \"port\": {\n          \"type\": \"integer\",\n          \"minimum\": 1,\n          \"maximum\": 65535,\n          \"description\": \"TCP port of the health server.\",\n          \"errorMessage\": \"a port number from 1 to 65535\",\n          \"examples\": [\n            9000\n          ]\n        },\n        \"host\": {\n          \"type\": \"string\",\n          \"minLength\": 1,\n          \"description\": \"Address the health server listens on. The default :: is every address, IPv6 and IPv4 (0.0.0.0 on a kernel without IPv6): a kubelet probes the pod's IP, so 127.0.0.1 would fail its probes.\",\n          \"errorMessage\": \"an IP address or host name, such as ::, 0.0.0.0 or 127.0.0.1\",\n          \"default\": \"::\"\n        }\n      },\n      \"examples\": [\n        {\n          \"port\": 9000\n        }\n      ]\n    },\n    \"services\": {\n      \"type\": \"object\",\n      \"description\": \"The services, by name. Started in dependency order (independent ones in parallel); log lines are prefixed with the name.\",\n      \"errorMessage\": \"a map of service names to services\",\n      \"minProperties\": 1,\n      \"propertyNames\": {\n        \"pattern\": \"^[A-Za-z0-9][A-Za-z0-9_.-]*$\",\n        \"maxLength\": 63,\n        \"not\": {\n          \"const\": \"usher\"\n        },\n        \"errorMessage\": \"a service name: letters, digits, '.', '_' or '-', starting with a letter or digit, at most 63 characters, not 'usher'\"\n      },\n      \"additionalProperties\": {\n        \"$ref\": \"#/definitions/service\"\n      }\n    }\n  },\n  \"definitions\": {\n    \"duration\": {\n      \"title\": \"duration\",\n      \"description\": \"A duration: 10s, 500ms, 1m, 1h, 1m30s, or a number of seconds; at most 576h (24 days).\",\n      \"errorMessage\": \"a duration such as 10s, 500ms, 1m or a number of seconds\",\n      \"anyOf\": [\n        {\n          \"type\": \"number\",\n          \"minimum\": 0\n        },\n        {\n          \"type\": \"string\",\n          \"pattern\": \"^\\\\s*([0-9]+(\\\\.[0-9]+)?(ms|s|m|h)\\\\s*)+$\"\n        }\n      ],\n      \"examples\": [\n        \"10s\",\n        \"500ms\",\n        \"1m\",\n        5\n      ]\n    },\n    \"command\": {\n      \"description\": \"A list of strings is run as is (argv, no shell); a string runs through /bin/sh -c.\",\n      \"errorMessage\": \"a string (run through /bin/sh -c) or a non-empty list of strings (argv, no shell)\",\n      \"anyOf\": [\n        {\n          \"type\": \"string\",\n          \"minLength\": 1\n        },\n        {\n          \"type\": \"array\",\n          \"minItems\": 1,\n          \"items\": {\n            \"type\": \"string\",\n            \"errorMessage\": \"a string (one argument)\"\n          }\n        }\n      ],\n      \"examples\": [\n        [\n          \"node\",\n          \"server.js\"\n        ],\n        \"npm run migrate\"\n      ]\n    },\n    \"service\": {\n      \"type\": \"object\",\n      \"description\": \"One service.\",\n      \"errorMessage\": \"a map with 'command' and the service's other keys\",\n      \"required\": [\n        \"command\"\n      ],\n      \"additionalProperties\": false,\n      \"properties\": {\n        \"command\": {\n          \"$ref\": \"#/definitions/command\",\n          \"errorMessage\": \"the command to run: a string (run through /bin/sh -c) or a non-empty list of strings (argv, no shell)\"\n        },\n        \"cwd\": {\n          \"type\": \"string\",\n          \"minLength\": 1,\n          \"description\": \"Working directory of the service; relative paths are relative to this file's directory. Default: usher's own working directory.\",\n          \"errorMessage\": \"a directory path\",\n          \"examples\": [\n            \"/app\"\n          ]\n        },\n        \"env\": {\n          \"description\": \"Variables added to usher's environment for this service (after env_file, so they win). A map, or a list of KEY=VALUE strings.\",\n          \"errorMessage\": \"a map of variable names to values, or a list of KEY=VALUE strings\",\n          \"anyOf\": [\n            {\n              \"type\": \"object\",\n              \"propertyNames\": {\n                \"pattern\": \"^[A-Za-z_][A-Za-z0-9_]*$\",\n                \"errorMessage\": \"a variable name: letters, digits and '_', not starting with a digit\"\n              },\n              \"additionalProperties\": {\n                \"type\": [\n                  \"string\",\n                  \"number\",\n                  \"boolean\"\n                ],\n                \"errorMessage\": \"a string, a number or a boolean\"\n              }\n            },\n            {\n              \"type\": \"array\",\n              \"items\": {\n                \"type\": \"string\",\n                \"pattern\": \"^[A-Za-z_][A-Za-z0-9_]*=\",\n                \"errorMessage\": \"a KEY=VALUE string\"\n              }\n            }\n          ],\n          \"examples\": [\n            {\n              \"PORT\": \"8080\"\n            }\n          ]\n        },\n        \"env_file\": {\n          \"description\": \"File(s) of KEY=VALUE lines (# comments, blank lines, optional `export`, quotes), read when usher starts; relative to this file's directory. Values are not expanded.\",\n          \"errorMessage\": \"a file path or a list of file paths\",\n          \"anyOf\": [\n            {\n              \"type\": \"string\",\n              \"minLength\": 1\n            },\n            {\n              \"type\": \"array\",\n              \"minItems\": 1,\n              \"items\": {\n                \"type\": \"string\",\n                \"minLength\": 1,\n                \"errorMessage\": \"a file path\"\n              }\n            }\n          ],\n          \"examples\": [\n            \".env\"\n          ]\n        },\n        \"user\": {\n          \"description\": \"Run as this user: a name from the image's /etc/passwd, a uid, or user:group (names or ids). Its groups from /etc/group are set too. Needs usher to run as root.\",\n          \"errorMessage\": \"a user name or uid, optionally followed by :group (name or gid)\",\n          \"anyOf\": [\n            {\n              \"type\": \"string\",\n              \"pattern\": \"^[^:\\\\s]+(:[^:\\\\s]+)?$\"\n            },\n            {\n              \"type\": \"integer\",\n              \"minimum\": 0\n            }\n          ],\n          \"examples\": [\n            \"node\",\n            \"1000:1000\"\n          ]\n        },\n        \"depends_on\": {\n          \"description\": \"Services that must be started first: a list of names (each must be started), or a map of name to condition: started, ready (its ready probe passed) or completed (it exited 0).\",\n          \"errorMessage\": \"a list of service names, or a map of service name to started, ready or completed\",\n          \"anyOf\": [\n            {\n              \"type\": \"array\",\n              \"uniqueItems\": true,\n              \"items\": {\n                \"type\": \"string\",\n                \"errorMessage\": \"a service name\"\n              }\n            },\n            {\n              \"type\": \"object\",\n              \"additionalProperties\": {\n                \"enum\": [\n                  \"started\",\n                  \"ready\",\n                  \"completed\"\n                ],\n                \"errorMessage\": \"started, ready or completed\"\n              }\n            }\n          ],\n          \"examples\": [\n            [\n              \"db\"\n            ],\n            {\n              \"db\": \"ready\",\n              \"migrate\": \"completed\"\n            }\n          ]\n        },\n        \"ready\": {\n          \"$ref\": \"#/definitions/readyProbe\"\n        },\n        \"live\": {\n          \"$ref\": \"#/definitions/liveProbe\"\n        },\n        \"restart\": {\n          \"description\": \"When the service is started again after it ends: no, on-failure (exited non-zero or killed by a signal), always.\",\n          \"errorMessage\": \"no, on-failure or always\",\n          \"enum\": [\n            \"no\",\n            \"on-failure\",\n            \"always\"\n          ],\n          \"default\": \"no\"\n        },\n        \"max_restarts\": {\n          \"type\": \"integer\",\n          \"minimum\": 0,\n          \"description\": \"Restarts allowed before the service is failed for good (and the container stops if it is critical). Default: no limit.\",\n          \"errorMessage\": \"a whole number, 0 or more\",\n          \"examples\": [\n            5\n          ]\n        },\n        \"backoff\": {\n          \"type\": \"object\",\n          \"description\": \"Delay before a restart: starts at initial, doubles at each restart up to max; back to initial after the service ran stably for a while.\",\n          \"errorMessage\": \"a map with 'initial' and 'max' durations\",\n          \"additionalProperties\": false,\n          \"properties\": {\n            \"initial\": {\n              \"$ref\": \"#/definitions/duration\",\n              \"description\": \"The first delay.\",\n              \"default\": \"1s\"\n            },\n            \"max\": {\n              \"$ref\": \"#/definitions/duration\",\n              \"description\": \"The longest delay.\",\n              \"default\": \"30s\"\n            }\n          },\n          \"examples\": [\n            {\n              \"initial\": \"1s\",\n              \"max\": \"30s\"\n            }\n          ]\n        },\n        \"stop_signal\": {\n          \"description\": \"Signal sent to the service's whole process group to stop it: a name (SIGTERM, TERM) or a number.\",\n          \"errorMessage\": \"a signal name such as SIGTERM, SIGINT, SIGQUIT, SIGHUP, SIGUSR1, or a number from 1 to 31\",\n          \"anyOf\": [\n            {\n              \"type\": \"string\",\n              \"minLength\": 1\n            },\n            {\n              \"type\": \"integer\",\n              \"minimum\": 1,\n              \"maximum\": 31\n            }\n          ],\n          \"default\": \"SIGTERM\",\n          \"examples\": [\n            \"SIGTERM\",\n            \"SIGINT\",\n            \"SIGQUIT\"\n          ]\n        },\n        \"stop_timeout\": {\n          \"$ref\": \"#/definitions/duration\",\n          \"description\": \"Time between the stop signal and SIGKILL (cut to what is left of grace during a shutdown).\",\n          \"default\": \"10s\"\n        },\n        \"critical\": {\n          \"type\": \"boolean\",\n          \"description\": \"When the service fails for good (exits with no restart left, or a dependency fails), the whole container stops.\",\n          \"errorMessage\": \"true or false\",\n          \"default\": false\n        }\n      }\n    },\n    \"readyProbe\": {\n      \"type\": \"object\",\n      \"title\": \"ready probe\",\n      \"description\": \"When the service counts as ready (gates dependants with `depends_on: {NAME: ready}` and /ready): exactly one of tcp, http, exec, log, delay; plus interval and timeout.\",\n      \"errorMessage\": \"a map with exactly one of tcp, http, exec, log or delay (and optionally interval, timeout)\",\n      \"additionalProperties\": false,\n      \"oneOf\": [\n        {\n          \"required\": [\n            \"tcp\"\n          ]\n        },\n        {\n          \"required\": [\n            \"http\"\n          ]\n        },\n        {\n          \"required\": [\n            \"exec\"\n          ]\n        },\n        {\n          \"required\": [\n            \"log\"\n          ]\n        },\n        {\n          \"required\": [\n            \"delay\"\n          ]\n        }\n      ],\n      \"properties\": {\n        \"tcp\": {\n          \"$ref\": \"#/definitions/probeTcp\"\n        },\n        \"http\": {\n          \"$ref\": \"#/definitions/probeHttp\"\n        },\n        \"exec\": {\n          \"$ref\": \"#/definitions/probeExec\"\n        },\n        \"log\": {\n          \"$ref\": \"#/definitions/probeLog\"\n        },\n        \"delay\": {\n          \"$ref\": \"#/definitions/duration\",\n          \"description\": \"The service counts as ready when it is still running this long after it started.\"\n        },\n        \"interval\": {\n          \"$ref\": \"#/definitions/duration\",\n          \"description\": \"Between two attempts.\",\n          \"default\": \"500ms\"\n        },\n        \"timeout\": {\n          \"$ref\": \"#/definitions/duration\",\n          \"description\": \"Not ready this long after it started: the service failed.\",\n          \"default\": \"60s\"\n        }\n      },\n      \"examples\": [\n        {\n          \"tcp\": 6379\n        },\n        {\n          \"http\": \"http://127.0.0.1:8080/ready\",\n          \"interval\": \"500ms\",\n          \"timeout\": \"60s\"\n        }\n      ]\n    },\n    \"liveProbe\": {\n      \"type\": \"object\",\n      \"title\": \"live probe\",\n      \"description\": \"Checked while the service runs: after `failures` failed attempts in a row the service is restarted per its restart policy. Exactly one of tcp, http, exec, log, delay; plus interval, timeout, failures.\",\n      \"errorMessage\": \"a map with exactly one of tcp, http, exec, log or delay (and optionally interval, timeout, failures)\",\n      \"additionalProperties\": false,\n      \"oneOf\": [\n        {\n          \"required\": [\n            \"tcp\"\n          ]\n        },\n        {\n          \"required\": [\n            \"http\"\n          ]\n        },\n        {\n          \"required\": [\n            \"exec\"\n          ]\n        },\n        {\n          \"required\": [\n            \"log\"\n          ]\n        },\n        {\n          \"required\": [\n            \"delay\"\n          ]\n        }\n      ],\n      \"properties\": {\n        \"tcp\": {\n          \"$ref\": \"#/definitions/probeTcp\"\n        },\n        \"http\": {\n          \"$ref\": \"#/definitions/probeHttp\"\n        },\n        \"exec\": {\n          \"$ref\": \"#/definitions/probeExec\"\n        },\n        \"log\": {\n          \"$ref\": \"#/definitions/probeLog\"\n        },\n        \"delay\": {\n          \"$ref\": \"#/definitions/duration\",\n          \"description\": \"Passes once the service has run this long.\"\n        },\n        \"interval\": {\n          \"$ref\": \"#/definitions/duration\",\n          \"description\": \"Between two attempts.\",\n          \"default\": \"5s\"\n        },\n        \"timeout\": {\n          \"$ref\": \"#/definitions/duration\",\n          \"description\": \"Bound of one attempt.\",\n          \"default\": \"2s\"\n        },\n        \"failures\": {\n          \"type\": \"integer\",\n          \"minimum\": 1,\n          \"description\": \"Failed attempts in a row that count as dead.\",\n          \"errorMessage\": \"a whole number, 1 or more\",\n          \"default\": 3\n        }\n      },\n      \"examples\": [\n        {\n          \"http\": \"http://127.0.0.1:8080/live\",\n          \"interval\": \"5s\",\n          \"failures\": 3\n        }\n      ]\n    },\n    \"probeTcp\": {\n      \"description\": \"A TCP connection succeeds: a port (on 127.0.0.1) or \\\"host:port\\\".\",\n      \"errorMessage\": \"a port number or \\\"host:port\\\"\",\n      \"anyOf\": [\n        {\n          \"type\": \"integer\",\n          \"minimum\": 1,\n          \"maximum\": 65535\n        },\n        {\n          \"type\": \"string\",\n          \"minLength\": 1\n        }\n      ],\n      \"examples\": [\n        6379,\n        \"127.0.0.1:5432\"\n      ]\n    },\n    \"probeHttp\": {\n      \"type\": \"string\",\n      \"minLength\": 1,\n      \"description\": \"GET this URL answers 2xx or 3xx.\",\n      \"errorMessage\": \"an http:// or https:// URL\",\n      \"examples\": [\n        \"http://127.0.0.1:8080/ready\"\n      ]\n    },\n    \"probeExec\": {\n      \"description\": \"This command exits 0 (a string runs through /bin/sh -c).\",\n      \"errorMessage\": \"a string (run through /bin/sh -c) or a non-empty list of strings (argv, no shell)\",\n      \"anyOf\": [\n        {\n          \"type\": \"string\",\n          \"minLength\": 1\n        },\n        {\n          \"type\": \"array\",\n          \"minItems\": 1,\n          \"items\": {\n            \"type\": \"string\",\n            \"errorMessage\": \"a string (one argument)\"\n          }\n        }\n      ],\n      \"examples\": [\n        [\n          \"pg_isready\",\n          \"-h\",\n          \"127.0.0.1\"\n        ]\n      ]\n    },\n    \"probeLog\": {\n      \"type\": \"string\",\n      \"minLength\": 1,\n      \"description\": \"A line of the service's stdout or stderr matches this regular expression (RE2 syntax: JavaScript's without lookaround and backreferences; (?i) for any case). The first 4 KiB of each line are matched; a ready probe stops matching once the service is ready.\",\n      \"errorMessage\": \"a regular expression\",\n      \"examples\": [\n        \"listening on port \\\\d+\"\n      ]\n    }\n  }\n}\n";
+export const SCHEMA_TEXT = "{\n  \"$schema\": \"http://json-schema.org/draft-07/schema#\",\n  \"title\": \"usher.yaml\",\n  \"description\": \"usher supervisor mode: the services to run in one container, started in dependency order and stopped in reverse order inside the grace period. Reference: docs/supervisor-config.md. Durations are 10s, 500ms, 1m, 1h or a number of seconds, at most 576h (24 days). ${VAR} and ${VAR:-default} are expanded from usher's environment in command, env values, cwd and probes; $$ is a literal $.\",\n  \"type\": \"object\",\n  \"errorMessage\": \"a map with 'services' (and optionally 'grace', 'health', 'env', 'include')\",\n  \"required\": [\n    \"services\"\n  ],\n  \"additionalProperties\": false,\n  \"patternProperties\": {\n    \"^x-\": {\n      \"description\": \"Extension field, ignored by usher (for YAML anchors shared by services, as in compose files).\"\n    }\n  },\n  \"properties\": {\n    \"grace\": {\n      \"$ref\": \"#/definitions/duration\",\n      \"description\": \"The whole shutdown budget: on SIGTERM every service is stopped (reverse dependency order) within this time, then whatever is left is killed. Keep it below the platform's deadline (Kubernetes: terminationGracePeriodSeconds, 30 s by default; docker stop: 10 s).\",\n      \"default\": \"25s\"\n    },\n    \"health\": {\n      \"type\": \"object\",\n      \"description\": \"An HTTP server for the platform's probes: GET /live (200 while usher is not shutting down) and GET /ready (200 when every service with a `ready` probe is ready).\",\n      \"errorMessage\": \"a map with 'port' (and optionally 'host')\",\n      \"required\": [\n        \"port\"\n      ],\n      \"additionalProperties\": false,\n      \"properties\": {\n        \"port\": {\n          \"type\": \"integer\",\n          \"minimum\": 1,\n          \"maximum\": 65535,\n          \"description\": \"TCP port of the health server.\",\n          \"errorMessage\": \"a port number from 1 to 65535\",\n          \"examples\": [\n            9000\n          ]\n        },\n        \"host\": {\n          \"type\": \"string\",\n          \"minLength\": 1,\n          \"description\": \"Address the health server listens on. The default :: is every address, IPv6 and IPv4 (0.0.0.0 on a kernel without IPv6): a kubelet probes the pod's IP, so 127.0.0.1 would fail its probes.\",\n          \"errorMessage\": \"an IP address or host name, such as ::, 0.0.0.0 or 127.0.0.1\",\n          \"default\": \"::\"\n        }\n      },\n      \"examples\": [\n        {\n          \"port\": 9000\n        }\n      ]\n    },\n    \"env\": {\n      \"description\": \"Variables for every service (process-compose's global environment), added to usher's environment: a map or a list of KEY=VALUE, as a service's env;  expanded. A service's own env_file and env win over them.\",\n      \"errorMessage\": \"a map of variable names to values, or a list of KEY=VALUE strings\",\n      \"anyOf\": [\n        {\n          \"type\": \"object\",\n          \"propertyNames\": {\n            \"pattern\": \"^[A-Za-z_][A-Za-z0-9_]*$\",\n            \"errorMessage\": \"a variable name: letters, digits and '_', not starting with a digit\"\n          },\n          \"additionalProperties\": {\n            \"type\": [\n              \"string\",\n              \"number\",\n              \"boolean\"\n            ],\n            \"errorMessage\": \"a string, a number or a boolean\"\n          }\n        },\n        {\n          \"type\": \"array\",\n          \"items\": {\n            \"type\": \"string\",\n            \"pattern\": \"^[A-Za-z_][A-Za-z0-9_]*=\",\n            \"errorMessage\": \"a KEY=VALUE string\"\n          }\n        }\n      ],\n      \"examples\": [\n        {\n          \"TZ\": \"UTC\"\n        }\n      ]\n    },\n    \"services\": {\n      \"type\": \"object\",\n      \"description\": \"The services, by name. Started in dependency order (independent ones in parallel); log lines are prefixed with the name.\",\n      \"errorMessage\": \"a map of service names to services\",\n      \"minProperties\": 1,\n      \"propertyNames\": {\n        \"pattern\": \"^[A-Za-z0-9][A-Za-z0-9_.-]*$\",\n        \"maxLength\": 63,\n        \"not\": {\n          \"const\": \"usher\"\n        },\n        \"errorMessage\": \"a service name: letters, digits, '.', '_' or '-', starting with a letter or digit, at most 63 characters, not 'usher'\"\n      },\n      \"additionalProperties\": {\n        \"$ref\": \"#/definitions/service\"\n      }\n    },\n    \"include\": {\n      \"description\": \"Other usher.yaml files read before this one, which overrides them key by key (services merged by name), as supervisord's [include] and docker compose -f a -f b: a path or a list, relative to this file; * and ? in a file name take every match in name order (conf.d/*.yaml), none being no error. A relative cwd or env_file in an included file starts from that file's directory.\",\n      \"errorMessage\": \"a file path or a list of file paths (relative to this file)\",\n      \"anyOf\": [\n        {\n          \"type\": \"string\",\n          \"minLength\": 1\n        },\n        {\n          \"type\": \"array\",\n          \"items\": {\n            \"type\": \"string\",\n            \"minLength\": 1,\n            \"errorMessage\": \"a file path\"\n          }\n        }\n      ],\n      \"examples\": [\n        [\n          \"conf.d/*.yaml\"\n        ]\n      ]\n    }\n  },\n  \"definitions\": {\n    \"duration\": {\n      \"title\": \"duration\",\n      \"description\": \"A duration: 10s, 500ms, 1m, 1h, 1m30s, or a number of seconds; at most 576h (24 days).\",\n      \"errorMessage\": \"a duration such as 10s, 500ms, 1m or a number of seconds\",\n      \"anyOf\": [\n        {\n          \"type\": \"number\",\n          \"minimum\": 0\n        },\n        {\n          \"type\": \"string\",\n          \"pattern\": \"^\\\\s*([0-9]+(\\\\.[0-9]+)?(ms|s|m|h)\\\\s*)+$\"\n        }\n      ],\n      \"examples\": [\n        \"10s\",\n        \"500ms\",\n        \"1m\",\n        5\n      ]\n    },\n    \"command\": {\n      \"description\": \"A list of strings is run as is (argv, no shell); a string runs through /bin/sh -c, as `exec COMMAND` when it is one simple command (no ; && || | & redirections, subshells or several lines), so the program is the service's process.\",\n      \"errorMessage\": \"a string (run through /bin/sh -c) or a non-empty list of strings (argv, no shell)\",\n      \"anyOf\": [\n        {\n          \"type\": \"string\",\n          \"minLength\": 1\n        },\n        {\n          \"type\": \"array\",\n          \"minItems\": 1,\n          \"items\": {\n            \"type\": \"string\",\n            \"errorMessage\": \"a string (one argument)\"\n          }\n        }\n      ],\n      \"examples\": [\n        [\n          \"node\",\n          \"server.js\"\n        ],\n        \"npm run migrate\"\n      ]\n    },\n    \"service\": {\n      \"type\": \"object\",\n      \"description\": \"One service.\",\n      \"errorMessage\": \"a map with 'command' and the service's other keys\",\n      \"required\": [\n        \"command\"\n      ],\n      \"additionalProperties\": false,\n      \"properties\": {\n        \"command\": {\n          \"$ref\": \"#/definitions/command\",\n          \"errorMessage\": \"the command to run: a string (run through /bin/sh -c) or a non-empty list of strings (argv, no shell)\"\n        },\n        \"cwd\": {\n          \"type\": \"string\",\n          \"minLength\": 1,\n          \"description\": \"Working directory of the service; relative paths are relative to this file's directory. Default: usher's own working directory.\",\n          \"errorMessage\": \"a directory path\",\n          \"examples\": [\n            \"/app\"\n          ]\n        },\n        \"env\": {\n          \"description\": \"Variables added to usher's environment for this service (after env_file, so they win). A map, or a list of KEY=VALUE strings.\",\n          \"errorMessage\": \"a map of variable names to values, or a list of KEY=VALUE strings\",\n          \"anyOf\": [\n            {\n              \"type\": \"object\",\n              \"propertyNames\": {\n                \"pattern\": \"^[A-Za-z_][A-Za-z0-9_]*$\",\n                \"errorMessage\": \"a variable name: letters, digits and '_', not starting with a digit\"\n              },\n              \"additionalProperties\": {\n                \"type\": [\n                  \"string\",\n                  \"number\",\n                  \"boolean\"\n                ],\n                \"errorMessage\": \"a string, a number or a boolean\"\n              }\n            },\n            {\n              \"type\": \"array\",\n              \"items\": {\n                \"type\": \"string\",\n                \"pattern\": \"^[A-Za-z_][A-Za-z0-9_]*=\",\n                \"errorMessage\": \"a KEY=VALUE string\"\n              }\n            }\n          ],\n          \"examples\": [\n            {\n              \"PORT\": \"8080\"\n            }\n          ]\n        },\n        \"env_file\": {\n          \"description\": \"File(s) of KEY=VALUE lines (# comments, blank lines, optional `export`, quotes), read when usher starts; relative to this file's directory. Values are not expanded.\",\n          \"errorMessage\": \"a file path or a list of file paths\",\n          \"anyOf\": [\n            {\n              \"type\": \"string\",\n              \"minLength\": 1\n            },\n            {\n              \"type\": \"array\",\n              \"minItems\": 1,\n              \"items\": {\n                \"type\": \"string\",\n                \"minLength\": 1,\n                \"errorMessage\": \"a file path\"\n              }\n            }\n          ],\n          \"examples\": [\n            \".env\"\n          ]\n        },\n        \"user\": {\n          \"description\": \"Run as this user: a name from the image's /etc/passwd, a uid, or user:group (names or ids); ${VAR} expanded. Its groups from /etc/group are set too. Needs usher to run as root.\",\n          \"errorMessage\": \"a user name or uid, optionally followed by :group (name or gid)\",\n          \"anyOf\": [\n            {\n              \"type\": \"string\",\n              \"pattern\": \"^(?:[^:\\\\s$]|\\\\$\\\\{[^}]+\\\\}|\\\\$\\\\$)+(?::(?:[^:\\\\s$]|\\\\$\\\\{[^}]+\\\\}|\\\\$\\\\$)+)?$\"\n            },\n            {\n              \"type\": \"integer\",\n              \"minimum\": 0\n            }\n          ],\n          \"examples\": [\n            \"node\",\n            \"1000:1000\"\n          ]\n        },\n        \"depends_on\": {\n          \"description\": \"Services that must be started first: a list of names (each must be started), or a map of name to condition: started, ready (its ready probe passed) or completed (it exited 0).\",\n          \"errorMessage\": \"a list of service names, or a map of service name to started, ready or completed\",\n          \"anyOf\": [\n            {\n              \"type\": \"array\",\n              \"uniqueItems\": true,\n              \"items\": {\n                \"type\": \"string\",\n                \"errorMessage\": \"a service name\"\n              }\n            },\n            {\n              \"type\": \"object\",\n              \"additionalProperties\": {\n                \"enum\": [\n                  \"started\",\n                  \"ready\",\n                  \"completed\"\n                ],\n                \"errorMessage\": \"started, ready or completed\"\n              }\n            }\n          ],\n          \"examples\": [\n            [\n              \"db\"\n            ],\n            {\n              \"db\": \"ready\",\n              \"migrate\": \"completed\"\n            }\n          ]\n        },\n        \"ready\": {\n          \"$ref\": \"#/definitions/readyProbe\"\n        },\n        \"live\": {\n          \"$ref\": \"#/definitions/liveProbe\"\n        },\n        \"restart\": {\n          \"description\": \"When the service is started again after it ends: no, on-failure (exited non-zero or killed by a signal), always.\",\n          \"errorMessage\": \"no, on-failure or always\",\n          \"enum\": [\n            \"no\",\n            \"on-failure\",\n            \"always\"\n          ],\n          \"default\": \"no\"\n        },\n        \"max_restarts\": {\n          \"type\": \"integer\",\n          \"minimum\": 0,\n          \"description\": \"Restarts allowed in a row before the service is failed for good (and the container stops if it is critical); an instance that runs stable_after resets the count, as supervisord's startretries counts only starts that failed within startsecs. Default: no limit.\",\n          \"errorMessage\": \"a whole number, 0 or more\",\n          \"examples\": [\n            5\n          ]\n        },\n        \"stable_after\": {\n          \"$ref\": \"#/definitions/duration\",\n          \"description\": \"An instance that runs this long counts as a stable start: the max_restarts count and the back-off start over (supervisord's startsecs, for startretries).\",\n          \"default\": \"10s\"\n        },\n        \"backoff\": {\n          \"type\": \"object\",\n          \"description\": \"Delay before a restart: starts at initial, doubles at each restart up to max; back to initial after the service ran stably for a while.\",\n          \"errorMessage\": \"a map with 'initial' and 'max' durations\",\n          \"additionalProperties\": false,\n          \"properties\": {\n            \"initial\": {\n              \"$ref\": \"#/definitions/duration\",\n              \"description\": \"The first delay.\",\n              \"default\": \"1s\"\n            },\n            \"max\": {\n              \"$ref\": \"#/definitions/duration\",\n              \"description\": \"The longest delay.\",\n              \"default\": \"30s\"\n            }\n          },\n          \"examples\": [\n            {\n              \"initial\": \"1s\",\n              \"max\": \"30s\"\n            }\n          ]\n        },\n        \"stop_signal\": {\n          \"description\": \"Signal sent to stop the service: to its whole process group, or to its main process first with signal_group: false. A name (SIGTERM, TERM) or a number.\",\n          \"errorMessage\": \"a signal name such as SIGTERM, SIGINT, SIGQUIT, SIGHUP, SIGUSR1, or a number from 1 to 31\",\n          \"anyOf\": [\n            {\n              \"type\": \"string\",\n              \"minLength\": 1\n            },\n            {\n              \"type\": \"integer\",\n              \"minimum\": 1,\n              \"maximum\": 31\n            }\n          ],\n          \"default\": \"SIGTERM\",\n          \"examples\": [\n            \"SIGTERM\",\n            \"SIGINT\",\n            \"SIGQUIT\"\n          ]\n        },\n        \"stop_timeout\": {\n          \"$ref\": \"#/definitions/duration\",\n          \"description\": \"Time between the stop signal and SIGKILL (cut to what is left of grace during a shutdown).\",\n          \"default\": \"10s\"\n        },\n        \"signal_group\": {\n          \"type\": \"boolean\",\n          \"description\": \"true: the stop signal, signals usher passes on (HUP, USR1...) and `usher signal` go to the service's whole process group, as with stopasgroup. false: to its main process only (what supervisorctl signal does, and what a master process such as php-fpm or nginx expects: it tells its workers itself); once the main process has exited, what is left of its group gets the stop signal.\",\n          \"errorMessage\": \"true or false\",\n          \"default\": true\n        },\n        \"critical\": {\n          \"type\": \"boolean\",\n          \"description\": \"When the service fails for good (exits with no restart left, or a dependency fails), the whole container stops.\",\n          \"errorMessage\": \"true or false\",\n          \"default\": false\n        },\n        \"disabled\": {\n          \"type\": \"boolean\",\n          \"description\": \"Not started with the others: only by `usher start NAME` (supervisord's autostart=false, process-compose's disabled). Services that depend on it wait until it is started.\",\n          \"errorMessage\": \"true or false\",\n          \"default\": false\n        },\n        \"replicas\": {\n          \"type\": \"integer\",\n          \"minimum\": 1,\n          \"maximum\": 100,\n          \"description\": \"Run this many copies, named NAME-0, NAME-1... (one copy keeps the name): each gets USHER_REPLICA=0, 1... in its environment and in ${USHER_REPLICA} of its values (a port: \\\"80${USHER_REPLICA}\\\"). A depends_on on NAME waits for every copy. supervisord's numprocs, process-compose's replicas.\",\n          \"errorMessage\": \"a whole number from 1 to 100\",\n          \"default\": 1,\n          \"examples\": [\n            2\n          ]\n        }\n      }\n    },\n    \"readyProbe\": {\n      \"type\": \"object\",\n      \"title\": \"ready probe\",\n      \"description\": \"When the service counts as ready (gates dependants with `depends_on: {NAME: ready}` and /ready): exactly one of tcp, http, exec, log, delay; plus interval and timeout.\",\n      \"errorMessage\": \"a map with exactly one of tcp, http, exec, log or delay (and optionally interval, timeout)\",\n      \"additionalProperties\": false,\n      \"oneOf\": [\n        {\n          \"required\": [\n            \"tcp\"\n          ]\n        },\n        {\n          \"required\": [\n            \"http\"\n          ]\n        },\n        {\n          \"required\": [\n            \"exec\"\n          ]\n        },\n        {\n          \"required\": [\n            \"log\"\n          ]\n        },\n        {\n          \"required\": [\n            \"delay\"\n          ]\n        }\n      ],\n      \"properties\": {\n        \"tcp\": {\n          \"$ref\": \"#/definitions/probeTcp\"\n        },\n        \"http\": {\n          \"$ref\": \"#/definitions/probeHttp\"\n        },\n        \"exec\": {\n          \"$ref\": \"#/definitions/probeExec\"\n        },\n        \"log\": {\n          \"$ref\": \"#/definitions/probeLog\"\n        },\n        \"delay\": {\n          \"$ref\": \"#/definitions/duration\",\n          \"description\": \"The service counts as ready when it is still running this long after it started.\"\n        },\n        \"interval\": {\n          \"$ref\": \"#/definitions/duration\",\n          \"description\": \"Between two attempts.\",\n          \"default\": \"500ms\"\n        },\n        \"timeout\": {\n          \"$ref\": \"#/definitions/duration\",\n          \"description\": \"Not ready this long after it started: the service failed.\",\n          \"default\": \"60s\"\n        }\n      },\n      \"examples\": [\n        {\n          \"tcp\": 6379\n        },\n        {\n          \"http\": \"http://127.0.0.1:8080/ready\",\n          \"interval\": \"500ms\",\n          \"timeout\": \"60s\"\n        }\n      ]\n    },\n    \"liveProbe\": {\n      \"type\": \"object\",\n      \"title\": \"live probe\",\n      \"description\": \"Checked while the service runs: after `failures` failed attempts in a row the service is restarted per its restart policy. Exactly one of tcp, http, exec, log, delay; plus interval, timeout, failures.\",\n      \"errorMessage\": \"a map with exactly one of tcp, http, exec, log or delay (and optionally interval, timeout, failures)\",\n      \"additionalProperties\": false,\n      \"oneOf\": [\n        {\n          \"required\": [\n            \"tcp\"\n          ]\n        },\n        {\n          \"required\": [\n            \"http\"\n          ]\n        },\n        {\n          \"required\": [\n            \"exec\"\n          ]\n        },\n        {\n          \"required\": [\n            \"log\"\n          ]\n        },\n        {\n          \"required\": [\n            \"delay\"\n          ]\n        }\n      ],\n      \"properties\": {\n        \"tcp\": {\n          \"$ref\": \"#/definitions/probeTcp\"\n        },\n        \"http\": {\n          \"$ref\": \"#/definitions/probeHttp\"\n        },\n        \"exec\": {\n          \"$ref\": \"#/definitions/probeExec\"\n        },\n        \"log\": {\n          \"$ref\": \"#/definitions/probeLog\"\n        },\n        \"delay\": {\n          \"$ref\": \"#/definitions/duration\",\n          \"description\": \"Passes once the service has run this long.\"\n        },\n        \"interval\": {\n          \"$ref\": \"#/definitions/duration\",\n          \"description\": \"Between two attempts.\",\n          \"default\": \"5s\"\n        },\n        \"timeout\": {\n          \"$ref\": \"#/definitions/duration\",\n          \"description\": \"Bound of one attempt.\",\n          \"default\": \"2s\"\n        },\n        \"failures\": {\n          \"type\": \"integer\",\n          \"minimum\": 1,\n          \"description\": \"Failed attempts in a row that count as dead.\",\n          \"errorMessage\": \"a whole number, 1 or more\",\n          \"default\": 3\n        }\n      },\n      \"examples\": [\n        {\n          \"http\": \"http://127.0.0.1:8080/live\",\n          \"interval\": \"5s\",\n          \"failures\": 3\n        }\n      ]\n    },\n    \"probeTcp\": {\n      \"description\": \"A TCP connection succeeds: a port (on 127.0.0.1) or \\\"host:port\\\".\",\n      \"errorMessage\": \"a port number or \\\"host:port\\\"\",\n      \"anyOf\": [\n        {\n          \"type\": \"integer\",\n          \"minimum\": 1,\n          \"maximum\": 65535\n        },\n        {\n          \"type\": \"string\",\n          \"minLength\": 1\n        }\n      ],\n      \"examples\": [\n        6379,\n        \"127.0.0.1:5432\"\n      ]\n    },\n    \"probeHttp\": {\n      \"type\": \"string\",\n      \"minLength\": 1,\n      \"description\": \"GET this URL answers 2xx or 3xx.\",\n      \"errorMessage\": \"an http:// or https:// URL\",\n      \"examples\": [\n        \"http://127.0.0.1:8080/ready\"\n      ]\n    },\n    \"probeExec\": {\n      \"description\": \"This command exits 0 (a string runs through /bin/sh -c).\",\n      \"errorMessage\": \"a string (run through /bin/sh -c) or a non-empty list of strings (argv, no shell)\",\n      \"anyOf\": [\n        {\n          \"type\": \"string\",\n          \"minLength\": 1\n        },\n        {\n          \"type\": \"array\",\n          \"minItems\": 1,\n          \"items\": {\n            \"type\": \"string\",\n            \"errorMessage\": \"a string (one argument)\"\n          }\n        }\n      ],\n      \"examples\": [\n        [\n          \"pg_isready\",\n          \"-h\",\n          \"127.0.0.1\"\n        ]\n      ]\n    },\n    \"probeLog\": {\n      \"type\": \"string\",\n      \"minLength\": 1,\n      \"description\": \"A line of the service's stdout or stderr matches this regular expression (RE2 syntax: JavaScript's without lookaround and backreferences; (?i) for any case). The first 4 KiB of each line are matched; a ready probe stops matching once the service is ready.\",\n      \"errorMessage\": \"a regular expression\",\n      \"examples\": [\n        \"listening on port \\\\d+\"\n      ]\n    }\n  }\n}\n";

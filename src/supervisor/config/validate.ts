@@ -7,7 +7,7 @@ import type { JsonSchema } from './schema.js';
 import { validate as generatedValidate } from './schema-validator.generated.js';
 import { closest } from './suggest.js';
 import { listOr, quote } from './words.js';
-import type { Path, YamlSource } from './yaml-source.js';
+import type { ConfigSource, Path } from './yaml-source.js';
 
 /** ajv's validator for schema/usher.schema.json, compiled ahead of time (see generate-validator.ts). */
 interface Validator {
@@ -27,14 +27,14 @@ export interface SchemaVerdict {
  * Adds a problem per schema violation. The parts the schema accepted can
  * still be checked further, so that one run reports every problem.
  */
-export function validateAgainstSchema(value: unknown, source: YamlSource, problems: Problems): SchemaVerdict {
+export function validateAgainstSchema(value: unknown, source: ConfigSource, problems: Problems): SchemaVerdict {
   const validate = validator();
   if (validate(value)) return { valid: true, isValid: () => true };
   const errors = (validate.errors ?? []) as ErrorObject[];
   const issues = explain(errors, undefined, value);
   for (const issue of dropRedundant(issues)) {
     const at = source.locate(issue.path, { key: issue.key });
-    problems.add(source.file, at.line, at.column, issue.message);
+    problems.add(at.file, at.line, at.column, issue.message);
   }
   const bad = errors.map((e) => badPath(e, value));
   return {

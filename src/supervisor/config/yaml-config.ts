@@ -2,13 +2,13 @@
 // validate against the schema, then build each service with the checks the
 // schema cannot express (files, users, signals, regexes, the dependency graph).
 import { constants as osConstants } from 'node:os';
-import { dirname } from 'node:path';
 import { MAX_SIGNAL, parseSignal } from '../../core/signals.js';
 import type { DependencyCondition, RestartPolicy, ServiceConfig, SupervisorConfig } from '../types.js';
 import { FileContext } from './context.js';
 import { DEFAULTS } from './defaults.js';
 import { checkDependencies, startWaves, type DependencyNode } from './dependencies.js';
 import { parseEnvFile } from './env-file.js';
+import { execIfSimple } from './shell-command.js';
 import { Problems } from './errors.js';
 import type { Environment } from './expand.js';
 import { formatBytes, LIMITS, unfitArgument } from './limits.js';
@@ -19,11 +19,14 @@ import { closest } from './suggest.js';
 import { UserResolver } from './users.js';
 import { quote } from './words.js';
 import { validateAgainstSchema, type SchemaVerdict } from './validate.js';
-import { YamlSource, type Path } from './yaml-source.js';
+import { mergeLayers, type Layer } from './layers.js';
+import { YamlSource, type ConfigSource, type Path } from './yaml-source.js';
 
 /** The file's shape once the schema accepted it. */
 interface RawConfig {
   grace?: number | string;
+  /** Variables for every service (process-compose's global environment). */
+  env?: RawService['env'];
   health?: { port: number; host?: string };
   services: Record<string, RawService>;
 }
@@ -39,10 +42,14 @@ interface RawService {
   live?: RawProbe;
   restart?: RestartPolicy;
   max_restarts?: number;
+  stable_after?: number | string;
   backoff?: { initial?: number | string; max?: number | string };
   stop_signal?: string | number;
   stop_timeout?: number | string;
+  signal_group?: boolean;
   critical?: boolean;
+  disabled?: boolean;
+  replicas?: number;
 }
 
 export interface YamlLoadOptions {
@@ -50,7 +57,9 @@ export interface YamlLoadOptions {
   file: string;
   /** The file as shown in messages; default: relative to cwd. */
   shownAs?: string;
-  text: string;
+  /** The file's text; or, instead, `layers`: several files already read and parsed, merged in order (layers.ts). */
+  text?: string;
+  layers?: readonly Layer[];
   cwd: string;
   env: Environment;
   users: UserResolver;
@@ -59,20 +68,29 @@ export interface YamlLoadOptions {
 
 /** Every problem goes to `problems`; the result is complete only when there is none. */
 export async function buildYamlConfig(options: YamlLoadOptions, problems: Problems): Promise<SupervisorConfig | undefined> {
-  const shown = options.shownAs ?? displayPath(options.file, options.cwd);
-  const parsed = YamlSource.parse(shown, options.text, problems);
-  if (!parsed) return undefined;
-  const { source, value } = parsed;
+  let layers = options.layers;
+  if (!layers) {
+    const shown = options.shownAs ?? displayPath(options.file, options.cwd);
+    const parsed = YamlSource.parse(shown, options.text ?? '', problems);
+    if (!parsed) return undefined;
+    layers = [{ file: options.file, shown, ...parsed }];
+  }
+  if (layers.length === 0) return undefined;
+  const { source, value } = mergeLayers(layers);
   const verdict = validateAgainstSchema(value, source, problems);
   const raw = value as RawConfig;
   // Past the schema, each part it accepted is checked further even when others
   // were wrong: one run reports every problem of the file.
   if (!isMap(raw) || !isMap(raw.services)) return undefined;
-  const ctx = new FileContext(source, problems, options.env, dirname(options.file), options.cwd, options.onWarning);
+  const ctx = new FileContext(source, problems, options.env, options.cwd, options.onWarning);
   const graceMs = verdict.isValid(['grace']) ? ctx.duration(['grace'], raw.grace) : undefined;
 
+  const sharedEnv = raw.env !== undefined && verdict.isValid(['env']) ? inlineEnv(ctx, ['env'], raw.env) : {};
   const services: ServiceConfig[] = [];
+  // Dependencies are checked between services as written; `replicas` copies are made after.
   const nodes: DependencyNode[] = [];
+  /** The copies of each service with replicas: 2 or more. */
+  const copies = new Map<string, string[]>();
   for (const name of serviceNames(source, raw)) {
     const rawService = raw.services[name];
     if (!isMap(rawService)) {
@@ -80,12 +98,22 @@ export async function buildYamlConfig(options: YamlLoadOptions, problems: Proble
       nodes.push({ name, dependsOn: [], hasReadyProbe: undefined, restart: undefined });
       continue;
     }
-    const service = await buildService(ctx, verdict, name, rawService, options.users);
-    services.push(service);
     const ok = (key: keyof RawService) => rawService[key] !== undefined && verdict.isValid(['services', name, key]);
+    const replicas = ok('replicas') ? (rawService.replicas as number) : undefined;
+    const built: ServiceConfig[] = [];
+    for (let i = 0; i < (replicas ?? 1); i++) {
+      // Each copy is built with its own ${USHER_REPLICA}; the same problem in every copy is reported once.
+      const copyCtx = replicas === undefined ? ctx : ctx.withVariables({ USHER_REPLICA: String(i) });
+      const service = await buildService(copyCtx, verdict, name, rawService, options.users, sharedEnv);
+      if (replicas !== undefined) service.env.USHER_REPLICA = String(i);
+      if (replicas !== undefined && replicas > 1) service.name = `${name}-${i}`;
+      built.push(service);
+    }
+    if (built.length > 1) copies.set(name, built.map((s) => s.name));
+    services.push(...built);
     nodes.push({
       name,
-      dependsOn: ok('depends_on') ? service.dependsOn : [],
+      dependsOn: ok('depends_on') ? (built[0] as ServiceConfig).dependsOn : [],
       hasReadyProbe: rawService.ready === undefined ? false : isMap(rawService.ready) ? true : undefined,
       restart: rawService.restart === undefined ? 'no' : ok('restart') ? rawService.restart : undefined,
     });
@@ -94,9 +122,13 @@ export async function buildYamlConfig(options: YamlLoadOptions, problems: Proble
   for (const p of checkDependencies(nodes)) {
     const path = dependencyPath(raw.services[p.service] as RawService, p.service, p.dependency);
     const at = source.locate(path, { key: p.part === 'name' && !Array.isArray(raw.services[p.service]?.depends_on) });
-    problems.add(source.file, at.line, at.column, p.message);
+    problems.add(at.file, at.line, at.column, p.message);
   }
+  checkCopyNames(ctx, raw, copies);
   if (!verdict.valid || !problems.empty) return undefined;
+  // A dependency on a service with replicas waits for every copy.
+  const named = (name: string) => copies.get(name) ?? [name];
+  for (const service of services) service.dependsOn = service.dependsOn.flatMap((d) => named(d.name).map((name) => ({ ...d, name })));
 
   return {
     file: options.file,
@@ -104,8 +136,27 @@ export async function buildYamlConfig(options: YamlLoadOptions, problems: Proble
     graceMs: graceMs ?? DEFAULTS.graceMs,
     ...(raw.health ? { health: { port: raw.health.port, host: raw.health.host ?? DEFAULTS.healthHost } } : {}),
     services,
-    startOrder: startWaves(nodes),
+    startOrder: startWaves(nodes).map((wave) => wave.flatMap(named)),
   };
+}
+
+/** The names of `replicas` copies (web-0, web-1...) must not be another service's, nor too long. */
+function checkCopyNames(ctx: FileContext, raw: RawConfig, copies: Map<string, string[]>): void {
+  const taken = new Map<string, string>(Object.keys(raw.services).map((n) => [n, n]));
+  for (const [name, names] of copies) {
+    for (const copy of names) {
+      const other = taken.get(copy);
+      if (other !== undefined && other !== name) {
+        ctx.report(['services', name, 'replicas'], `makes a copy named ${quote(copy)}, which ${other === copy ? 'is a service of the file' : `is also a copy of ${quote(other)}`}; expected copy names (NAME-0, NAME-1...) that no other service has`);
+        break;
+      }
+      if (copy.length > 63) {
+        ctx.report(['services', name, 'replicas'], `makes a copy named ${quote(copy)}, longer than 63 characters; expected a shorter service name`);
+        break;
+      }
+      taken.set(copy, name);
+    }
+  }
 }
 
 function isMap(value: unknown): value is Record<string, any> {
@@ -113,7 +164,7 @@ function isMap(value: unknown): value is Record<string, any> {
 }
 
 /** In the order of the file (a JS object would put names like "1" first). */
-function serviceNames(source: YamlSource, raw: RawConfig): string[] {
+function serviceNames(source: ConfigSource, raw: RawConfig): string[] {
   const inFile = source.keysAt(['services']).filter((k) => Object.hasOwn(raw.services, k));
   const rest = Object.keys(raw.services).filter((k) => !inFile.includes(k));
   return [...inFile, ...rest];
@@ -131,7 +182,14 @@ function dependencyPath(service: RawService, name: string, dependency: string): 
  * defaults), reporting what only a look at files, users and values can find.
  * The result is used only when the whole file is valid.
  */
-async function buildService(ctx: FileContext, verdict: SchemaVerdict, name: string, raw: RawService, users: UserResolver): Promise<ServiceConfig> {
+async function buildService(
+  ctx: FileContext,
+  verdict: SchemaVerdict,
+  name: string,
+  raw: RawService,
+  users: UserResolver,
+  sharedEnv: Record<string, string>,
+): Promise<ServiceConfig> {
   const at = (...rest: (string | number)[]): Path => ['services', name, ...rest];
   const given = <K extends keyof RawService>(key: K): RawService[K] | undefined =>
     raw[key] !== undefined && verdict.isValid(at(key)) ? raw[key] : undefined;
@@ -139,9 +197,13 @@ async function buildService(ctx: FileContext, verdict: SchemaVerdict, name: stri
   const command = given('command');
   const argv = command === undefined ? [] : commandArgv(ctx, at('command'), command);
   const commandText = typeof command === 'string' ? (argv[2] as string) : argv.map(quoteForDisplay).join(' ');
+  // The program, not the shell, is the service's process (where the string is one simple command).
+  if (typeof command === 'string') argv[2] = execIfSimple(commandText);
 
-  // env wins over env_file; entries, not Object.assign, so that `__proto__` stays a variable.
+  // The top level's env for every service, then the service's env_file, then its env: the closest wins.
+  // Entries, not spreads of objects, so that `__proto__` stays a variable.
   const env = Object.fromEntries([
+    ...Object.entries(sharedEnv),
     ...Object.entries(await envFiles(ctx, at('env_file'), given('env_file'))),
     ...Object.entries(inlineEnv(ctx, at('env'), given('env'))),
   ]);
@@ -164,20 +226,25 @@ async function buildService(ctx: FileContext, verdict: SchemaVerdict, name: stri
     backoff: { initialMs, maxMs },
     stopSignal: stopSignal(ctx, at('stop_signal'), given('stop_signal')),
     stopTimeoutMs: ctx.duration(at('stop_timeout'), given('stop_timeout')) ?? DEFAULTS.stopTimeoutMs,
+    signalGroup: given('signal_group') ?? DEFAULTS.signalGroup,
+    stableAfterMs: ctx.duration(at('stable_after'), given('stable_after')) ?? DEFAULTS.stableAfterMs,
+    disabled: given('disabled') ?? false,
     critical: given('critical') ?? DEFAULTS.yamlCritical,
+    exitOnEnd: false,
   };
   const cwd = given('cwd');
   if (cwd !== undefined) {
     const dir = ctx.expand(at('cwd'), cwd);
     const unfit = unfitArgument(dir, 'a path');
     if (unfit !== undefined) ctx.report(at('cwd'), unfit);
-    service.cwd = resolveFrom(ctx.dir, dir);
+    service.cwd = resolveFrom(ctx.dirOf(at('cwd')), dir);
   }
   const userSpec = given('user');
   if (userSpec !== undefined) {
-    const user = await users.resolve(String(userSpec));
+    const spec = typeof userSpec === 'number' ? String(userSpec) : expandUser(ctx, at('user'), userSpec);
+    const user = spec === undefined ? undefined : await users.resolve(spec);
     if (typeof user === 'string') ctx.report(at('user'), user);
-    else service.user = user;
+    else if (user) service.user = user;
   }
   const readyProbe = given('ready');
   if (readyProbe) {
@@ -192,6 +259,18 @@ async function buildService(ctx: FileContext, verdict: SchemaVerdict, name: stri
   const maxRestarts = given('max_restarts');
   if (maxRestarts !== undefined) service.maxRestarts = maxRestarts;
   return service;
+}
+
+/** `user:` with ${VAR} expanded (Laravel Sail's `${WWWUSER}:${WWWGROUP}`); undefined when that went wrong (reported). */
+function expandUser(ctx: FileContext, path: Path, written: string): string | undefined {
+  const before = ctx.problems.list.length;
+  const spec = ctx.expand(path, written);
+  if (ctx.problems.list.length > before) return undefined;
+  if (!/^[^:\s]+(:[^:\s]+)?$/.test(spec)) {
+    ctx.report(path, `${quote(written)} gives ${quote(spec)}; expected a user name or uid, optionally followed by :group (name or gid)`);
+    return undefined;
+  }
+  return spec;
 }
 
 function dependencies(raw: RawService['depends_on']): ServiceConfig['dependsOn'] {
@@ -231,7 +310,7 @@ async function envFiles(ctx: FileContext, path: Path, raw: RawService['env_file'
   const list = Array.isArray(raw) ? raw : [raw];
   for (const [i, entry] of list.entries()) {
     const where = Array.isArray(raw) ? [...path, i] : path;
-    const file = resolveFrom(ctx.dir, entry);
+    const file = resolveFrom(ctx.dirOf(where), entry);
     // Each file is read and checked once, however many services (or aliases) name it.
     let loaded = ctx.envFiles.get(file);
     if (!loaded) ctx.envFiles.set(file, (loaded = loadEnvFile(ctx, file)));

@@ -13,6 +13,23 @@ export interface Position {
   column: number;
 }
 
+/** A position and the file (as shown) it is in. */
+export interface Located extends Position {
+  file: string;
+}
+
+/** Where the parts of a config's value were written: one file, or several merged (layers.ts). */
+export interface ConfigSource {
+  /** Where the value (or with `key`, its key) at `path` is written; the nearest written ancestor when it is missing. */
+  locate(path: Path, options?: { key?: boolean }): Located;
+  /** Where character `index` of the string at `path` is written, when it can be known; else the value's start. */
+  locateInString(path: Path, index: number): Located;
+  /** Directory of the file that wrote the value at `path`: relative paths in it start there. */
+  dirOf(path: Path): string;
+  /** The keys of the map at `path`, in the order written. */
+  keysAt(path: Path): string[];
+}
+
 export class YamlSource {
   readonly #lines: LineCounter;
 
