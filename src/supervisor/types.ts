@@ -141,6 +141,24 @@ export interface SupervisorControl {
   isReady(): boolean;
   /** usher is not shutting down. */
   isLive(): boolean;
+  /** What GET /metrics reports. */
+  metrics(): MetricsSnapshot;
+}
+
+/** The supervisor's numbers for GET /metrics (metrics.ts picks what it shows: never a reason). */
+export interface MetricsSnapshot {
+  /** Epoch ms the snapshot was taken at. */
+  now: number;
+  /** stateSince: epoch ms the service entered its current state. */
+  services: { status: ServiceStatus; stateSince: number }[];
+  shutdown: {
+    /** Epoch ms; null before any shutdown. */
+    startedAt: number | null;
+    /** Epoch ms; null until it is over. */
+    endedAt: number | null;
+    /** Processes usher had to SIGKILL (stop_timeout or grace ran out). */
+    killed: number;
+  };
 }
 
 /** A control request fails with this: unknown service, wrong state; the message is for the user. */
