@@ -10,6 +10,7 @@ import { commandLineOf } from '../core/proc-fs.js';
 import { liveDescendants, waitForDescendants } from '../core/terminate.js';
 import { checkDependencies } from './dependency-gate.js';
 import type { LogOutput } from './log/log-output.js';
+import { NotifySockets } from './notify.js';
 import { Service, type ServiceHost } from './service.js';
 import { ControlError, type MetricsSnapshot, type ServiceState, type ServiceStatus, type SupervisorConfig, type SupervisorControl } from './types.js';
 
@@ -49,6 +50,7 @@ export class Supervisor implements SupervisorControl {
   readonly #stateSince = new Map<string, { state: ServiceState; since: number }>();
   #shutdownStartedAt: number | null = null;
   #shutdownEndedAt: number | null = null;
+  readonly #notifySockets = new NotifySockets();
   #evaluating = false;
   #finishing = false;
   #finished!: (code: number) => void;
@@ -69,6 +71,7 @@ export class Supervisor implements SupervisorControl {
       shutdownDeadline: () => this.#deadline - SWEEP_MARGIN_MS,
       changed: (service) => this.#changed(service),
       killed: (pid) => void this.#killed.add(pid),
+      notify: this.#notifySockets,
     };
     for (const s of config.services) {
       this.#services.set(s.name, new Service(s, host));
@@ -191,6 +194,7 @@ export class Supervisor implements SupervisorControl {
     this.#shutdownEndedAt = Date.now();
     this.#event('exit', { code, took_ms: Date.now() - started },
       `stopped in ${seconds(Date.now() - started)}; exit status ${code}${cause.kind === 'signal' && this.#killed.size > 0 ? ` (${this.#killed.size} process(es) had to be killed)` : ''}`);
+    this.#notifySockets.close();
     this.#finished(code);
     return code;
   }
@@ -237,6 +241,7 @@ export class Supervisor implements SupervisorControl {
     }
     await this.#drained();
     this.#event('exit', { code }, code === 0 ? 'every service completed' : `no service left running; exit status ${code}`);
+    this.#notifySockets.close();
     this.#finished(code);
   }
 

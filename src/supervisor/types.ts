@@ -17,7 +17,11 @@ export type Probe =
   /** A line of the service's stdout or stderr matches. */
   | { kind: 'log'; pattern: LinePattern }
   /** The service is still running this long after it started. */
-  | { kind: 'delay'; ms: number };
+  | { kind: 'delay'; ms: number }
+  /** The service sends READY=1 to its NOTIFY_SOCKET (ready only). */
+  | { kind: 'notify' }
+  /** The service sends WATCHDOG=1 to its NOTIFY_SOCKET at least this often (live only). */
+  | { kind: 'watchdog'; ms: number };
 
 /** A compiled `log:` pattern (probes/line-pattern.ts): matching takes time linear in the line. */
 export interface LinePattern {
@@ -125,6 +129,8 @@ export interface ServiceStatus {
   lastExit: { code: number | null; signal: string | null; at: number } | null;
   /** Why it failed, when state is 'failed'. */
   reason?: string;
+  /** What a service with a NOTIFY_SOCKET said: its last STATUS=, and STOPPING=1. */
+  notify?: { status?: string; stopping?: true };
 }
 
 /** What the control socket and the health server may ask of a running supervisor. */
