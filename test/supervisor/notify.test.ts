@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path';
 import { contextSwitchesOf } from '../../src/core/proc-fs.js';
 import { eventually } from '../helpers/eventually.js';
 import { USHER } from '../helpers/pid1.js';
-import { NODE, startRun, SUP_FIXTURES, tempDir, withFiles } from './helpers.js';
+import { NODE, PROBE, startRun, SUP_FIXTURES, tempDir, withFiles } from './helpers.js';
 
 const T = { timeout: 90_000 };
 const SEND = `${SUP_FIXTURES}notify-send.pl`;
@@ -213,4 +213,17 @@ test('an idle usher with a notify service never wakes up: no polling of the sock
   ns.signal('SIGTERM');
   assert.equal((await ns.exited).code, 0, ns.stderr.text);
   assert.equal(after - before, 0, 'context switches while idle');
+});
+
+test('SIGIO is usher\'s own (a notify message arrived), not passed on to the services like HUP or PWR', T, async () => {
+  const dir = withFiles({ 'usher.yaml': `services:\n  app:\n    command: ["${NODE}", "${PROBE}"]\n` });
+  const ns = startRun(['-f', join(dir, 'usher.yaml')]);
+  await ns.stdout.waitFor(/^app +\| ready \d+$/);
+  // Sent in this order, and PWR (30) after IO (29) even when both are pending at once.
+  ns.signal('SIGIO');
+  ns.signal('SIGPWR');
+  await ns.stdout.waitFor(/^app +\| SIGPWR \d+$/);
+  assert.equal(ns.stdout.all.filter((l) => /SIGIO/.test(l)).length, 0, ns.stdout.text);
+  ns.signal('SIGTERM');
+  assert.equal((await ns.exited).code, 0, ns.stderr.text);
 });
