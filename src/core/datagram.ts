@@ -79,7 +79,11 @@ export class DatagramReceiver {
       }
       if (!datagram) return;
       this.#tokens--;
-      this.options.onDatagram(datagram);
+      try {
+        this.options.onDatagram(datagram);
+      } catch {
+        // a message that could not be handled is dropped; it must not take usher (PID 1) down
+      }
       if (this.#closed) return;
     }
     // Out of budget with datagrams possibly left: their SIGIO has been and

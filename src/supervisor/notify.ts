@@ -22,6 +22,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatagramReceiver, type ReceivedDatagram } from '../core/datagram.js';
 import { readProcessInfo } from '../core/proc-fs.js';
+import { MAX_SOCKET_PATH_BYTES } from './control-protocol.js';
 import type { ServiceConfig } from './types.js';
 
 /** The longest message read; longer ones are dropped (systemd's limit too). */
@@ -60,6 +61,10 @@ export class NotifySockets {
     const instanceDir = join(this.#dir, `${service.name}.${++this.#opened}`);
     mkdirSync(instanceDir, { mode: 0o700 });
     const path = join(instanceDir, 'notify');
+    if (Buffer.byteLength(path) > MAX_SOCKET_PATH_BYTES) {
+      removeDirectory(instanceDir);
+      throw new Error(`its path ${path} is longer than a unix socket path may be (${MAX_SOCKET_PATH_BYTES} bytes): set TMPDIR to a shorter directory`);
+    }
     try {
       const channel = new NotifyChannel(path, instanceDir, service, warn);
       // Bound while the directory was root's alone; handed over only now. lchown never follows a link.
