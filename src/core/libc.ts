@@ -53,6 +53,15 @@ interface Bindings {
   ioctl: Fn;
   mount: Fn;
   umount2: Fn;
+  socket: Fn;
+  bind: Fn;
+  setsockopt: Fn;
+  recvmsg: Fn;
+  getpid: Fn;
+  /** koffi's own helpers for the native buffer recvmsg fills (receiveDatagram). */
+  alloc: (type: string, length: number) => unknown;
+  address: (pointer: unknown) => bigint;
+  view: (pointer: unknown, length: number) => ArrayBuffer;
 }
 
 // glibc x86_64/aarch64 sizes, rounded up generously: the structures are opaque and
@@ -149,6 +158,14 @@ function libc(): Bindings {
     ioctl: lib.func('int ioctl(int fd, unsigned long request, unsigned long arg)'),
     mount: lib.func('int mount(const char *source, const char *target, const char *fstype, unsigned long flags, const void *data)'),
     umount2: lib.func('int umount2(const char *target, int flags)'),
+    socket: lib.func('int socket(int domain, int type, int protocol)'),
+    bind: lib.func('int bind(int fd, const void *addr, uint32_t addrlen)'),
+    setsockopt: lib.func('int setsockopt(int fd, int level, int optname, const int *optval, uint32_t optlen)'),
+    recvmsg: lib.func('intptr_t recvmsg(int fd, void *msg, int flags)'),
+    getpid: lib.func('int getpid()'),
+    alloc: (type, length) => koffi.alloc(type, length),
+    address: (pointer) => koffi.address(pointer),
+    view: (pointer, length) => koffi.view(pointer, length),
   };
   return bindings;
 }
@@ -568,4 +585,130 @@ function asUser(user: SpawnUser, spawn: () => number): number {
 function restore(rc: number, call: string): void {
   // usher cannot go on with the wrong ids: every later spawn and kill would be wrong.
   if (rc !== 0) throw new Error(`${call} failed while restoring usher's own ids (${errnoName(libc().errno())}); usher must stop`);
+}
+
+// Unix datagram sockets (the notify protocol of systemd and s6). Node has none,
+// and libuv's handles refuse one (net.Socket and dgram check the descriptor's
+// type), so usher reads it itself: the socket is non-blocking, and O_ASYNC
+// makes the kernel send usher SIGIO when a datagram arrives (see
+// core/datagram.ts). Linux's values, the same on x86_64 and aarch64.
+const AF_UNIX = 1;
+const SOCK_DGRAM = 2;
+const SOCK_NONBLOCK = 0o4000;
+const SOCK_CLOEXEC = 0o2000000;
+const SO_PASSCRED = 16;
+const SCM_CREDENTIALS = 2;
+const F_GETFL = 3;
+const F_SETFL = 4;
+const F_SETOWN = 8;
+const O_NONBLOCK = 0o4000;
+const O_ASYNC = 0o20000;
+const MSG_TRUNC = 0x20;
+const MSG_DONTWAIT = 0x40;
+const MSG_CMSG_CLOEXEC = 0x40000000;
+/** sun_path's size, its final NUL included. */
+const SUN_PATH_BYTES = 108;
+
+/**
+ * A unix datagram socket bound at `path` (which must not exist), non-blocking
+ * and close-on-exec, that receives each sender's credentials with every
+ * datagram (SO_PASSCRED). Returns the descriptor.
+ */
+export function openDatagramSocket(path: string): number {
+  const c = libc();
+  const name = Buffer.from(path);
+  if (name.length >= SUN_PATH_BYTES) throw new Error(`${path} is ${name.length} bytes long; a unix socket path holds at most ${SUN_PATH_BYTES - 1}`);
+  const fd: number = c.socket(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (fd < 0) throw new SystemCallError('socket(AF_UNIX, SOCK_DGRAM)', c.errno());
+  try {
+    // struct sockaddr_un { sa_family_t sun_family; char sun_path[108]; }
+    const address = Buffer.alloc(2 + SUN_PATH_BYTES);
+    address.writeUInt16LE(AF_UNIX, 0);
+    name.copy(address, 2);
+    if (c.bind(fd, address, 2 + name.length + 1) !== 0) throw new SystemCallError(`bind(${path})`, c.errno());
+    if (c.setsockopt(fd, SOL_SOCKET, SO_PASSCRED, Int32Array.of(1), 4) !== 0) throw new SystemCallError('setsockopt(SO_PASSCRED)', c.errno());
+    return fd;
+  } catch (e) {
+    closeSync(fd);
+    throw e;
+  }
+}
+
+/**
+ * From now on the kernel sends this process SIGIO whenever data arrives on
+ * `fd` (O_ASYNC, owner: this process). A SIGIO listener must be installed
+ * first: SIGIO's default action ends the process.
+ */
+export function signalOnArrival(fd: number): void {
+  const c = libc();
+  if (c.fcntl(fd, F_SETOWN, 'int', c.getpid()) !== 0) throw new SystemCallError('fcntl(F_SETOWN)', c.errno());
+  const flags: number = c.fcntl(fd, F_GETFL);
+  if (flags < 0) throw new SystemCallError('fcntl(F_GETFL)', c.errno());
+  if (c.fcntl(fd, F_SETFL, 'int', flags | O_NONBLOCK | O_ASYNC) !== 0) throw new SystemCallError('fcntl(F_SETFL, O_ASYNC)', c.errno());
+}
+
+export interface ReceivedDatagram {
+  bytes: Buffer;
+  /** Longer than DATAGRAM_CAPACITY: `bytes` holds its start only. */
+  truncated: boolean;
+  /** The sender as the kernel saw it (SCM_CREDENTIALS); pid 0 when unknown (another pid namespace), uid/gid -1 when missing. */
+  pid: number;
+  uid: number;
+  gid: number;
+}
+
+/** The most of one datagram receiveDatagram returns. */
+export const DATAGRAM_CAPACITY = 64 * 1024;
+
+// One native block for every recvmsg (they run one at a time, on the main
+// thread): struct msghdr, one struct iovec, the control buffer, the data.
+// LP64 layout (x86_64, aarch64): msghdr is 56 bytes, iovec 16, and the control
+// buffer is CMSG_SPACE(sizeof(struct ucred)) = 32: room for the credentials
+// only. Descriptors a sender passes (SCM_RIGHTS, as systemd-notify's barrier
+// does) do not fit, so the kernel closes them instead of handing them to usher.
+const MSGHDR_AT = 0;
+const IOVEC_AT = 56;
+const CONTROL_AT = 72;
+const CONTROL_BYTES = 32;
+const DATA_AT = CONTROL_AT + CONTROL_BYTES;
+let receiveBlock: { base: bigint; pointer: unknown; view: DataView; bytes: Uint8Array } | undefined;
+
+/** One datagram from a non-blocking socket, or undefined when none is waiting. */
+export function receiveDatagram(fd: number): ReceivedDatagram | undefined {
+  const c = libc();
+  if (!receiveBlock) {
+    if (process.arch !== 'x64' && process.arch !== 'arm64') throw new Error(`receiving datagrams is implemented for x86_64 and aarch64 only, not ${process.arch}`);
+    const size = DATA_AT + DATAGRAM_CAPACITY;
+    const pointer = c.alloc('uint8_t', size);
+    const buffer = c.view(pointer, size);
+    receiveBlock = { base: c.address(pointer), pointer, view: new DataView(buffer), bytes: new Uint8Array(buffer) };
+  }
+  const { base, pointer, view, bytes } = receiveBlock;
+  const le = true;
+  view.setBigUint64(MSGHDR_AT, 0n, le); // msg_name: not wanted
+  view.setUint32(MSGHDR_AT + 8, 0, le); // msg_namelen
+  view.setBigUint64(MSGHDR_AT + 16, base + BigInt(IOVEC_AT), le); // msg_iov
+  view.setBigUint64(MSGHDR_AT + 24, 1n, le); // msg_iovlen
+  view.setBigUint64(MSGHDR_AT + 32, base + BigInt(CONTROL_AT), le); // msg_control
+  view.setBigUint64(MSGHDR_AT + 40, BigInt(CONTROL_BYTES), le); // msg_controllen
+  view.setInt32(MSGHDR_AT + 48, 0, le); // msg_flags
+  view.setBigUint64(IOVEC_AT, base + BigInt(DATA_AT), le); // iov_base
+  view.setBigUint64(IOVEC_AT + 8, BigInt(DATAGRAM_CAPACITY), le); // iov_len
+  for (;;) {
+    const n = Number(c.recvmsg(fd, pointer, MSG_DONTWAIT | MSG_CMSG_CLOEXEC));
+    if (n < 0) {
+      const errno = c.errno();
+      if (errno === ERRNO.EINTR) continue;
+      if (errno === ERRNO.EAGAIN || errno === ERRNO.EWOULDBLOCK) return undefined;
+      throw new SystemCallError('recvmsg', errno);
+    }
+    const flags = view.getInt32(MSGHDR_AT + 48, le);
+    const controlLength = Number(view.getBigUint64(MSGHDR_AT + 40, le));
+    let sender = { pid: 0, uid: -1, gid: -1 };
+    // struct cmsghdr { size_t cmsg_len; int cmsg_level; int cmsg_type; } then struct ucred { pid, uid, gid }.
+    if (controlLength >= 16 + 12 && view.getInt32(CONTROL_AT + 8, le) === SOL_SOCKET && view.getInt32(CONTROL_AT + 12, le) === SCM_CREDENTIALS) {
+      sender = { pid: view.getInt32(CONTROL_AT + 16, le), uid: view.getUint32(CONTROL_AT + 20, le), gid: view.getUint32(CONTROL_AT + 24, le) };
+    }
+    return { bytes: Buffer.from(bytes.subarray(DATA_AT, DATA_AT + Math.min(n, DATAGRAM_CAPACITY))), truncated: (flags & MSG_TRUNC) !== 0, ...sender };
+  }
 }

@@ -20,6 +20,7 @@ export const SIG = {
   TTIN: 21,
   TTOU: 22,
   WINCH: 28,
+  IO: 29,
 } as const;
 
 /** Highest classic signal; 32 and above are real-time signals, which Node cannot catch. */

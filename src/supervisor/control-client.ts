@@ -82,6 +82,10 @@ const LAST_EXIT: Shape = [
   ['signal', orNull(isString), 'a string or null'],
   ['at', isNumber, 'a number'],
 ];
+const NOTIFY: Shape = [
+  ['status', (v) => v === undefined || isString(v), 'a string when present'],
+  ['stopping', (v) => v === undefined || v === true, 'true when present'],
+];
 const SERVICE: Shape = [
   ['name', isString, 'a string'],
   ['pid', orNull(isNumber), 'a number or null'],
@@ -91,6 +95,7 @@ const SERVICE: Shape = [
   ['startedAt', orNull(isNumber), 'a number or null'],
   ['lastExit', orNull((v) => shapeProblem(v, LAST_EXIT) === undefined), 'null or {code, signal, at}'],
   ['reason', (v) => v === undefined || isString(v), 'a string when present'],
+  ['notify', (v) => v === undefined || shapeProblem(v, NOTIFY) === undefined, '{status, stopping} when present'],
 ];
 const PS: Shape = [
   ['now', isNumber, 'a number'],
@@ -223,6 +228,11 @@ export function formatPs(ps: PsResponse): string {
       .trimEnd();
   let out = [header, ...rows].map(line).join('\n') + '\n';
   for (const s of ps.services) if (s.reason) out += escapeControl(`${s.name}: ${s.state}: ${s.reason}`) + '\n';
+  // What a service said through its NOTIFY_SOCKET: its own words, one line each whatever they hold.
+  for (const s of ps.services) {
+    if (s.notify?.stopping) out += escapeControl(`${s.name}: says it is stopping (STOPPING=1)`) + '\n';
+    if (s.notify?.status !== undefined) out += escapeControl(`${s.name}: status: ${s.notify.status}`) + '\n';
+  }
   if (ps.services.length === 0) out += '(no services)\n';
   if (!ps.live) out += 'usher is shutting down\n';
   return out;

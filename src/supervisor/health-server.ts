@@ -2,6 +2,8 @@
 //   GET /live   200 while usher is not shutting down, else 503
 //   GET /ready  200 when every service with a `ready` check is ready and none
 //               failed, else 503 with a short JSON body naming what is not ready
+//   GET /metrics   the services' states, restarts and exits, and the shutdown's
+//               progress, in Prometheus's text format (metrics.ts)
 // GET and HEAD only (405 otherwise), anything else 404.
 //
 // The port is open to the network (a kubelet probes the pod IP), so the server
@@ -13,6 +15,7 @@
 // neither holds a socket for long nor keeps close() waiting.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Server, Socket } from 'node:net';
+import { formatMetrics, METRICS_CONTENT_TYPE } from './metrics.js';
 import { AttachmentRefused, type ServiceStatus, type SupervisorControl } from './types.js';
 
 /** Connections open at once; past it a new one is closed at accept. Probes come one at a time. */
@@ -119,15 +122,27 @@ function hostPort(host: string, port: number): string {
 function respond(control: SupervisorControl, req: IncomingMessage, res: ServerResponse): void {
   const method = req.method ?? 'GET';
   if (method !== 'GET' && method !== 'HEAD') {
-    return send(res, method, 405, { error: 'method not allowed: GET /live or GET /ready' }, { allow: 'GET, HEAD' });
+    return send(res, method, 405, { error: 'method not allowed: GET /live, /ready or /metrics' }, { allow: 'GET, HEAD' });
   }
   const path = (req.url ?? '/').split('?')[0];
-  if (path !== '/live' && path !== '/ready') return send(res, method, 404, { error: 'not found: GET /live or GET /ready' });
+  if (path === '/metrics') return sendMetrics(control, res, method);
+  if (path !== '/live' && path !== '/ready') return send(res, method, 404, { error: 'not found: GET /live, /ready or /metrics' });
   if (path === '/live') {
     return control.isLive() ? send(res, method, 200, { live: true }) : send(res, method, 503, { live: false, reason: 'shutting down' });
   }
   if (control.isReady()) return send(res, method, 200, { ready: true });
   send(res, method, 503, { ready: false, ...notReady(control) });
+}
+
+function sendMetrics(control: SupervisorControl, res: ServerResponse, method: string): void {
+  let text: string;
+  try {
+    text = formatMetrics(control.metrics());
+  } catch {
+    // a request must never take usher down
+    return send(res, method, 500, { error: 'metrics unavailable' });
+  }
+  sendText(res, method, text, METRICS_CONTENT_TYPE);
 }
 
 /** What keeps /ready at 503: names and states, nothing a service or its config said. */
@@ -143,9 +158,12 @@ function notReady(control: SupervisorControl): { shutting_down?: true; not_ready
 }
 
 function send(res: ServerResponse, method: string, status: number, body: object, extraHeaders: Record<string, string> = {}): void {
-  const text = `${JSON.stringify(body)}\n`;
+  sendText(res, method, `${JSON.stringify(body)}\n`, 'application/json', status, extraHeaders);
+}
+
+function sendText(res: ServerResponse, method: string, text: string, contentType: string, status = 200, extraHeaders: Record<string, string> = {}): void {
   res.writeHead(status, {
-    'content-type': 'application/json',
+    'content-type': contentType,
     'content-length': Buffer.byteLength(text),
     'cache-control': 'no-store',
     connection: 'close',

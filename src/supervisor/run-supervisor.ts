@@ -55,6 +55,8 @@ export async function runSupervisor(config: SupervisorConfig, options: RunOption
     // The services have their own sessions, not usher's terminal: stopping
     // usher for Ctrl-Z would stop nothing and hang the stop.
     if (jobControl.has(signal)) return;
+    // SIGIO is usher's own: a notify message arrived (core/datagram.ts).
+    if (signal === SIG.IO) return;
     // HUP, USR1, USR2, WINCH, QUIT, CONT...: every service gets it.
     supervisor.broadcast(signal);
   });

@@ -17,9 +17,10 @@ import { liveSessionMembers, signalSession, signalSessionToEnd, signalToEnd, wai
 import { describeExit, shellExitCode, type ExitStatus } from '../core/wait-status.js';
 import { Backoff } from './backoff.js';
 import { findProgram, ProgramLookupError } from './command-path.js';
-import { watchLiveness } from './liveness.js';
+import { watchLiveness, watchWatchdog } from './liveness.js';
 import type { LogOutput, EventFields } from './log/log-output.js';
 import { PipeRelay } from './log/pipe-relay.js';
+import { usesNotify, type NotifyChannel, type NotifySockets } from './notify.js';
 import { LineWatch, describeProbe, lineStartFeeder, type ProbeContext } from './probes/probe.js';
 import { waitUntilReady } from './readiness.js';
 import { ControlError, type ServiceConfig, type ServiceState, type ServiceStatus } from './types.js';
@@ -34,6 +35,8 @@ export interface ServiceHost {
   changed(service: Service): void;
   /** A process had to be SIGKILLed. */
   killed(pid: number, command: string): void;
+  /** Where the NOTIFY_SOCKETs of `ready: notify` and `live: { watchdog }` services are made. */
+  readonly notify: NotifySockets;
 }
 
 /** How long the pipes of an ended instance may take to reach end of file (a leftover that escaped may hold them). */
@@ -49,6 +52,8 @@ interface Instance {
   /** Aborts the probes: the instance ended or is being stopped. */
   probes: AbortController;
   relays: PipeRelay[];
+  /** Its NOTIFY_SOCKET, when the service uses the notify protocol. */
+  notify?: NotifyChannel;
   /** Set when usher decided the instance failed while it ran (not ready in time, live check failed). */
   failure?: string;
   /** The stop sequence, once started. */
@@ -70,6 +75,8 @@ export class Service {
   #lastExit: ServiceStatus['lastExit'] = null;
   #reason: string | undefined;
   #instance: Instance | undefined;
+  /** The last instance's NOTIFY_SOCKET (closed once it ended): what it said stays in `usher ps`. */
+  #notify: NotifyChannel | undefined;
   #backoffTimer: NodeJS.Timeout | undefined;
   #stopRequested = false;
   readonly #backoff: Backoff;
@@ -113,6 +120,7 @@ export class Service {
       startedAt: this.#instance ? this.#instance.startedAt : null,
       lastExit: this.#lastExit,
       ...(this.#reason !== undefined ? { reason: this.#reason } : {}),
+      ...(this.#notify && Object.keys(this.#notify.view).length > 0 ? { notify: this.#notify.view } : {}),
     };
   }
 
@@ -153,8 +161,10 @@ export class Service {
     let out: { read: number; write: number } | undefined;
     let err: { read: number; write: number } | undefined;
     let child: ChildProcess;
+    let notify: NotifyChannel | undefined;
     try {
       if (config.cwd !== undefined) checkDirectory(config.cwd);
+      notify = this.#openNotify(env);
       const file = findProgram(config.argv[0] ?? '', env, { cwd: config.cwd ?? process.cwd(), user: config.user });
       out = openPipe(PIPE_BYTES);
       err = openPipe(PIPE_BYTES);
@@ -168,6 +178,7 @@ export class Service {
         ...(config.user ? { user: config.user } : {}),
       });
     } catch (e) {
+      notify?.close();
       for (const fd of [out?.read, out?.write, err?.read, err?.write]) if (fd !== undefined) closeQuietly(fd);
       const code = e instanceof SpawnError ? e.exitCode : 1;
       const message = e instanceof SpawnError ? spawnMessage(e) : e instanceof Error ? e.message : String(e);
@@ -195,7 +206,9 @@ export class Service {
       ],
       done: new Promise((resolve) => (finish = resolve)),
       finish: () => finish(),
+      ...(notify ? { notify } : {}),
     };
+    notify?.attach(child.pid);
     this.#instance = instance;
     for (const relay of instance.relays) {
       this.#openRelays.add(relay);
@@ -207,7 +220,7 @@ export class Service {
     if (!config.ready) this.everReady = true;
     this.#setState(config.ready ? 'starting' : 'running');
     child.exited.then((status) => this.#onExit(instance, status));
-    const ctx: ProbeContext = { table: this.host.table, service: config, env, startedAt: instance.startedAt, lines: readyLines };
+    const ctx: ProbeContext = { table: this.host.table, service: config, env, startedAt: instance.startedAt, lines: readyLines, ...(notify ? { notify } : {}) };
     const liveCtx: ProbeContext = { ...ctx, lines: liveLines };
     if (config.ready) void this.#awaitReady(instance, ctx, liveCtx);
     else if (config.live) void this.#watchLive(instance, liveCtx);
@@ -233,8 +246,33 @@ export class Service {
     void this.#stopInstance(instance, this.host.shutdownDeadline());
   }
 
+  /** A NOTIFY_SOCKET for the next instance, named in its environment; undefined when the service does not use one. */
+  #openNotify(env: NodeJS.ProcessEnv): NotifyChannel | undefined {
+    if (!usesNotify(this.config)) return undefined;
+    let channel: NotifyChannel;
+    try {
+      channel = this.host.notify.open(this.config, (text) => this.#event('notify', { reason: text }, text));
+    } catch (e) {
+      throw new Error(`cannot create its NOTIFY_SOCKET: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    this.#notify = channel;
+    env.NOTIFY_SOCKET = channel.path;
+    const live = this.config.live?.probe;
+    // As systemd does for WatchdogSec=: sd_watchdog_enabled(3) reads it.
+    if (live?.kind === 'watchdog') env.WATCHDOG_USEC = String(live.ms * 1000);
+    return channel;
+  }
+
   async #watchLive(instance: Instance, ctx: ProbeContext): Promise<void> {
     const spec = this.config.live!;
+    if (spec.probe.kind === 'watchdog') {
+      const why = await watchWatchdog(spec.probe.ms, instance.notify, instance.probes.signal);
+      if (why === undefined || this.#instance !== instance) return;
+      instance.failure = `watchdog: ${why}`;
+      this.#event('unhealthy', { reason: instance.failure }, instance.failure);
+      void this.#stopInstance(instance, this.host.shutdownDeadline());
+      return;
+    }
     const failures = await watchLiveness(spec, ctx, instance.probes.signal);
     if (failures === undefined || this.#instance !== instance) return;
     instance.failure = `live check failed ${failures} time(s) in a row (${describeProbe(spec.probe)})`;
@@ -311,6 +349,7 @@ export class Service {
       await this.#endSession(sid, timeout, `left behind by ${this.name} and still running ${seconds(timeout)} after ${signalName(this.config.stopSignal)}`);
     }
     if (instance.stopping) await instance.stopping;
+    instance.notify?.close();
     // Every line the instance wrote is out before its exit is reported.
     await boundedAll(instance.relays.map((r) => r.ended), DRAIN_BOUND_MS);
     const ranMs = Date.now() - instance.startedAt;

@@ -10,8 +10,9 @@ import { commandLineOf } from '../core/proc-fs.js';
 import { liveDescendants, signalToEnd, waitForDescendants } from '../core/terminate.js';
 import { checkDependencies } from './dependency-gate.js';
 import type { LogOutput } from './log/log-output.js';
+import { NotifySockets } from './notify.js';
 import { Service, type ServiceHost } from './service.js';
-import { ControlError, type ServiceStatus, type SupervisorConfig, type SupervisorControl } from './types.js';
+import { ControlError, type MetricsSnapshot, type ServiceState, type ServiceStatus, type SupervisorConfig, type SupervisorControl } from './types.js';
 
 /**
  * Exit status when a requested stop had to SIGKILL something (a service past
@@ -49,6 +50,11 @@ export class Supervisor implements SupervisorControl {
    */
   readonly #killed = new Set<number>();
   #firstFailure: number | undefined;
+  /** For GET /metrics: each service's state and when it entered it; the shutdown's start and end. */
+  readonly #stateSince = new Map<string, { state: ServiceState; since: number }>();
+  #shutdownStartedAt: number | null = null;
+  #shutdownEndedAt: number | null = null;
+  readonly #notifySockets = new NotifySockets();
   #evaluating = false;
   #finishing = false;
   #finished!: (code: number) => void;
@@ -71,9 +77,11 @@ export class Supervisor implements SupervisorControl {
       killed: (pid) => {
         if (this.#shutdown) this.#killed.add(pid);
       },
+      notify: this.#notifySockets,
     };
     for (const s of config.services) {
       this.#services.set(s.name, new Service(s, host));
+      this.#stateSince.set(s.name, { state: 'waiting', since: Date.now() });
       this.#dependants.set(s.name, []);
     }
     for (const s of config.services) for (const d of s.dependsOn) this.#dependants.get(d.name)?.push(s.name);
@@ -90,6 +98,9 @@ export class Supervisor implements SupervisorControl {
 
   /** State changes arrive in bursts (one exit can fail several dependants): evaluate once per tick. */
   #changed(service: Service): void {
+    if (this.#stateSince.get(service.name)?.state !== service.state) {
+      this.#stateSince.set(service.name, { state: service.state, since: Date.now() });
+    }
     if (!this.#shutdown && service.state === 'failed') {
       this.#firstFailure ??= service.failureCode;
       if (service.config.critical) {
@@ -151,6 +162,7 @@ export class Supervisor implements SupervisorControl {
 
   async #runShutdown(cause: ShutdownCause): Promise<number> {
     const started = Date.now();
+    this.#shutdownStartedAt = started;
     this.#deadline = started + this.config.graceMs;
     const why = cause.kind === 'signal' ? `received ${cause.signal}` : `critical service ${cause.service} ended (status ${cause.code})`;
     this.#event('shutdown', { reason: why, grace_ms: this.config.graceMs }, `${why}: stopping every service within ${seconds(this.config.graceMs)}`);
@@ -184,8 +196,10 @@ export class Supervisor implements SupervisorControl {
     await this.#drained();
 
     const code = cause.kind === 'critical' ? cause.code : this.#killed.size > 0 ? KILLED_EXIT : 0;
+    this.#shutdownEndedAt = Date.now();
     this.#event('exit', { code, took_ms: Date.now() - started },
       `stopped in ${seconds(Date.now() - started)}; exit status ${code}${cause.kind === 'signal' && this.#killed.size > 0 ? ` (${this.#killed.size} process(es) had to be killed)` : ''}`);
+    this.#notifySockets.close();
     this.#finished(code);
     return code;
   }
@@ -232,6 +246,7 @@ export class Supervisor implements SupervisorControl {
     }
     await this.#drained();
     this.#event('exit', { code }, code === 0 ? 'every service completed' : `no service left running; exit status ${code}`);
+    this.#notifySockets.close();
     this.#finished(code);
   }
 
@@ -297,5 +312,14 @@ export class Supervisor implements SupervisorControl {
 
   isLive(): boolean {
     return !this.#shutdown;
+  }
+
+  metrics(): MetricsSnapshot {
+    const now = Date.now();
+    return {
+      now,
+      services: [...this.#services.values()].map((s) => ({ status: s.status(), stateSince: this.#stateSince.get(s.name)?.since ?? now })),
+      shutdown: { startedAt: this.#shutdownStartedAt, endedAt: this.#shutdownEndedAt, killed: this.#killed.size },
+    };
   }
 }

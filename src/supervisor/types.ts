@@ -17,7 +17,11 @@ export type Probe =
   /** A line of the service's stdout or stderr matches. */
   | { kind: 'log'; pattern: LinePattern }
   /** The service is still running this long after it started. */
-  | { kind: 'delay'; ms: number };
+  | { kind: 'delay'; ms: number }
+  /** The service sends READY=1 to its NOTIFY_SOCKET (ready only). */
+  | { kind: 'notify' }
+  /** The service sends WATCHDOG=1 to its NOTIFY_SOCKET at least this often (live only). */
+  | { kind: 'watchdog'; ms: number };
 
 /** A compiled `log:` pattern (probes/line-pattern.ts): matching takes time linear in the line. */
 export interface LinePattern {
@@ -139,6 +143,8 @@ export interface ServiceStatus {
   lastExit: { code: number | null; signal: string | null; at: number } | null;
   /** Why it failed, when state is 'failed'. */
   reason?: string;
+  /** What a service with a NOTIFY_SOCKET said: its last STATUS=, and STOPPING=1. */
+  notify?: { status?: string; stopping?: true };
 }
 
 /** What the control socket and the health server may ask of a running supervisor. */
@@ -155,6 +161,24 @@ export interface SupervisorControl {
   isReady(): boolean;
   /** usher is not shutting down. */
   isLive(): boolean;
+  /** What GET /metrics reports. */
+  metrics(): MetricsSnapshot;
+}
+
+/** The supervisor's numbers for GET /metrics (metrics.ts picks what it shows: never a reason). */
+export interface MetricsSnapshot {
+  /** Epoch ms the snapshot was taken at. */
+  now: number;
+  /** stateSince: epoch ms the service entered its current state. */
+  services: { status: ServiceStatus; stateSince: number }[];
+  shutdown: {
+    /** Epoch ms; null before any shutdown. */
+    startedAt: number | null;
+    /** Epoch ms; null until it is over. */
+    endedAt: number | null;
+    /** Processes usher had to SIGKILL (stop_timeout or grace ran out). */
+    killed: number;
+  };
 }
 
 /** A control request fails with this: unknown service, wrong state; the message is for the user. */

@@ -47,8 +47,8 @@ test('a file with many mistakes: every one reported in one run, in file order, w
     `usher.yaml:11:23: services.web.command[1]: got 1; expected a string (one argument)`,
     `usher.yaml:12:18: services.web.depends_on: unknown service 'dbb' (did you mean 'db'?); expected one of db, migrate, web`,
     `usher.yaml:12:23: dependency cycle: web -> web; ${CYCLE}`,
-    `usher.yaml:13:14: services.web.ready: unknown key 'htpp' (did you mean 'http'?); expected one of tcp, http, exec, log, delay, interval, timeout`,
-    `usher.yaml:14:11: services.web.live: has 'tcp' and 'http'; expected exactly one of tcp, http, exec, log or delay`,
+    `usher.yaml:13:14: services.web.ready: unknown key 'htpp' (did you mean 'http'?); expected one of tcp, http, exec, log, delay, notify, interval, timeout`,
+    `usher.yaml:14:11: services.web.live: has 'tcp' and 'http'; expected exactly one of tcp, http, exec, log, delay or watchdog`,
     `usher.yaml:14:49: services.web.live.failures: 0 is out of range; expected a whole number, 1 or more`,
     `usher.yaml:15:14: services.web.restart: 'sometimes' is not allowed; expected no, on-failure or always`,
     `usher.yaml:16:18: services.web.stop_signal: unknown signal 'SIGTREM' (did you mean SIGTERM?); ${SIGNAL}`,
@@ -101,9 +101,9 @@ test('the file\'s shape: empty, not a map, no services, a service or a probe wit
   assert.deepEqual(
     await problemsOf(t, yaml('services:', '  a: { command: "x", ready: { interval: 1s } }', '  b: { command: "x", ready: }', '  c: { command: "x", live: 5 }')),
     [
-      `usher.yaml:2:29: services.a.ready: has no probe; expected exactly one of tcp, http, exec, log or delay`,
-      `usher.yaml:3:22: services.b.ready: no value; expected a map with exactly one of tcp, http, exec, log or delay (and optionally interval, timeout)`,
-      `usher.yaml:4:28: services.c.live: got 5; expected a map with exactly one of tcp, http, exec, log or delay (and optionally interval, timeout, failures)`,
+      `usher.yaml:2:29: services.a.ready: has no probe; expected exactly one of tcp, http, exec, log, delay or notify`,
+      `usher.yaml:3:22: services.b.ready: no value; expected notify, or a map with exactly one of tcp, http, exec, log, delay or notify (and optionally interval, timeout)`,
+      `usher.yaml:4:28: services.c.live: got 5; expected a map with exactly one of tcp, http, exec, log, delay or watchdog (and optionally interval, timeout, failures)`,
     ],
   );
 });
@@ -163,8 +163,8 @@ test('unknown keys: "did you mean" for typos and other spellings, at the key', a
       `usher.yaml:5:5: services.a: unknown key 'stopSignal' (did you mean 'stop_signal'?); expected one of ${SERVICE_KEYS}`,
       `usher.yaml:6:16: services.a.backoff: unknown key 'inital' (did you mean 'initial'?); expected one of initial, max`,
       `usher.yaml:7:5: services.a: unknown key 'restart_policy'; expected one of ${SERVICE_KEYS}`,
-      `usher.yaml:10:22: services.b.live: unknown key 'failure' (did you mean 'failures'?); expected one of tcp, http, exec, log, delay, interval, timeout, failures`,
-      `usher.yaml:11:23: services.b.ready: unknown key 'timout' (did you mean 'timeout'?); expected one of tcp, http, exec, log, delay, interval, timeout`,
+      `usher.yaml:10:22: services.b.live: unknown key 'failure' (did you mean 'failures'?); expected one of tcp, http, exec, log, delay, watchdog, interval, timeout, failures`,
+      `usher.yaml:11:23: services.b.ready: unknown key 'timout' (did you mean 'timeout'?); expected one of tcp, http, exec, log, delay, notify, interval, timeout`,
     ],
   );
 });
@@ -174,7 +174,7 @@ test('a misspelt key hides the "missing" error only for the key it meant', async
     `usher.yaml:2:8: services.a: unknown key 'comand' (did you mean 'command'?); expected one of ${SERVICE_KEYS}`,
     `usher.yaml:3:6: services.b: 'command' is missing; expected the command to run: a string (run through /bin/sh -c) or a non-empty list of strings (argv, no shell)`,
     `usher.yaml:3:8: services.b: unknown key 'stopSignal' (did you mean 'stop_signal'?); expected one of ${SERVICE_KEYS}`,
-    `usher.yaml:4:29: services.c.ready: unknown key 'tpc' (did you mean 'tcp'?); expected one of tcp, http, exec, log, delay, interval, timeout`,
+    `usher.yaml:4:29: services.c.ready: unknown key 'tpc' (did you mean 'tcp'?); expected one of tcp, http, exec, log, delay, notify, interval, timeout`,
   ]);
 });
 
@@ -386,4 +386,30 @@ test('users: unknown user, unknown group, passwd missing for a name (a numeric u
       `usher.yaml:4:26: services.c.user: 'a:b:c' is not valid; expected a user name or uid, optionally followed by :group (name or gid)`,
     ],
   );
+});
+
+test('notify and watchdog: a misspelt notify, notify beside another probe, and watchdog with timings it has no use for', async (t) => {
+  const problems = await problemsOf(t, yaml(
+    'services:',
+    '  a:',
+    '    command: ["a"]',
+    '    ready: notfy',
+    '  b:',
+    '    command: ["b"]',
+    '    ready: { notify: true, tcp: 1 }',
+    '    live: { watchdog: 10s, failures: 2, interval: 1s }',
+    '  c:',
+    '    command: ["c"]',
+    '    live: { watchdog: 0s }',
+    '    ready: { watchdog: 1s }',
+  ));
+  assert.deepEqual(problems, [
+    "usher.yaml:4:12: services.a.ready: 'notfy' is not valid; expected notify, or a map with exactly one of tcp, http, exec, log, delay or notify (and optionally interval, timeout)",
+    "usher.yaml:7:12: services.b.ready: has 'tcp' and 'notify'; expected exactly one of tcp, http, exec, log, delay or notify",
+    "usher.yaml:8:38: services.b.live.failures: has no meaning with watchdog (the service's WATCHDOG=1 messages are the check); expected no failures",
+    "usher.yaml:8:51: services.b.live.interval: has no meaning with watchdog (the service's WATCHDOG=1 messages are the check); expected no interval",
+    'usher.yaml:11:23: services.c.live.watchdog: is 0; expected how often the service sends WATCHDOG=1 at least, such as 10s',
+    'usher.yaml:12:12: services.c.ready: has no probe; expected exactly one of tcp, http, exec, log, delay or notify',
+    "usher.yaml:12:14: services.c.ready: unknown key 'watchdog'; expected one of tcp, http, exec, log, delay, notify, interval, timeout",
+  ]);
 });

@@ -24,6 +24,8 @@ function durationPaths(node: Schema = SCHEMA, path: string[] = []): string[][] {
   for (const [key, child] of Object.entries((node.properties ?? {}) as Record<string, Schema>)) found.push(...durationPaths(child, [...path, key]));
   // services: a map of names to services.
   if (typeof node.additionalProperties === 'object') found.push(...durationPaths(node.additionalProperties, [...path, 'a']));
+  // ready: `notify`, else a probe map.
+  if (typeof node.else === 'object') found.push(...durationPaths(node.else, path));
   return found;
 }
 
@@ -34,7 +36,7 @@ function fileWith(path: string[], value: unknown): string {
   for (const key of path.slice(0, -1)) at = at[key] ??= {};
   at[path.at(-1) as string] = value;
   const probe = doc.services.a.ready ?? doc.services.a.live;
-  if (probe && probe.delay === undefined) probe.tcp = 1;
+  if (probe && probe.delay === undefined && probe.watchdog === undefined) probe.tcp = 1;
   return stringify(doc);
 }
 
@@ -42,7 +44,7 @@ const subject = (path: string[]) => path.join('.');
 
 test('the schema has the durations this test expects to find (the walk works)', () => {
   const paths = durationPaths().map(subject);
-  for (const p of ['grace', 'services.a.stop_timeout', 'services.a.backoff.initial', 'services.a.backoff.max', 'services.a.ready.interval', 'services.a.ready.timeout', 'services.a.ready.delay', 'services.a.live.interval', 'services.a.live.timeout', 'services.a.live.delay']) {
+  for (const p of ['grace', 'services.a.stop_timeout', 'services.a.backoff.initial', 'services.a.backoff.max', 'services.a.ready.interval', 'services.a.ready.timeout', 'services.a.ready.delay', 'services.a.live.interval', 'services.a.live.timeout', 'services.a.live.delay', 'services.a.live.watchdog']) {
     assert.ok(paths.includes(p), `${p} in ${paths.join(', ')}`);
   }
 });

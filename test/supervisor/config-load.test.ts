@@ -278,3 +278,24 @@ test('onWarning: nothing is said about a file that does not load (its problems c
   await assert.rejects(loadConfig({ cwd: dir, env: {}, users: usersIn(dir), onWarning: (w) => warnings.push(w) }), ConfigError);
   assert.deepEqual(warnings, []);
 });
+
+test('ready: notify (or { notify: true } with timings) and live: { watchdog }: the notify protocol\'s checks', async (t) => {
+  const config = await load(t, yaml(
+    'services:',
+    '  a:',
+    '    command: ["a"]',
+    '    ready: notify',
+    '    live: { watchdog: 10s }',
+    '  b:',
+    '    command: ["b"]',
+    '    ready: { notify: true, timeout: 2m }',
+    '  c:',
+    '    command: ["c"]',
+    '    depends_on: { a: ready }',
+  ));
+  const [a, b] = config.services;
+  assert.deepEqual(a?.ready, { probe: { kind: 'notify' }, intervalMs: 500, timeoutMs: 60_000 });
+  assert.deepEqual(a?.live?.probe, { kind: 'watchdog', ms: 10_000 });
+  assert.deepEqual(b?.ready, { probe: { kind: 'notify' }, intervalMs: 500, timeoutMs: 120_000 });
+  assert.deepEqual(config.startOrder, [['a', 'b'], ['c']]);
+});

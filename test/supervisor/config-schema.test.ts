@@ -46,6 +46,13 @@ test('the schema rejects what the issue rules out: unknown keys, two probes, bad
   assert.equal(validate(service({ ready: { interval: '1s' } })), false);
   assert.equal(validate(service({ live: { tcp: 1, failures: 2 } })), true);
   assert.equal(validate(service({ ready: { tcp: 1, failures: 2 } })), false, 'failures belongs to live only');
+  assert.equal(validate(service({ ready: 'notify' })), true);
+  assert.equal(validate(service({ ready: { notify: true, timeout: '2m' } })), true);
+  assert.equal(validate(service({ ready: 'notfy' })), false);
+  assert.equal(validate(service({ ready: { notify: true, tcp: 1 } })), false);
+  assert.equal(validate(service({ live: { watchdog: '10s' } })), true);
+  assert.equal(validate(service({ ready: { watchdog: '10s' } })), false, 'watchdog belongs to live only');
+  assert.equal(validate(service({ live: 'notify' })), false, 'notify belongs to ready only');
   assert.equal(validate(service({ stop_timeout: '10' })), false);
   assert.equal(validate(service({ stop_timeout: 10 })), true);
   assert.equal(validate(service({ depends_on: { b: 'healthy' } })), false);
@@ -87,8 +94,8 @@ test('the keys are exactly the issue\'s', () => {
     'max_restarts', 'stable_after', 'backoff', 'stop_signal', 'stop_timeout', 'signal_group', 'critical', 'disabled', 'replicas',
   ]);
   assert.deepEqual(keys(defs.service.properties.backoff), ['initial', 'max']);
-  assert.deepEqual(keys(defs.readyProbe), ['tcp', 'http', 'exec', 'log', 'delay', 'interval', 'timeout']);
-  assert.deepEqual(keys(defs.liveProbe), ['tcp', 'http', 'exec', 'log', 'delay', 'interval', 'timeout', 'failures']);
+  assert.deepEqual(keys(defs.readyProbe), ['tcp', 'http', 'exec', 'log', 'delay', 'notify', 'interval', 'timeout']);
+  assert.deepEqual(keys(defs.liveProbe), ['tcp', 'http', 'exec', 'log', 'delay', 'watchdog', 'interval', 'timeout', 'failures']);
   assert.deepEqual(defs.service.properties.restart.enum, ['no', 'on-failure', 'always']);
 });
 

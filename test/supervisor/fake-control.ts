@@ -1,7 +1,7 @@
 // A small in-memory SupervisorControl for testing the control socket and the
 // health server on their own: the servers are what is under test, this only
 // records what they asked for and answers as a supervisor would.
-import { ControlError, type ServiceStatus, type SupervisorControl } from '../../src/supervisor/types.js';
+import { ControlError, type MetricsSnapshot, type ServiceStatus, type SupervisorControl } from '../../src/supervisor/types.js';
 
 export interface Call {
   command: 'start' | 'stop' | 'restart' | 'signal';
@@ -16,6 +16,10 @@ export class FakeControl implements SupervisorControl {
   /** When set, stop() waits for this before answering (a service taking its stop_timeout). */
   stopGate: Promise<void> | undefined;
   #callWaiters: (() => void)[] = [];
+  /** What metrics() reports for the shutdown. */
+  shutdown: MetricsSnapshot['shutdown'] = { startedAt: null, endedAt: null, killed: 0 };
+  /** Epoch ms each service entered its state (default: a minute ago). */
+  readonly stateSince = new Map<string, number>();
 
   constructor(readonly services: ServiceStatus[]) {}
 
@@ -95,5 +99,14 @@ export class FakeControl implements SupervisorControl {
 
   isLive(): boolean {
     return this.live;
+  }
+
+  metrics(): MetricsSnapshot {
+    const now = Date.now();
+    return {
+      now,
+      services: this.status().map((status) => ({ status, stateSince: this.stateSince.get(status.name) ?? now - 60_000 })),
+      shutdown: { ...this.shutdown },
+    };
   }
 }

@@ -8,6 +8,7 @@ import { connect, createServer, type Socket } from 'node:net';
 import { CONNECTION_DEADLINE_MS, MAX_CONNECTIONS, listenOnFirst, startHealthServer } from '../../src/supervisor/health-server.js';
 import { eventually } from '../helpers/eventually.js';
 import { FakeControl } from './fake-control.js';
+import { promtoolProblems, sampleValue } from './prometheus.js';
 
 interface Reply {
   status: number;
@@ -133,6 +134,59 @@ test('/ready tells names and states only: a reason (which can quote a probe comm
     assert.equal(reply.status, 503);
     assert.doesNotMatch(reply.body, /s3cr3t|redis-cli|exec|gave up/);
     for (const entry of JSON.parse(reply.body).not_ready) assert.deepEqual(Object.keys(entry), ['name', 'state']);
+  });
+});
+
+test('/metrics is Prometheus text format 0.0.4 that promtool accepts, with each service\'s state, restarts and last exit', async () => {
+  const control = FakeControl.sample();
+  control.stateSince.set('db', Date.now() - 192_000);
+  await withHealth(control, async (port) => {
+    const reply = await request(port, '/metrics');
+    assert.equal(reply.status, 200);
+    assert.equal(reply.headers['content-type'], 'text/plain; version=0.0.4; charset=utf-8');
+    assert.equal(await promtoolProblems(reply.body), '', reply.body);
+    const value = (name: string, labels = '') => sampleValue(reply.body, name, labels);
+    assert.equal(value('usher_service_up', 'service="db"'), 1);
+    assert.equal(value('usher_service_up', 'service="worker"'), 0);
+    assert.equal(value('usher_service_ready', 'service="db"'), 1);
+    assert.equal(value('usher_service_ready', 'service="web"'), 0, 'starting: not ready yet');
+    assert.equal(value('usher_service_ready', 'service="worker"'), 0, 'failed');
+    assert.equal(value('usher_service_state', 'service="worker",state="failed"'), 1);
+    assert.equal(value('usher_service_state', 'service="worker",state="running"'), 0);
+    assert.equal(value('usher_service_restarts_total', 'service="web"'), 2);
+    assert.equal(value('usher_service_last_exit_code', 'service="web"'), 1);
+    assert.equal(value('usher_service_last_exit_code', 'service="worker"'), 137, 'killed by SIGKILL: 128 + 9');
+    assert.equal(value('usher_service_last_exit_code', 'service="db"'), undefined, 'never exited: no sample');
+    const inState = value('usher_service_state_duration_seconds', 'service="db"');
+    assert.ok(inState !== undefined && inState >= 192 && inState < 192 + 600, String(inState));
+    assert.equal(value('usher_shutting_down'), 0);
+    assert.equal(value('usher_shutdown_duration_seconds'), 0, 'before the shutdown');
+    assert.equal(value('usher_killed_processes_total'), 0);
+
+    const started = Date.now() - 2_500;
+    control.shutdown = { startedAt: started, endedAt: started + 1_250, killed: 2 };
+    const after = await request(port, '/metrics');
+    assert.equal(await promtoolProblems(after.body), '', after.body);
+    assert.equal(sampleValue(after.body, 'usher_shutting_down'), 1);
+    assert.equal(sampleValue(after.body, 'usher_shutdown_duration_seconds'), 1.25);
+    assert.equal(sampleValue(after.body, 'usher_killed_processes_total'), 2);
+
+    const head = await request(port, '/metrics', { method: 'HEAD' });
+    assert.deepEqual([head.status, head.body, head.headers['content-type']], [200, '', 'text/plain; version=0.0.4; charset=utf-8']);
+  });
+});
+
+test('/metrics: label values are escaped (a quote, a backslash, a newline), and no reason or command appears', async () => {
+  const control = FakeControl.sample();
+  const web = control.services.find((s) => s.name === 'web');
+  assert.ok(web);
+  web.name = 'we"b\\\nx';
+  web.reason = 'exec /bin/sh -c redis-cli -a s3cr3t-from-env ping';
+  await withHealth(control, async (port) => {
+    const reply = await request(port, '/metrics');
+    assert.equal(await promtoolProblems(reply.body), '', reply.body);
+    assert.equal(sampleValue(reply.body, 'usher_service_restarts_total', 'service="we\\"b\\\\\\nx"'), 2, reply.body);
+    assert.doesNotMatch(reply.body, /s3cr3t|redis-cli/);
   });
 });
 

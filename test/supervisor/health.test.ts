@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { eventually } from '../helpers/eventually.js';
 import { FIXTURES, startPid1 } from '../helpers/pid1.js';
 import { freePort, NODE, SUP_FIXTURES, withFiles } from './helpers.js';
+import { promtoolProblems, sampleValue } from './prometheus.js';
 
 const T = { timeout: 90_000 };
 const PROBE = `${FIXTURES}signal-probe.mjs`;
@@ -184,4 +185,73 @@ services:
   assert.equal((await get(health, '/live')).status, 200);
   ns.signal('SIGTERM');
   assert.equal((await ns.exited).code, 0, ns.stderr.text);
+});
+
+/** GET /metrics until `holds` accepts what it says (each answer checked by promtool first). */
+async function metricsWhen(port: number, what: string, holds: (value: (name: string, labels?: string) => number | undefined) => boolean): Promise<string> {
+  return eventually(
+    async () => {
+      const reply = await get(port, '/metrics');
+      assert.equal(reply.status, 200);
+      assert.equal(await promtoolProblems(reply.body), '', reply.body);
+      return holds((name, labels) => sampleValue(reply.body, name, labels)) && reply.body;
+    },
+    { what: `/metrics showing ${what}`, timeoutMs: 30_000 },
+  );
+}
+
+test('/metrics from usher run: restarts rise after a restart, up is 0 once a service failed, and the shutdown shows its kills', T, async () => {
+  const health = freePort();
+  const dir = withFiles({
+    'usher.yaml': `health: { port: ${health}, host: 127.0.0.1 }
+grace: 60s
+services:
+  app:
+    command: ["${NODE}", "${PROBE}"]
+    restart: on-failure
+    backoff: { initial: 100ms, max: 100ms }
+  flaky:
+    command: "exit 3"
+    restart: on-failure
+    max_restarts: 2
+    backoff: { initial: 100ms, max: 100ms }
+  stubborn:
+    command: ["${NODE}", "${PROBE}", "--ignore", "SIGTERM"]
+    stop_timeout: 1s
+  holder:
+    command: ["${NODE}", "${PROBE}", "--ignore", "SIGTERM"]
+    stop_timeout: 50s
+`,
+  });
+  const ns = startPid1(['run', '-f', join(dir, 'usher.yaml')], { env: { USHER_SOCKET: join(dir, 'control.sock') } });
+  const readyLine = await ns.stdout.waitFor(/^app +\| ready \d+$/);
+  await metricsWhen(health, 'app up, never restarted', (v) =>
+    v('usher_service_up', 'service="app"') === 1 && v('usher_service_restarts_total', 'service="app"') === 0);
+
+  process.kill(ns.hostPid(Number(readyLine.split(' ').pop())), 'SIGKILL');
+  await metricsWhen(health, 'app restarted once after its SIGKILL, up again', (v) =>
+    v('usher_service_restarts_total', 'service="app"') === 1 &&
+    v('usher_service_last_exit_code', 'service="app"') === 137 &&
+    v('usher_service_up', 'service="app"') === 1);
+
+  const failed = await metricsWhen(health, 'flaky failed for good after 2 restarts', (v) =>
+    v('usher_service_state', 'service="flaky",state="failed"') === 1);
+  assert.equal(sampleValue(failed, 'usher_service_up', 'service="flaky"'), 0);
+  assert.equal(sampleValue(failed, 'usher_service_ready', 'service="flaky"'), 0);
+  assert.equal(sampleValue(failed, 'usher_service_restarts_total', 'service="flaky"'), 2);
+  assert.equal(sampleValue(failed, 'usher_service_last_exit_code', 'service="flaky"'), 3);
+  assert.equal(sampleValue(failed, 'usher_shutting_down'), 0);
+  assert.equal(sampleValue(failed, 'usher_shutdown_duration_seconds'), 0);
+
+  ns.signal('SIGTERM');
+  // stubborn is killed at its 1 s stop_timeout; holder keeps the shutdown (and the health port) going.
+  await ns.stderr.waitFor(/stubborn: killed pid \d+/);
+  const stopping = await metricsWhen(health, 'one process killed during the shutdown', (v) => v('usher_killed_processes_total') === 1);
+  assert.equal(sampleValue(stopping, 'usher_shutting_down'), 1);
+  const took = sampleValue(stopping, 'usher_shutdown_duration_seconds');
+  assert.ok(took !== undefined && took >= 1, `the shutdown has lasted at least stubborn's 1 s stop_timeout: ${took}`);
+  assert.equal(sampleValue(stopping, 'usher_service_up', 'service="holder"'), 1);
+  assert.equal(sampleValue(stopping, 'usher_service_state', 'service="holder",state="stopping"'), 1);
+  ns.destroy();
+  await ns.exited;
 });

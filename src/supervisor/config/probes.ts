@@ -13,6 +13,8 @@ export interface RawProbe {
   exec?: string | string[];
   log?: string;
   delay?: number | string;
+  notify?: true;
+  watchdog?: number | string;
   interval?: number | string;
   timeout?: number | string;
   failures?: number;
@@ -21,7 +23,9 @@ export interface RawProbe {
 export const READY_DEFAULTS = { intervalMs: 500, timeoutMs: 60_000 } as const;
 export const LIVE_DEFAULTS = { intervalMs: 5_000, timeoutMs: 2_000, failures: 3 } as const;
 
-export async function buildReady(ctx: FileContext, path: Path, raw: RawProbe): Promise<ReadySpec | undefined> {
+/** `ready: notify` is short for `ready: { notify: true }`. */
+export async function buildReady(ctx: FileContext, path: Path, given: RawProbe | 'notify'): Promise<ReadySpec | undefined> {
+  const raw: RawProbe = given === 'notify' ? { notify: true } : given;
   const probe = await buildProbe(ctx, path, raw);
   if (!probe) return undefined;
   const givenTimeout = ctx.duration([...path, 'timeout'], raw.timeout);
@@ -38,6 +42,13 @@ export async function buildReady(ctx: FileContext, path: Path, raw: RawProbe): P
 export async function buildLive(ctx: FileContext, path: Path, raw: RawProbe): Promise<LiveSpec | undefined> {
   const probe = await buildProbe(ctx, path, raw);
   if (!probe) return undefined;
+  if (probe.kind === 'watchdog') {
+    // The service's own pings are the check: there is no attempt to time or count.
+    for (const key of ['interval', 'timeout', 'failures'] as const) {
+      if (raw[key] !== undefined) ctx.report([...path, key], `has no meaning with watchdog (the service's WATCHDOG=1 messages are the check); expected no ${key}`);
+    }
+    if (probe.ms <= 0) ctx.report([...path, 'watchdog'], 'is 0; expected how often the service sends WATCHDOG=1 at least, such as 10s');
+  }
   return {
     probe,
     intervalMs: ctx.duration([...path, 'interval'], raw.interval) ?? LIVE_DEFAULTS.intervalMs,
@@ -52,6 +63,11 @@ async function buildProbe(ctx: FileContext, path: Path, raw: RawProbe): Promise<
   if (raw.exec !== undefined) return { kind: 'exec', argv: commandArgv(ctx, [...path, 'exec'], raw.exec) };
   if (raw.log !== undefined) return logProbe(ctx, [...path, 'log'], raw.log);
   if (raw.delay !== undefined) return { kind: 'delay', ms: ctx.duration([...path, 'delay'], raw.delay) ?? 0 };
+  if (raw.notify !== undefined) return { kind: 'notify' };
+  if (raw.watchdog !== undefined) {
+    const ms = ctx.duration([...path, 'watchdog'], raw.watchdog);
+    return ms === undefined ? undefined : { kind: 'watchdog', ms };
+  }
   return undefined;
 }
 

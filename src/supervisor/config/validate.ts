@@ -84,6 +84,8 @@ function explain(errors: readonly ErrorObject[], inherited: string | undefined, 
   const issues: Issue[] = [];
   for (const error of errors) {
     if (outer.some((c) => insideComposite(error, c))) continue;
+    // if/then/else: the failing branch's own errors say what is wrong.
+    if (error.keyword === 'if') continue;
     if (error.keyword === 'anyOf' || error.keyword === 'oneOf') {
       issues.push(...explainComposite(error, errors.filter((e) => insideComposite(e, error)), inherited, root));
     } else if (error.propertyName === undefined) {

@@ -38,7 +38,7 @@ interface RawService {
   env_file?: string | string[];
   user?: string | number;
   depends_on?: string[] | Record<string, DependencyCondition>;
-  ready?: RawProbe;
+  ready?: RawProbe | 'notify';
   live?: RawProbe;
   restart?: RestartPolicy;
   max_restarts?: number;
@@ -114,7 +114,7 @@ export async function buildYamlConfig(options: YamlLoadOptions, problems: Proble
     nodes.push({
       name,
       dependsOn: ok('depends_on') ? (built[0] as ServiceConfig).dependsOn : [],
-      hasReadyProbe: rawService.ready === undefined ? false : isMap(rawService.ready) ? true : undefined,
+      hasReadyProbe: rawService.ready === undefined ? false : isMap(rawService.ready) || rawService.ready === 'notify' ? true : undefined,
       restart: rawService.restart === undefined ? 'no' : ok('restart') ? rawService.restart : undefined,
     });
   }

@@ -7,6 +7,8 @@ import { delayProbe } from './delay.js';
 import { execProbe } from './exec.js';
 import { httpProbe } from './http.js';
 import { logProbe } from './log.js';
+import { notifyProbe } from './notify.js';
+import type { NotifyChannel } from '../notify.js';
 import { tcpProbe } from './tcp.js';
 
 export interface ProbeContext {
@@ -18,6 +20,8 @@ export interface ProbeContext {
   startedAt: number;
   /** Lines of the service's output seen so far by the log probe's matcher. */
   lines: LineWatch;
+  /** The instance's NOTIFY_SOCKET, for a notify probe or a watchdog. */
+  notify?: NotifyChannel;
 }
 
 /** Only the start of a line is matched: a ready line is short, a service's lines need not be. */
@@ -94,6 +98,11 @@ export function attempt(probe: Probe, ctx: ProbeContext, since: number, deadline
       return logProbe(ctx.lines, since, deadline, signal);
     case 'delay':
       return delayProbe(probe, ctx.startedAt, deadline, signal);
+    case 'notify':
+      return notifyProbe(ctx.notify, deadline, signal);
+    case 'watchdog':
+      // Not an attempt: liveness.ts waits on the watchdog's own deadline.
+      return Promise.resolve(false);
   }
 }
 
@@ -123,5 +132,9 @@ export function describeProbe(probe: Probe): string {
       return `log /${probe.pattern.source}/`;
     case 'delay':
       return `delay ${probe.ms}ms`;
+    case 'notify':
+      return 'notify READY=1';
+    case 'watchdog':
+      return `watchdog ${probe.ms}ms`;
   }
 }
