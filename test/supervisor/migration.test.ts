@@ -78,6 +78,8 @@ test('Procfile: release runs once before the others, which get PORT and the .env
   await ns.stdout.waitFor(/^release +\| migrating on 5000$/);
   await ns.stdout.waitFor(/^web +\| web on 5100 says hello$/);
   await ns.stdout.waitFor(/^worker +\| worker on 5200$/);
+  // usher's events come on stderr, another pipe than the services' lines: wait for them too.
+  await ns.stderr.waitFor(/web: starting/);
   const ev = ns.stderr.all;
   const releaseExit = ev.findIndex((l) => /release: pid \d+ exited with code 0/.test(l));
   const webStart = ev.findIndex((l) => /web: starting/.test(l));

@@ -122,8 +122,11 @@ test('a dependency that fails but will be restarted keeps its dependants waiting
     ],
   });
   await ns.stdout.waitFor(/^web +\| web up$/);
+  // usher's events come on stderr, another pipe than the services' lines: wait for them too.
+  await ns.stderr.waitFor(/web: starting/);
   const ev = ns.stderr.all;
-  assert.ok(indexOf(ev, /db: restarting in 0\.1s/) < indexOf(ev, /web: starting/), ns.stderr.text);
+  const restarted = indexOf(ev, /db: restarting in 0\.1s/);
+  assert.ok(restarted >= 0 && restarted < indexOf(ev, /web: starting/), ns.stderr.text);
   assert.doesNotMatch(ns.stderr.text, /web: failed/);
   ns.signal('SIGTERM');
   assert.equal((await ns.exited).code, 0, ns.stderr.text);
