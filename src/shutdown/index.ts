@@ -36,10 +36,27 @@ export {
 export {
   ServerDrainer,
   DEFAULT_IDLE_GRACE_MS,
+  DEFAULT_WEBSOCKET_CLOSE,
+  isEventStream,
   type DrainableServer,
   type DrainReport,
   type ServerDrainerOptions,
+  type WebSocketClose,
 } from './http-drain.js';
+export {
+  attachFastify,
+  attachNest,
+  type FastifyLike,
+  type FrameworkOptions,
+  type NestApplicationLike,
+} from './frameworks.js';
+export {
+  createSupervisorNotifier,
+  NOTIFY_SOCKET_ENV,
+  NOTIFY_PROGRAM,
+  type NotifyOutcome,
+  type SupervisorNotifier,
+} from './notify.js';
 export {
   Readiness,
   startHealthServer,
