@@ -67,12 +67,33 @@ export interface WebSocketClose {
 export const DEFAULT_WEBSOCKET_CLOSE: Required<WebSocketClose> = Object.freeze({ code: 1001, reason: 'going away' });
 
 /**
- * The default {@link ServerDrainerOptions.isEndlessStream}: a response that
- * was sent as `Content-Type: text/event-stream`.
+ * The default {@link ServerDrainerOptions.isEndlessStream}: a response sent as
+ * `Content-Type: text/event-stream`, or, when the type cannot be read back,
+ * the answer to a request that accepts only that (as `EventSource` sends).
  */
-export function isEventStream(_req: http.IncomingMessage, res: http.ServerResponse): boolean {
-  const type = res.getHeader('content-type');
-  return typeof type === 'string' && /^\s*text\/event-stream\b/i.test(type);
+export function isEventStream(req: http.IncomingMessage, res: http.ServerResponse): boolean {
+  const type = res.getHeader('content-type') ?? sentHeader(res, 'content-type');
+  if (typeof type === 'string') return /^\s*text\/event-stream\b/i.test(type);
+  return /^\s*text\/event-stream\s*$/i.test(req.headers.accept ?? '');
+}
+
+/** Node keeps the head it sent here; not public API, read when present. */
+interface ResponseWithHead {
+  _header?: unknown;
+}
+
+/**
+ * A header of a response whose head is sent: `writeHead(status, headers)`
+ * sends headers that `getHeader()` does not know.
+ */
+function sentHeader(res: http.ServerResponse, name: string): string | undefined {
+  const head = (res as ResponseWithHead)._header;
+  if (typeof head !== 'string') return undefined;
+  for (const line of head.split('\r\n')) {
+    const colon = line.indexOf(':');
+    if (colon > 0 && line.slice(0, colon).trim().toLowerCase() === name) return line.slice(colon + 1).trim();
+  }
+  return undefined;
 }
 
 /** What a drain did. */
@@ -109,8 +130,6 @@ interface Http1Connection {
 
 interface Http2Connection {
   openStreams: number;
-  /** The first GOAWAY (no stream refused yet) has been sent. */
-  goingAway: boolean;
 }
 
 /** A connection handed over to another protocol by an HTTP upgrade. */
@@ -139,8 +158,6 @@ interface ConnectionsList {
   all(): Array<{ socket?: unknown }>;
 }
 
-/** The largest HTTP/2 stream id: a GOAWAY carrying it refuses no stream (RFC 9113 §6.8). */
-const MAX_STREAM_ID = 2 ** 31 - 1;
 /** At most this many cut requests are named in a report. */
 const MAX_NAMED_REQUESTS = 10;
 /** The longest URL shown when naming a cut request. */
@@ -208,10 +225,10 @@ function describeRequest(res: http.ServerResponse, now: number, since: number): 
  *    `Connection: close`). Endless streams (server-sent events) are ended.
  * 3. WebSockets get a close frame (1001 going away); each closes when its
  *    closing handshake completes.
- * 4. HTTP/2: every session gets the graceful GOAWAY of RFC 9113 §6.8: a first
- *    GOAWAY that refuses nothing and a PING, then, once the PING returns (or
- *    after the idle grace), the final GOAWAY. Streams the client sent before
- *    it saw the first one are served; open streams finish.
+ * 4. HTTP/2: every session gets GOAWAY with the last stream processed: open
+ *    streams finish; streams the client sent meanwhile are refused
+ *    unprocessed (REFUSED_STREAM), safe to retry (see `#goAway` for why not
+ *    the two-step GOAWAY of RFC 9113 §6.8).
  * 5. At the timeout, whatever is left is destroyed and reported.
  *
  * It uses `net.Server.prototype.close` rather than `http.Server#close`, which
@@ -625,7 +642,7 @@ export class ServerDrainer {
 
   #onSession(session: http2.Http2Session): void {
     if (this.#http2.has(session)) return;
-    this.#http2.set(session, { openStreams: 0, goingAway: false });
+    this.#http2.set(session, { openStreams: 0 });
     session.once('close', () => {
       this.#http2.delete(session);
       this.#finishIfEmpty();
@@ -647,32 +664,22 @@ export class ServerDrainer {
   }
 
   /**
-   * The graceful GOAWAY of RFC 9113 §6.8. A single GOAWAY naming the last
-   * stream processed refuses the streams the client sent meanwhile, and
-   * Node's client does not retry them. So: a GOAWAY that refuses nothing and
-   * a PING; the client sees the GOAWAY first and stops opening streams, so
-   * once the PING returns every stream it sent has arrived, and `close()`
-   * sends the final GOAWAY with the real last stream id. Open streams finish,
-   * and the session ends by itself.
+   * GOAWAY with the last stream processed (`close()`): open streams finish,
+   * the session ends by itself, and the client learns that every stream
+   * above that id was not processed and may be retried elsewhere.
+   *
+   * Not the two-step GOAWAY of RFC 9113 §6.8 (a first GOAWAY refusing
+   * nothing, a PING, then the final one), which would let streams already on
+   * their way be served: Node cannot send that first GOAWAY as a mere notice.
+   * Any GOAWAY it sends makes nghttp2 ignore every new stream from then on
+   * (nghttp2's notice, `nghttp2_submit_shutdown_notice`, is not exposed), so
+   * the streams on their way are refused by the final GOAWAY all the same,
+   * only later; SETTINGS_MAX_CONCURRENT_STREAMS = 0 as the notice makes
+   * nghttp2 refuse them at once. Measured in the tests: the same streams
+   * refused either way.
    */
   #goAway(session: http2.Http2Session): void {
-    const connection = this.#http2.get(session);
-    if (!connection || connection.goingAway || session.closed || session.destroyed) return;
-    connection.goingAway = true;
-    let timer: NodeJS.Timeout | undefined;
-    const finalGoAway = (): void => {
-      if (timer) clearTimeout(timer);
-      timer = undefined;
-      if (!session.closed && !session.destroyed) session.close();
-    };
-    try {
-      session.goaway(NGHTTP2_NO_ERROR, MAX_STREAM_ID);
-      // A client that does not answer the PING gets the idle grace.
-      timer = setTimeout(finalGoAway, this.#idleGrace);
-      if (!session.ping(() => finalGoAway())) finalGoAway();
-    } catch {
-      finalGoAway();
-    }
+    if (!session.closed && !session.destroyed) session.close();
   }
 
   #finishIfEmpty(): void {
