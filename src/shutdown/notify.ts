@@ -31,12 +31,16 @@ export type NotifyOutcome =
   | { readonly sent: true }
   | { readonly sent: false; readonly error: string };
 
-/** Sends notify messages to the supervisor, one at a time, in order. */
+/** Sends notify messages to the supervisor. */
 export interface SupervisorNotifier {
   /** The socket the messages go to (`NOTIFY_SOCKET`). */
   readonly socket: string;
   /**
-   * Sends one message made of `VARIABLE=value` assignments, e.g. `READY=1`.
+   * Sends one message made of `VARIABLE=value` assignments, e.g. `READY=1`,
+   * at once: `systemd-notify` is spawned right away, so that a message sent
+   * just before the process exits still goes out. A message with
+   * `STOPPING=1` first kills the senders still running, so that a `READY=1`
+   * not yet delivered cannot arrive after it.
    * Never rejects: a failure is in the outcome (and logged once).
    */
   send(...assignments: string[]): Promise<NotifyOutcome>;
@@ -72,7 +76,7 @@ export function createSupervisorNotifier(
   if (socket === undefined || socket === '') return undefined;
   let program: string | null | undefined;
   let reported = false;
-  let queue: Promise<unknown> = Promise.resolve();
+  const running = new Set<ReturnType<typeof spawn>>();
 
   const fail = (message: string): NotifyOutcome => {
     if (!reported) {
@@ -101,6 +105,7 @@ export function createSupervisorNotifier(
         timeout: NOTIFY_TIMEOUT_MS,
         killSignal: 'SIGKILL',
       });
+      running.add(child);
       // Notifying must never keep the app alive.
       child.unref();
       const pipe = child.stderr as (NodeJS.ReadableStream & { unref?: () => void }) | null;
@@ -108,20 +113,30 @@ export function createSupervisorNotifier(
       child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
         if (stderr.length < MAX_STDERR) stderr += chunk.slice(0, MAX_STDERR - stderr.length);
       });
-      child.once('error', (error) => resolve(fail(`${NOTIFY_PROGRAM} ${assignments.join(' ')} could not run: ${error.message}`)));
+      child.once('error', (error) => {
+        running.delete(child);
+        resolve(fail(`${NOTIFY_PROGRAM} ${assignments.join(' ')} could not run: ${error.message}`));
+      });
       child.once('close', (code, signal) => {
+        running.delete(child);
         if (code === 0) resolve({ sent: true });
+        else if (superseded.has(child)) resolve({ sent: false, error: 'superseded by STOPPING=1' });
         else resolve(fail(`${NOTIFY_PROGRAM} ${assignments.join(' ')} failed (${signal ?? `exit status ${String(code)}`}): ${stderr.trim() || 'no message'}`));
       });
     });
   };
 
+  const superseded = new WeakSet<ReturnType<typeof spawn>>();
   return {
     socket,
     send(...assignments: string[]): Promise<NotifyOutcome> {
-      const outcome = queue.then(() => sendNow(assignments));
-      queue = outcome;
-      return outcome;
+      if (assignments.includes('STOPPING=1')) {
+        for (const child of running) {
+          superseded.add(child);
+          child.kill('SIGKILL');
+        }
+      }
+      return sendNow(assignments);
     },
   };
 }

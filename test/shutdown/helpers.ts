@@ -154,8 +154,9 @@ export async function startScript(script: string, env: Record<string, string> = 
 
 /** The fixture app, with its JSON events parsed. */
 export class Fixture extends EventChild {
-  constructor(config: FixtureConfig) {
+  constructor(config: FixtureConfig, env: Record<string, string> = {}) {
     super(process.execPath, [FIXTURE_APP], childEnv({
+      ...env,
       USHER_SHUTDOWN_FIXTURE: '1',
       USHER_FIXTURE_CONFIG: JSON.stringify(config),
     }));
@@ -163,8 +164,8 @@ export class Fixture extends EventChild {
 }
 
 /** Starts the fixture and waits until it listens. */
-export async function startFixture(config: FixtureConfig): Promise<{ app: Fixture; port: number; healthPort: number | undefined }> {
-  const app = new Fixture(config);
+export async function startFixture(config: FixtureConfig, env: Record<string, string> = {}): Promise<{ app: Fixture; port: number; healthPort: number | undefined }> {
+  const app = new Fixture(config, env);
   const listening = await app.waitForEvent('listening');
   return { app, port: listening['port'] as number, healthPort: listening['healthPort'] as number | undefined };
 }
