@@ -15,7 +15,7 @@ const CLIENTS = 16;
 
 /** Library name as shown, and the package its version is read from. */
 const LIBRARIES: Array<[string, string | undefined]> = [
-  ['usher-shutdown', undefined],
+  ['usher-shutdown', 'usher-shutdown'],
   ['@godaddy/terminus', '@godaddy/terminus'],
   ['http-terminator', 'http-terminator'],
   ['stoppable', 'stoppable'],
@@ -25,7 +25,7 @@ const LIBRARIES: Array<[string, string | undefined]> = [
 ];
 
 function versionOf(pkg: string | undefined): string {
-  if (pkg === undefined) return '';
+  if (pkg === undefined) return process.version;
   return (JSON.parse(readFileSync(`${ROOT}node_modules/${pkg}/package.json`, 'utf8')) as { version: string }).version;
 }
 
@@ -65,7 +65,8 @@ export async function librariesBench(quick: boolean): Promise<void> {
   const date = new Date().toISOString().slice(0, 10);
   console.log(`graceful-shutdown libraries, ${date}, node ${process.version}: ${CLIENTS} keep-alive clients + one 1.5 s request, SIGTERM, ${rounds} round(s) each`);
   console.log('');
-  console.log('| library | version | failed requests per round | slow request | exit | stop (ms, median) |');
+  // Each client stops at its first failure: a round loses at most one request per client.
+  console.log(`| library | version | clients that lost a request, per round (of ${CLIENTS}) | slow request | exit | stop (ms, median) |`);
   console.log('|---|---|---|---|---|---|');
   for (const [library, pkg] of LIBRARIES) {
     const results: Round[] = [];

@@ -62,7 +62,9 @@ async function wire(library: string): Promise<void> {
       return;
     }
     case 'lightship': {
-      const { createLightship } = await import('lightship');
+      // CommonJS whose named export Node's loader does not see.
+      const module = await import('lightship') as unknown as { default: typeof import('lightship') };
+      const { createLightship } = module.default;
       const lightship = await createLightship({
         detectKubernetes: false, port: 0, shutdownDelay: 0, gracefulShutdownTimeout: DEADLINE_MS, shutdownHandlerTimeout: DEADLINE_MS,
       });
