@@ -4,7 +4,8 @@
 // Not a test: nothing here asserts; the targets are printed next to the figures.
 // Then supervisor mode (bench/supervisor.ts): usher run against supervisord,
 // s6-svscan and pm2-runtime, and its log relay against cat.
-// Options: --quick (fewer runs), --only-supervisor, --only-reaping.
+// Options: --quick (fewer runs), --only-supervisor, --only-reaping, --libraries
+// (the shutdown library against the other graceful-shutdown libraries alone).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -211,6 +212,11 @@ async function sigtermToExitMs(init: Init, runs: number): Promise<number> {
 const fmt = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : 'n/a');
 
 async function main(): Promise<void> {
+  if (process.argv.includes('--libraries')) {
+    const { librariesBench } = await import('./libraries.js');
+    await librariesBench(quick);
+    return;
+  }
   if (process.argv.includes('--only-supervisor')) {
     // Supervisor mode alone (also part of the full run, at its end).
     const { supervisorBench } = await import('./supervisor.js');

@@ -39,6 +39,61 @@ export interface ServerDrainerOptions {
    * `Connection: close`, and are closed when the grace runs out.
    */
   readonly idleGrace?: number;
+  /**
+   * The close frame sent to each WebSocket when the drain begins. Default
+   * {@link DEFAULT_WEBSOCKET_CLOSE}: 1001 "going away", which tells browsers
+   * and WebSocket libraries to reconnect (elsewhere: the listener is closed).
+   */
+  readonly webSocketClose?: WebSocketClose;
+  /**
+   * Which open responses are streams that never end on their own, to be ended
+   * (`res.end()`) when the drain begins rather than waited for. Called for each
+   * response in flight whose headers have been sent. Default
+   * {@link isEventStream}: server-sent events, whose clients reconnect by
+   * themselves when the stream ends.
+   */
+  readonly isEndlessStream?: (req: http.IncomingMessage, res: http.ServerResponse) => boolean;
+}
+
+/** A WebSocket close frame: status code and reason. */
+export interface WebSocketClose {
+  /** 1000, 1001, 1011-1014 or 3000-4999. Default 1001 (going away). */
+  readonly code?: number;
+  /** At most 123 bytes of UTF-8. Default `going away`. */
+  readonly reason?: string;
+}
+
+/** The default {@link ServerDrainerOptions.webSocketClose}. */
+export const DEFAULT_WEBSOCKET_CLOSE: Required<WebSocketClose> = Object.freeze({ code: 1001, reason: 'going away' });
+
+/**
+ * The default {@link ServerDrainerOptions.isEndlessStream}: a response sent as
+ * `Content-Type: text/event-stream`, or, when the type cannot be read back,
+ * the answer to a request that accepts only that (as `EventSource` sends).
+ */
+export function isEventStream(req: http.IncomingMessage, res: http.ServerResponse): boolean {
+  const type = res.getHeader('content-type') ?? sentHeader(res, 'content-type');
+  if (typeof type === 'string') return /^\s*text\/event-stream\b/i.test(type);
+  return /^\s*text\/event-stream\s*$/i.test(req.headers.accept ?? '');
+}
+
+/** Node keeps the head it sent here; not public API, read when present. */
+interface ResponseWithHead {
+  _header?: unknown;
+}
+
+/**
+ * A header of a response whose head is sent: `writeHead(status, headers)`
+ * sends headers that `getHeader()` does not know.
+ */
+function sentHeader(res: http.ServerResponse, name: string): string | undefined {
+  const head = (res as ResponseWithHead)._header;
+  if (typeof head !== 'string') return undefined;
+  for (const line of head.split('\r\n')) {
+    const colon = line.indexOf(':');
+    if (colon > 0 && line.slice(0, colon).trim().toLowerCase() === name) return line.slice(colon + 1).trim();
+  }
+  return undefined;
 }
 
 /** What a drain did. */
@@ -55,6 +110,14 @@ export interface DrainReport {
   readonly destroyedBusy: number;
   /** Connections destroyed at the timeout without a request in flight. */
   readonly destroyedIdle: number;
+  /** The requests in flight on the connections destroyed at the timeout, e.g. `GET /poll (open 6.0 s)`; at most 10. */
+  readonly destroyedRequests: readonly string[];
+  /** Endless streams (server-sent events) ended by the drain; see {@link ServerDrainerOptions.isEndlessStream}. */
+  readonly streamsEnded: number;
+  /** Upgraded connections (WebSockets) that closed during the drain, after their close frame. */
+  readonly upgradedClosed: number;
+  /** Upgraded connections destroyed at the timeout: WebSockets whose closing handshake did not finish, other protocols. */
+  readonly destroyedUpgraded: number;
 }
 
 interface Http1Connection {
@@ -69,17 +132,88 @@ interface Http2Connection {
   openStreams: number;
 }
 
+/** A connection handed over to another protocol by an HTTP upgrade. */
+interface UpgradedConnection {
+  readonly socket: net.Socket;
+  readonly webSocket: boolean;
+  /** The protocol on top has written its answer to the upgrade (`101 Switching Protocols`). */
+  answered: boolean;
+  /** The drain wants to send the close frame, as soon as the answer is out. */
+  closeWanted: boolean;
+  closeSent: boolean;
+}
+
 /** Node's TLS socket keeps the TCP socket it wraps here; not public API, so only used when present. */
 interface TlsSocketWithParent extends tls.TLSSocket {
   _parent?: unknown;
 }
 
+/** Node's socket of an HTTP/1 connection keeps the response being written here; not public API. */
+interface SocketWithMessage extends net.Socket {
+  _httpMessage?: unknown;
+}
+
+/** Node's list of an HTTP/1 server's connections (the parsers, each with its socket); not public API. */
+interface ConnectionsList {
+  all(): Array<{ socket?: unknown }>;
+}
+
+/** At most this many cut requests are named in a report. */
+const MAX_NAMED_REQUESTS = 10;
+/** The longest URL shown when naming a cut request. */
+const MAX_URL_LENGTH = 100;
+
+/** WebSocket close codes an endpoint may send (RFC 6455 §7.4, IANA registry). */
+function isSendableCloseCode(code: number): boolean {
+  return Number.isInteger(code) && ((code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014) || (code >= 3000 && code <= 4999));
+}
+
 /**
- * Tracks the connections and in-flight requests of one server from the
- * moment it is created, and drains the server on demand.
+ * A server's close frame (RFC 6455 §5.5.1): FIN + opcode 8, unmasked, the
+ * status code in two bytes, then the reason.
+ */
+function closeFrame(close: WebSocketClose = {}): Buffer {
+  const code = close.code ?? DEFAULT_WEBSOCKET_CLOSE.code;
+  const reason = Buffer.from(close.reason ?? DEFAULT_WEBSOCKET_CLOSE.reason, 'utf8');
+  if (!isSendableCloseCode(code)) {
+    throw new RangeError(`webSocketClose.code must be 1000-1003, 1007-1014 or 3000-4999, got ${String(code)}`);
+  }
+  if (reason.length > 123) throw new RangeError(`webSocketClose.reason must be at most 123 bytes of UTF-8, got ${reason.length}`);
+  const frame = Buffer.alloc(4 + reason.length);
+  frame[0] = 0x88;
+  frame[1] = 2 + reason.length;
+  frame.writeUInt16BE(code, 2);
+  reason.copy(frame, 4);
+  return frame;
+}
+
+function isSwitchingProtocols(chunk: unknown): boolean {
+  const head = typeof chunk === 'string' ? chunk.slice(0, 16) : Buffer.isBuffer(chunk) ? chunk.subarray(0, 16).toString('latin1') : '';
+  return /^HTTP\/1\.[01] 101 /.test(head);
+}
+
+function connectionsOf(server: DrainableServer): ConnectionsList | undefined {
+  const key = Object.getOwnPropertySymbols(server).find((symbol) => symbol.description === 'http.server.connections');
+  const list = key === undefined ? undefined : (server as unknown as Record<symbol, unknown>)[key];
+  return typeof (list as ConnectionsList | undefined)?.all === 'function' ? list as ConnectionsList : undefined;
+}
+
+function describeRequest(res: http.ServerResponse, now: number, since: number): string {
+  const req = res.req as http.IncomingMessage | undefined;
+  let url = req?.url ?? '?';
+  if (url.length > MAX_URL_LENGTH) url = `${url.slice(0, MAX_URL_LENGTH)}...`;
+  return `${req?.method ?? '?'} ${url} (open ${((now - since) / 1000).toFixed(1)} s)`;
+}
+
+/**
+ * Tracks the connections and in-flight requests of one server, and drains
+ * the server on demand.
  *
- * Create it before the server starts listening: connections opened before
- * are only noticed once they send a request.
+ * Best created before the server listens, or in the same tick as `listen()`
+ * (`app.listen()` of Express or Koa). Created later, it adopts the HTTP/1
+ * connections Node lists for the server, with the response each is writing;
+ * an HTTP/2 session opened before is only noticed with its next stream, and
+ * a connection upgraded before is not noticed at all.
  *
  * What {@link ServerDrainer.drain} does, in order:
  * 1. Stops accepting connections (the listening socket is closed).
@@ -88,10 +222,14 @@ interface TlsSocketWithParent extends tls.TLSSocket {
  *    response finishes. Idle keep-alive connections are closed, at once when
  *    idle for longer than {@link ServerDrainerOptions.idleGrace}, otherwise when
  *    that grace runs out (a request arriving meanwhile is served with
- *    `Connection: close`).
- * 3. HTTP/2: every session gets GOAWAY (`session.close()`): open streams finish,
- *    the client opens new ones elsewhere.
- * 4. At the timeout, whatever is left is destroyed.
+ *    `Connection: close`). Endless streams (server-sent events) are ended.
+ * 3. WebSockets get a close frame (1001 going away); each closes when its
+ *    closing handshake completes.
+ * 4. HTTP/2: every session gets GOAWAY with the last stream processed: open
+ *    streams finish; streams the client sent meanwhile are refused
+ *    unprocessed (REFUSED_STREAM), safe to retry (see `#goAway` for why not
+ *    the two-step GOAWAY of RFC 9113 §6.8).
+ * 5. At the timeout, whatever is left is destroyed and reported.
  *
  * It uses `net.Server.prototype.close` rather than `http.Server#close`, which
  * on Node 19+ also closes every idle connection on the spot: exactly the race
@@ -100,8 +238,13 @@ interface TlsSocketWithParent extends tls.TLSSocket {
 export class ServerDrainer {
   readonly #server: DrainableServer;
   readonly #idleGrace: number;
+  readonly #closeFrame: Buffer;
+  readonly #isEndlessStream: (req: http.IncomingMessage, res: http.ServerResponse) => boolean;
   readonly #http1 = new Map<net.Socket, Http1Connection>();
   readonly #http2 = new Map<http2.Http2Session, Http2Connection>();
+  readonly #upgraded = new Map<net.Socket, UpgradedConnection>();
+  /** When each response in flight began, to name the ones cut at the timeout. */
+  readonly #startedAt = new WeakMap<http.ServerResponse, number>();
   /** TLS connections still in their handshake, with the time they were accepted. */
   readonly #handshaking = new Map<net.Socket, number>();
   readonly #handshakeTimers = new Map<net.Socket, NodeJS.Timeout>();
@@ -117,6 +260,8 @@ export class ServerDrainer {
   #drainTimer: NodeJS.Timeout | undefined;
   #requestsFinished = 0;
   #idleClosed = 0;
+  #streamsEnded = 0;
+  #upgradedClosed = 0;
 
   /**
    * @param server - an `http`, `https` or `http2` server, ideally not yet listening
@@ -129,6 +274,8 @@ export class ServerDrainer {
     }
     this.#server = server;
     this.#idleGrace = idleGrace;
+    this.#closeFrame = closeFrame(options.webSocketClose);
+    this.#isEndlessStream = options.isEndlessStream ?? isEventStream;
     // Prepended so that a response is marked before the app's handler can
     // send its headers, and a connection is tracked before its first request.
     if (server instanceof tls.Server) {
@@ -141,6 +288,8 @@ export class ServerDrainer {
     this.#listen('request', (req: http.IncomingMessage, res: http.ServerResponse) => this.#onRequest(req, res));
     this.#listen('session', (session: http2.Http2Session) => this.#onSession(session));
     this.#listen('stream', (stream: http2.ServerHttp2Stream) => this.#onStream(stream));
+    this.#watchUpgrades();
+    this.#adoptConnections();
   }
 
   /** True once {@link ServerDrainer.drain} has been called. */
@@ -148,9 +297,9 @@ export class ServerDrainer {
     return this.#draining;
   }
 
-  /** Open connections the drainer knows of (HTTP/1 sockets and HTTP/2 sessions). */
+  /** Open connections the drainer knows of (HTTP/1 sockets, HTTP/2 sessions, upgraded connections). */
   get connectionCount(): number {
-    return this.#http1.size + this.#http2.size;
+    return this.#http1.size + this.#http2.size + this.#upgraded.size;
   }
 
   /** Requests in flight (HTTP/1 responses not yet finished plus open HTTP/2 streams). */
@@ -159,6 +308,11 @@ export class ServerDrainer {
     for (const connection of this.#http1.values()) count += connection.responses.length;
     for (const connection of this.#http2.values()) count += connection.openStreams;
     return count;
+  }
+
+  /** Upgraded connections (WebSockets) open. */
+  get upgradedCount(): number {
+    return this.#upgraded.size;
   }
 
   /**
@@ -194,9 +348,11 @@ export class ServerDrainer {
     });
     this.stopAccepting();
     for (const connection of this.#http1.values()) {
+      this.#endEndlessStreams(connection);
       if (connection.responses.length > 0) this.#askToCloseAfterLastResponse(connection);
       else this.#closeWhenIdleLongEnough(connection);
     }
+    for (const upgraded of this.#upgraded.values()) this.#closeUpgraded(upgraded);
     for (const session of this.#http2.keys()) this.#goAway(session);
     for (const socket of this.#handshaking.keys()) this.#waitForHandshake(socket);
     this.#drainTimer = setTimeout(() => this.#destroyRemaining(), timeout);
@@ -228,6 +384,48 @@ export class ServerDrainer {
     this.#detach.push(() => this.#server.off(event, untyped));
   }
 
+  /**
+   * Listens to 'upgrade' only while the app does: Node answers an upgrade
+   * request itself when nobody listens, and a listener of ours alone would
+   * leave it unanswered. Ours comes first, to see the socket before the
+   * WebSocket library writes its answer.
+   */
+  #watchUpgrades(): void {
+    const server = this.#server;
+    const onUpgrade = (req: http.IncomingMessage, socket: net.Socket): void => this.#onUpgrade(req, socket);
+    let listening = false;
+    const onNewListener = (event: string | symbol, listener: unknown): void => {
+      if (event !== 'upgrade' || listener === onUpgrade || listening) return;
+      listening = true;
+      server.prependListener('upgrade', onUpgrade);
+    };
+    const onRemoveListener = (event: string | symbol): void => {
+      if (event !== 'upgrade' || !listening || server.listeners('upgrade').some((l) => l !== onUpgrade)) return;
+      listening = false;
+      server.off('upgrade', onUpgrade);
+    };
+    server.on('newListener', onNewListener);
+    server.on('removeListener', onRemoveListener);
+    if (server.listenerCount('upgrade') > 0) onNewListener('upgrade', undefined);
+    this.#detach.push(() => {
+      server.off('newListener', onNewListener);
+      server.off('removeListener', onRemoveListener);
+      if (listening) server.off('upgrade', onUpgrade);
+    });
+  }
+
+  /** Connections accepted before the drainer existed, from Node's own list (HTTP/1 only). */
+  #adoptConnections(): void {
+    for (const { socket } of connectionsOf(this.#server)?.all() ?? []) {
+      if (!(socket instanceof net.Socket) || socket.destroyed) continue;
+      const connection = this.#trackHttp1(socket);
+      const res = (socket as SocketWithMessage)._httpMessage;
+      if (res instanceof http.ServerResponse && !res.writableEnded && !connection.responses.includes(res)) {
+        this.#trackResponse(connection, res);
+      }
+    }
+  }
+
   #trackHttp1(socket: net.Socket): Http1Connection {
     let connection = this.#http1.get(socket);
     if (connection) return connection;
@@ -236,7 +434,7 @@ export class ServerDrainer {
     socket.once('close', () => {
       const tracked = this.#http1.get(socket);
       if (tracked?.idleTimer) clearTimeout(tracked.idleTimer);
-      this.#http1.delete(socket);
+      if (tracked === connection) this.#http1.delete(socket);
       this.#finishIfEmpty();
     });
     // A connection accepted during the drain (from the kernel's backlog, or
@@ -280,12 +478,16 @@ export class ServerDrainer {
   #onRequest(req: http.IncomingMessage, res: http.ServerResponse): void {
     // HTTP/2 compatibility requests are covered by their session and stream.
     if (req.httpVersionMajor >= 2) return;
-    const connection = this.#trackHttp1(req.socket);
+    this.#trackResponse(this.#trackHttp1(req.socket), res);
+  }
+
+  #trackResponse(connection: Http1Connection, res: http.ServerResponse): void {
     if (connection.idleTimer) {
       clearTimeout(connection.idleTimer);
       connection.idleTimer = undefined;
     }
     connection.responses.push(res);
+    this.#startedAt.set(res, performance.now());
     if (this.#draining) this.#askToCloseAfterLastResponse(connection);
     res.once('close', () => this.#onResponseClosed(connection, res));
   }
@@ -307,6 +509,26 @@ export class ServerDrainer {
     // before the drain began, or the app overrode the header): the client may
     // reuse the connection, so it is treated like one that just went idle.
     this.#closeWhenIdleLongEnough(connection);
+  }
+
+  /**
+   * Ends the responses that would never end by themselves (server-sent
+   * events): their clients reconnect, to another instance since the
+   * listener is closed. The connection is then idle and closed as such.
+   */
+  #endEndlessStreams(connection: Http1Connection): void {
+    for (const res of [...connection.responses]) {
+      if (!res.headersSent || res.writableEnded) continue;
+      let endless = false;
+      try {
+        endless = this.#isEndlessStream(res.req, res);
+      } catch {
+        // A broken predicate must not stop the drain: the response is waited for.
+      }
+      if (!endless) continue;
+      this.#streamsEnded += 1;
+      res.end();
+    }
   }
 
   /**
@@ -345,8 +567,77 @@ export class ServerDrainer {
 
   #closeIdle(connection: Http1Connection): void {
     if (connection.responses.length > 0 || connection.socket.destroyed) return;
+    // Handed over to another protocol meanwhile: closed as such.
+    if (this.#upgraded.has(connection.socket)) return;
     this.#idleClosed += 1;
     connection.socket.destroy();
+  }
+
+  /**
+   * The socket now speaks another protocol: no longer an HTTP/1 connection
+   * that may be closed when idle, but one to close with that protocol's own
+   * handshake (WebSocket) or to leave to the app until the timeout.
+   */
+  #onUpgrade(req: http.IncomingMessage, socket: net.Socket): void {
+    const connection = this.#http1.get(socket);
+    if (connection?.idleTimer) clearTimeout(connection.idleTimer);
+    this.#http1.delete(socket);
+    if (this.#upgraded.has(socket) || socket.destroyed) return;
+    const upgraded: UpgradedConnection = {
+      socket,
+      webSocket: (req.headers.upgrade ?? '').trim().toLowerCase() === 'websocket',
+      answered: false,
+      closeWanted: false,
+      closeSent: false,
+    };
+    this.#upgraded.set(socket, upgraded);
+    this.#watchAnswer(upgraded);
+    socket.once('close', () => {
+      if (this.#upgraded.get(socket) !== upgraded) return;
+      this.#upgraded.delete(socket);
+      if (this.#draining) this.#upgradedClosed += 1;
+      this.#finishIfEmpty();
+    });
+    if (this.#draining) this.#closeUpgraded(upgraded);
+  }
+
+  /**
+   * Notices the protocol's first write, its answer to the upgrade: a close
+   * frame must not go out before a `101 Switching Protocols` (a WebSocket
+   * library may check the request asynchronously), nor after a refusal.
+   * The socket's own `write` is back in place after that one call.
+   */
+  #watchAnswer(upgraded: UpgradedConnection): void {
+    const { socket } = upgraded;
+    const hadOwnWrite = Object.prototype.hasOwnProperty.call(socket, 'write');
+    const write = socket.write;
+    const drainer = this;
+    const watching = function (this: net.Socket, ...args: unknown[]): boolean {
+      if (hadOwnWrite) socket.write = write;
+      else delete (socket as Partial<net.Socket>).write;
+      const result = (write as (...a: unknown[]) => boolean).apply(this, args);
+      upgraded.answered = isSwitchingProtocols(args[0]);
+      // The drain began before the answer: the close frame follows it at once.
+      if (upgraded.answered && upgraded.closeWanted) drainer.#sendCloseFrame(upgraded);
+      return result;
+    };
+    socket.write = watching as net.Socket['write'];
+  }
+
+  #closeUpgraded(upgraded: UpgradedConnection): void {
+    if (!upgraded.webSocket) return; // Another protocol: the app's to close, or cut at the timeout.
+    upgraded.closeWanted = true;
+    if (upgraded.answered) this.#sendCloseFrame(upgraded);
+  }
+
+  #sendCloseFrame(upgraded: UpgradedConnection): void {
+    const { socket } = upgraded;
+    if (upgraded.closeSent || socket.destroyed || socket.writableEnded) return;
+    upgraded.closeSent = true;
+    // Written whole, between the protocol's own frames (each written in one
+    // go): the client answers with its close frame, the WebSocket library
+    // replies and closes the connection.
+    socket.write(this.#closeFrame);
   }
 
   #onSession(session: http2.Http2Session): void {
@@ -372,25 +663,41 @@ export class ServerDrainer {
     });
   }
 
+  /**
+   * GOAWAY with the last stream processed (`close()`): open streams finish,
+   * the session ends by itself, and the client learns that every stream
+   * above that id was not processed and may be retried elsewhere.
+   *
+   * Not the two-step GOAWAY of RFC 9113 §6.8 (a first GOAWAY refusing
+   * nothing, a PING, then the final one), which would let streams already on
+   * their way be served: Node cannot send that first GOAWAY as a mere notice.
+   * Any GOAWAY it sends makes nghttp2 ignore every new stream from then on
+   * (nghttp2's notice, `nghttp2_submit_shutdown_notice`, is not exposed), so
+   * the streams on their way are refused by the final GOAWAY all the same,
+   * only later; SETTINGS_MAX_CONCURRENT_STREAMS = 0 as the notice makes
+   * nghttp2 refuse them at once. Measured in the tests: the same streams
+   * refused either way.
+   */
   #goAway(session: http2.Http2Session): void {
-    // close() sends GOAWAY: streams already opened finish, the client retries
-    // newer ones on another connection, and the session ends by itself.
     if (!session.closed && !session.destroyed) session.close();
   }
 
   #finishIfEmpty(): void {
     if (!this.#draining || !this.#finishDrain) return;
-    if (this.#http1.size > 0 || this.#http2.size > 0 || this.#handshaking.size > 0) return;
-    this.#resolve(true, 0, 0);
+    if (this.#http1.size > 0 || this.#http2.size > 0 || this.#upgraded.size > 0 || this.#handshaking.size > 0) return;
+    this.#resolve({ busy: 0, idle: 0, upgraded: 0, requests: [] });
   }
 
   #destroyRemaining(): void {
+    const now = performance.now();
     let busy = 0;
     let idle = 0;
+    const requests: string[] = [];
     for (const connection of this.#http1.values()) {
       if (connection.idleTimer) clearTimeout(connection.idleTimer);
       if (connection.responses.length > 0) busy += 1;
       else idle += 1;
+      for (const res of connection.responses) requests.push(describeRequest(res, now, this.#startedAt.get(res) ?? now));
       connection.socket.destroy();
     }
     for (const [session, connection] of this.#http2) {
@@ -398,29 +705,36 @@ export class ServerDrainer {
       else idle += 1;
       session.destroy();
     }
+    const upgraded = this.#upgraded.size;
+    for (const { socket } of this.#upgraded.values()) socket.destroy();
     for (const socket of this.#handshaking.keys()) socket.destroy();
     // Connections opened before the drainer existed are unknown to it.
     if ('closeAllConnections' in this.#server) this.#server.closeAllConnections();
     this.#http1.clear();
     this.#http2.clear();
+    this.#upgraded.clear();
     for (const timer of this.#handshakeTimers.values()) clearTimeout(timer);
     this.#handshakeTimers.clear();
     this.#handshaking.clear();
-    this.#resolve(busy === 0 && idle === 0, busy, idle);
+    this.#resolve({ busy, idle, upgraded, requests });
   }
 
-  #resolve(completed: boolean, destroyedBusy: number, destroyedIdle: number): void {
+  #resolve(destroyed: { busy: number; idle: number; upgraded: number; requests: string[] }): void {
     const finish = this.#finishDrain;
     if (!finish) return;
     this.#finishDrain = undefined;
     if (this.#drainTimer) clearTimeout(this.#drainTimer);
     finish({
       durationMs: performance.now() - this.#drainStartedAt,
-      completed,
+      completed: destroyed.busy === 0 && destroyed.idle === 0 && destroyed.upgraded === 0,
       requestsFinished: this.#requestsFinished,
       idleClosed: this.#idleClosed,
-      destroyedBusy,
-      destroyedIdle,
+      destroyedBusy: destroyed.busy,
+      destroyedIdle: destroyed.idle,
+      destroyedRequests: destroyed.requests.slice(0, MAX_NAMED_REQUESTS),
+      streamsEnded: this.#streamsEnded,
+      upgradedClosed: this.#upgradedClosed,
+      destroyedUpgraded: destroyed.upgraded,
     });
   }
 }

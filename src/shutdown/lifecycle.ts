@@ -8,6 +8,7 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { resolveDeadline, type DeadlineSource } from './budget.js';
 import { ServerDrainer, type DrainableServer, type DrainReport, type ServerDrainerOptions } from './http-drain.js';
+import { createSupervisorNotifier } from './notify.js';
 import { Readiness, startHealthServer, type HealthServer, type HealthServerOptions } from './readiness.js';
 
 /** Signals that start a shutdown by default. */
@@ -142,8 +143,15 @@ export interface LifecycleOptions {
   readonly log?: (message: string) => void;
   /** Progress listener; exceptions it throws are ignored. */
   readonly onEvent?: (event: LifecycleEvent) => void;
-  /** Environment to read the budget from; default `process.env`. */
+  /** Environment to read the budget and `NOTIFY_SOCKET` from; default `process.env`. */
   readonly env?: NodeJS.ProcessEnv;
+  /**
+   * When `NOTIFY_SOCKET` is set (systemd `Type=notify`, usher's `ready: notify`),
+   * send `READY=1` on {@link Lifecycle.ready} and `STOPPING=1` when the
+   * shutdown starts, through `systemd-notify`. Default true; without
+   * `NOTIFY_SOCKET` nothing is sent either way.
+   */
+  readonly notify?: boolean;
 }
 
 /** Options of an explicit {@link Lifecycle.shutdown}. */
@@ -299,11 +307,17 @@ export class Lifecycle {
     this.#exit = options.exit ?? true;
     this.#onEvent = options.onEvent;
     for (const signal of this.#signals) this.#listenTo(signal);
+    if (options.notify ?? true) this.#notifySupervisor(options.env ?? process.env);
   }
 
   /** Shortcut for `readiness.state`. */
   get state(): Readiness['state'] {
     return this.readiness.state;
+  }
+
+  /** The order steps run in, see {@link LifecycleOptions.order}. */
+  get order(): 'reverse' | 'registration' {
+    return this.#order;
   }
 
   /**
@@ -330,12 +344,15 @@ export class Lifecycle {
   }
 
   /**
-   * Attaches an `http`, `https` or `http2` server, ideally before it listens.
+   * Attaches an `http`, `https` or `http2` server: before it listens, in the
+   * same tick as `listen()` (Express's or Koa's `app.listen()`), or later (its
+   * HTTP/1 connections are then adopted, see {@link ServerDrainer}).
    * On shutdown it stops accepting together with every other attached server
    * (right after the readiness delay), then drains when its turn comes in the
    * step order: in-flight requests finish, keep-alive clients are told
-   * `Connection: close`, idle connections are closed, HTTP/2 sessions get
-   * GOAWAY, and what is left at the drain timeout is destroyed.
+   * `Connection: close`, idle connections are closed, server-sent event
+   * streams are ended, WebSockets get a close frame, HTTP/2 sessions get a
+   * graceful GOAWAY, and what is left at the drain timeout is destroyed.
    *
    * @returns the drainer, whose counters can be read at any time
    */
@@ -387,6 +404,15 @@ export class Lifecycle {
     this.#stopListening();
     if (this.#keepAlive) clearInterval(this.#keepAlive);
     this.#keepAlive = undefined;
+  }
+
+  #notifySupervisor(env: NodeJS.ProcessEnv): void {
+    const notifier = createSupervisorNotifier(env, (message) => this.#log(message));
+    if (!notifier) return;
+    this.readiness.onChange((state) => {
+      if (state === 'ready') void notifier.send('READY=1');
+      else if (state === 'shutting-down') void notifier.send('STOPPING=1');
+    });
   }
 
   #addStep(step: Step): () => void {
@@ -556,10 +582,17 @@ export class Lifecycle {
     this.#emit({ type: 'step-start', name, kind: 'server' });
     const drain = await step.drainer.drain(timeout);
     const durationMs = performance.now() - startedAt;
-    if (drain.destroyedBusy > 0) {
+    if (drain.destroyedBusy > 0 || drain.destroyedUpgraded > 0) {
       if (timeout >= remaining) run.deadlineHit = true;
-      this.#log(`${name}: drain timed out after ${Math.round(timeout)} ms; destroyed ` +
-        `${drain.destroyedBusy} connection(s) with requests in flight`);
+      const cut: string[] = [];
+      if (drain.destroyedBusy > 0) {
+        const named = drain.destroyedRequests.length > 0 ? `: ${drain.destroyedRequests.join(', ')}` : '';
+        cut.push(`${drain.destroyedBusy} connection(s) with requests in flight${named}`);
+      }
+      if (drain.destroyedUpgraded > 0) {
+        cut.push(`${drain.destroyedUpgraded} upgraded connection(s) (WebSocket) whose closing handshake had not finished`);
+      }
+      this.#log(`${name}: drain timed out after ${Math.round(timeout)} ms; destroyed ${cut.join('; and ')}`);
       return { name, kind: 'server', status: 'timed-out', durationMs, drain };
     }
     return { name, kind: 'server', status: 'ok', durationMs, drain };

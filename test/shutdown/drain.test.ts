@@ -181,7 +181,7 @@ test('a request longer than the drain timeout is cut at the timeout, named on st
 
   assert.notEqual(outcome.errorCode, undefined, 'the request should have been cut');
   assert.equal(exit.code, 1);
-  assert.match(app.stderr, new RegExp(`server :${port}: drain timed out after 800 ms; destroyed 1 connection\\(s\\) with requests in flight`));
+  assert.match(app.stderr, new RegExp(`server :${port}: drain timed out after 800 ms; destroyed 1 connection\\(s\\) with requests in flight: GET \\/slow\\?ms=20000 \\(open \\d+\\.\\d s\\)`));
   const shutdownMs = exit.at - sentAt;
   assert.ok(shutdownMs >= 750, `exited after ${shutdownMs} ms, before the drain timeout`);
   // Cut by the drain timeout, not by the overall deadline nor the 20 s request.

@@ -116,15 +116,8 @@ export class Child {
   }
 }
 
-/** The fixture app, with its JSON events parsed. */
-export class Fixture extends Child {
-  constructor(config: FixtureConfig) {
-    super(process.execPath, [FIXTURE_APP], childEnv({
-      USHER_SHUTDOWN_FIXTURE: '1',
-      USHER_FIXTURE_CONFIG: JSON.stringify(config),
-    }));
-  }
-
+/** A child printing JSON event lines (see fixtures/harness.ts), with its events parsed. */
+export class EventChild extends Child {
   /** All events printed so far. */
   get events(): FixtureEvent[] {
     return this.lines.filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as FixtureEvent);
@@ -139,11 +132,40 @@ export class Fixture extends Child {
     }, `event ${event}`, timeoutMs);
     return { ...(JSON.parse(line) as FixtureEvent), seenAt: performance.now() };
   }
+
+  /** The first event of that name already printed, if any. */
+  event(name: string): FixtureEvent | undefined {
+    return this.events.find((e) => e.event === name);
+  }
+}
+
+/** Starts a fixture script (compiled, under build/test/shutdown/fixtures) and waits until it listens. */
+export async function startScript(script: string, env: Record<string, string> = {}, args: readonly string[] = []): Promise<{ app: EventChild; port: number }> {
+  const path = fileURLToPath(new URL(`./fixtures/${script}`, import.meta.url));
+  const app = new EventChild(process.execPath, [...args, path], childEnv({ USHER_SHUTDOWN_FIXTURE: '1', ...env }));
+  try {
+    const listening = await app.waitForEvent('listening');
+    return { app, port: listening['port'] as number };
+  } catch (error) {
+    await app.cleanup();
+    throw error;
+  }
+}
+
+/** The fixture app, with its JSON events parsed. */
+export class Fixture extends EventChild {
+  constructor(config: FixtureConfig, env: Record<string, string> = {}) {
+    super(process.execPath, [FIXTURE_APP], childEnv({
+      ...env,
+      USHER_SHUTDOWN_FIXTURE: '1',
+      USHER_FIXTURE_CONFIG: JSON.stringify(config),
+    }));
+  }
 }
 
 /** Starts the fixture and waits until it listens. */
-export async function startFixture(config: FixtureConfig): Promise<{ app: Fixture; port: number; healthPort: number | undefined }> {
-  const app = new Fixture(config);
+export async function startFixture(config: FixtureConfig, env: Record<string, string> = {}): Promise<{ app: Fixture; port: number; healthPort: number | undefined }> {
+  const app = new Fixture(config, env);
   const listening = await app.waitForEvent('listening');
   return { app, port: listening['port'] as number, healthPort: listening['healthPort'] as number | undefined };
 }
@@ -288,4 +310,41 @@ export class KeepAliveLoad {
     this.failures.push(outcome);
     return false;
   }
+}
+
+/** What {@link stopUnderLoad} saw. */
+export interface StopUnderLoad {
+  readonly load: KeepAliveLoad;
+  readonly slow: RequestOutcome;
+  readonly exit: Exit;
+  readonly servedBefore: number;
+}
+
+/**
+ * The framework round of issue 17: `clients` keep-alive clients sending
+ * `/work` back to back plus one `/slow?ms=1500` request, SIGTERM once the slow
+ * request has started, then wait for the exit and for every client.
+ */
+export async function stopUnderLoad(app: EventChild, port: number, body: string, clients = 16): Promise<StopUnderLoad> {
+  const agent = keepAliveAgent(clients);
+  const slowAgent = keepAliveAgent(1);
+  try {
+    const load = new KeepAliveLoad(http, agent, port, body, clients);
+    await load.whenServed(300);
+    const slow = request(http, { port, path: '/slow?ms=1500', agent: slowAgent });
+    await app.waitForEvent('slow-start');
+    const servedBefore = load.served;
+    load.signalSentAt = app.signal('SIGTERM');
+    const [exit, slowOutcome] = await Promise.all([app.exited, slow]);
+    await load.finished();
+    return { load, slow: slowOutcome, exit, servedBefore };
+  } finally {
+    agent.destroy();
+    slowAgent.destroy();
+  }
+}
+
+/** The failures of a load, one line each. */
+export function describeFailures(load: KeepAliveLoad): string {
+  return load.failures.map((f) => `${f.errorCode ?? `status ${String(f.status)}`} (${f.errorMessage ?? ''}; reused socket: ${f.reusedSocket}; body ${f.body.length} bytes)`).join('\n');
 }
