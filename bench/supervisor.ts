@@ -23,6 +23,8 @@ import { track } from './live.js';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const WRITER = `${ROOT}bench/fixtures/line-writer.mjs`;
 const CACHE = join(ROOT, '.bench-cache');
+// USHER_BENCH_BIN: another usher to measure (a build of another commit), for a before/after.
+const USHER = process.env.USHER_BENCH_BIN ?? `${ROOT}bin/usher`;
 const UNSHARE = ['unshare', '--pid', '--fork', '--mount-proc', '--kill-child'];
 const SERVICES = 10;
 
@@ -88,7 +90,7 @@ function usherPeer(): Peer {
       const lines = ['grace: 10s', 'services:'];
       for (let i = 0; i < SERVICES; i++) lines.push(`  s${i}:`, `    command: ["sleep", "1000"]`);
       writeFileSync(join(dir, 'usher.yaml'), `${lines.join('\n')}\n`);
-      return { argv: [process.execPath, `${ROOT}bin/usher`, 'run', '-f', join(dir, 'usher.yaml')] };
+      return { argv: [process.execPath, USHER, 'run', '-f', join(dir, 'usher.yaml')] };
     },
   };
 }
@@ -285,8 +287,18 @@ async function relayThroughCat(perWriter: number, lineSize: number): Promise<Rel
   return relay;
 }
 
-export async function supervisorBench(quick: boolean): Promise<void> {
-  const runs = quick ? 1 : 3;
+/** RSS of a bare idle `node` (usher's floor), measured like the supervisors' own: 1.5 s after start. */
+async function bareNodeRssMb(): Promise<number> {
+  const bare = track(spawn(process.execPath, ['-e', 'setInterval(() => {}, 1e9)'], { stdio: 'ignore' }));
+  await sleep(1500);
+  const mb = rssKb(bare.pid as number) / 1024;
+  bare.kill('SIGKILL');
+  await new Promise((r) => bare.on('close', r));
+  return mb;
+}
+
+export async function supervisorBench(quick: boolean, runsAsked?: number): Promise<void> {
+  const runs = runsAsked ?? (quick ? 1 : 3);
   const peers = [usherPeer(), supervisordPeer(), s6Peer(), pm2Peer()];
   for (const p of peers.filter((p) => p.missing)) process.stdout.write(`note: ${p.missing}\n`);
   const present = peers.filter((p) => !p.missing);
@@ -301,6 +313,7 @@ export async function supervisorBench(quick: boolean): Promise<void> {
       }
     }
   }
+  const bareNodeMb = await bareNodeRssMb();
   const fig = (name: string) => {
     const rs = results.get(name) ?? [];
     return { readyMs: median(rs.map((r) => r.readyMs)), stopMs: median(rs.map((r) => r.stopMs)), rssMb: median(rs.map((r) => r.rssMb)) };
@@ -310,7 +323,7 @@ export async function supervisorBench(quick: boolean): Promise<void> {
   console.log(`|---|${present.map(() => '---').join('|')}|`);
   console.log(`| start to all running (ms) | ${present.map((p) => fmt(fig(p.name).readyMs)).join(' | ')} |`);
   console.log(`| SIGTERM to exit (ms) | ${present.map((p) => fmt(fig(p.name).stopMs)).join(' | ')} |`);
-  console.log(`| RSS while supervising (MB) | ${present.map((p) => fmt(fig(p.name).rssMb, 1)).join(' | ')} |`);
+  console.log(`| RSS while supervising (MB); bare \`node\`: ${fmt(bareNodeMb, 1)} | ${present.map((p) => fmt(fig(p.name).rssMb, 1)).join(' | ')} |`);
   console.log('');
   const u = fig('usher run');
   for (const other of present.filter((p) => p.name !== 'usher run')) {
@@ -334,8 +347,15 @@ export async function supervisorBench(quick: boolean): Promise<void> {
   console.log(`usher run / cat: throughput x${fmt(usherRelay.mbPerSec / catRelay.mbPerSec, 2)}`);
 
   console.log('');
-  console.log('Targets (issue 8):');
   const verdict = (ok: boolean, absent: boolean) => (absent ? 'n/a (peer absent)' : ok ? 'met' : 'MISSED');
+  console.log('Targets (issue 19):');
+  const s6 = fig('s6-svscan');
+  const s6Absent = !results.get('s6-svscan')?.length;
+  console.log(`  all running within 1.5x s6-svscan's: ${fmt(u.readyMs)} vs ${fmt(s6.readyMs)} ms, x${fmt(u.readyMs / s6.readyMs, 2)} -> ${verdict(u.readyMs <= 1.5 * s6.readyMs, s6Absent)}`);
+  console.log(`  SIGTERM to exit faster than s6-svscan: ${fmt(u.stopMs)} vs ${fmt(s6.stopMs)} ms, x${fmt(u.stopMs / s6.stopMs, 2)} -> ${verdict(u.stopMs < s6.stopMs, s6Absent)}`);
+  const overNode = u.rssMb - bareNodeMb;
+  console.log(`  RSS at most bare node + 8 MB (${fmt(bareNodeMb, 1)} MB): ${fmt(u.rssMb, 1)} MB, +${fmt(overNode, 1)} MB -> ${verdict(overNode <= 8, false)}`);
+  console.log('Targets (issue 8):');
   for (const peerName of ['supervisord', 'pm2-runtime']) {
     const o = fig(peerName);
     const absent = !results.get(peerName)?.length;

@@ -1,7 +1,7 @@
 // What /proc says about processes. Used to find what is left of a process tree,
 // and to name processes in messages. /proc/PID/task/TID/children is often
 // compiled out (CONFIG_PROC_CHILDREN), so children are found by their ppid.
-import { readdirSync, readFileSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync, readSync } from 'node:fs';
 
 export interface ProcessInfo {
   pid: number;
@@ -15,13 +15,36 @@ export interface ProcessInfo {
   startTicks: number;
 }
 
-export function readProcessInfo(pid: number): ProcessInfo | undefined {
-  let stat: string;
+/** One /proc/PID/stat is well under this (comm is at most 64 bytes, the numbers 52 fields). */
+const STAT_BYTES = 4096;
+const statBuffer = Buffer.allocUnsafe(STAT_BYTES);
+
+/**
+ * /proc/PID/stat as text. Read into one reused buffer: a stop reads it for
+ * every process below usher, again at every reap, and readFileSync's fstat
+ * and buffers cost as much as the read itself.
+ */
+function readStat(pid: number): string | undefined {
+  const path = `/proc/${pid}/stat`;
+  let fd: number;
   try {
-    stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    fd = openSync(path, 'r');
   } catch {
     return undefined;
   }
+  try {
+    const length = readSync(fd, statBuffer, 0, STAT_BYTES, 0);
+    return length < STAT_BYTES ? statBuffer.toString('latin1', 0, length) : readFileSync(path, 'latin1');
+  } catch {
+    return undefined;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+export function readProcessInfo(pid: number): ProcessInfo | undefined {
+  const stat = readStat(pid);
+  if (stat === undefined) return undefined;
   // comm may itself contain spaces and parentheses: it ends at the last ')'.
   const open = stat.indexOf('(');
   const close = stat.lastIndexOf(')');

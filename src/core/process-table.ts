@@ -125,6 +125,13 @@ export interface ProcessTableEvents {
 
 let existing: ProcessTable | undefined;
 
+/** Spawns and reaps so far: what was read from /proc about usher's children holds while this stays the same. */
+let changes = 0;
+
+export function processTableChanges(): number {
+  return changes;
+}
+
 export class ProcessTable extends EventEmitter<ProcessTableEvents> {
   readonly #children = new Map<number, ChildProcess>();
   readonly #onSigchld = () => {
@@ -180,6 +187,7 @@ export class ProcessTable extends EventEmitter<ProcessTableEvents> {
       throw err;
     }
     const pgid = options.session === 'inherit' ? processGroupOf(0) : pid;
+    changes++;
     const child = new ChildProcess(pid, pgid, options.argv, sockets.length > 0 ? { sockets: sockets.length, listenPid } : undefined);
     this.#children.set(pid, child);
     this.#keepAlive ??= setInterval(() => {}, 0x7fffffff);
@@ -202,6 +210,7 @@ export class ProcessTable extends EventEmitter<ProcessTableEvents> {
   reap(): void {
     let pid: number;
     while ((pid = reapOne()) > 0) {
+      changes++;
       const status = decodeWaitStatus(lastWaitStatus());
       const child = this.#children.get(pid);
       if (child) {

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { hasChildren, sendSignal } from './libc.js';
 import { commandLineOf, descendantsOf, listProcesses, readProcessInfo, readSignalDispositions, type ProcessInfo } from './proc-fs.js';
-import type { ProcessTable } from './process-table.js';
+import { processTableChanges, type ProcessTable } from './process-table.js';
 import { JOB_CONTROL_SIGNALS, SIG } from './signals.js';
 
 export interface Straggler {
@@ -13,13 +13,33 @@ export interface Straggler {
   command: string;
 }
 
+/**
+ * What the last look at /proc found below usher, while it still holds: until
+ * the process table reaps or spawns, and at most until the event loop turns.
+ * A stop of ten services asked /proc the same question about 120 times in a
+ * row (each service's stop, and every waiter again at every reap); the answer
+ * changes only when a process ends, and an end below usher is either reaped
+ * here (which drops this) or noticed by a waiter's next timed look.
+ */
+let seen: { changes: number; below: ProcessInfo[] } | undefined;
+
 /** Live (non-zombie) processes below root: zombies are already dead and will be reaped. */
 export function liveDescendants(root: number): ProcessInfo[] {
+  if (root !== process.pid) return liveIn(descendantsOf(root));
   // Reading /proc costs one file per process on the machine (thousands on a
   // busy host when usher is a subreaper there); with no child there is nothing
   // below us, and that is the common case when the command exits cleanly.
-  if (root === process.pid && !hasChildren()) return [];
-  return descendantsOf(root).filter((p) => p.state !== 'Z' && p.state !== 'X');
+  if (!hasChildren()) return [];
+  const changes = processTableChanges();
+  if (seen?.changes !== changes) {
+    if (!seen) setImmediate(() => (seen = undefined));
+    seen = { changes, below: liveIn(descendantsOf(root)) };
+  }
+  return seen.below.slice();
+}
+
+function liveIn(processes: ProcessInfo[]): ProcessInfo[] {
+  return processes.filter((p) => p.state !== 'Z' && p.state !== 'X');
 }
 
 /** Signals a stopped process acts on only once continued: all but those that stop, continue or kill. */
@@ -151,14 +171,20 @@ export function waitForDescendants(root: number, table: ProcessTable, deadline: 
 export function waitUntilNone(find: () => ProcessInfo[], table: ProcessTable, deadline: number): Promise<boolean> {
   return new Promise((resolve) => {
     let timer: NodeJS.Timeout | undefined;
+    let afterReaps: NodeJS.Immediate | undefined;
     let backoff = 10;
+    let done = false;
     const finish = (empty: boolean) => {
+      done = true;
       if (timer) clearTimeout(timer);
-      table.off('exit', check);
-      table.off('orphan', check);
+      if (afterReaps) clearImmediate(afterReaps);
+      table.off('exit', onReaped);
+      table.off('orphan', onReaped);
       resolve(empty);
     };
     function check(): void {
+      afterReaps = undefined;
+      if (done) return;
       if (find().length === 0) return finish(true);
       const left = deadline - Date.now();
       if (left <= 0) return finish(false);
@@ -166,8 +192,12 @@ export function waitUntilNone(find: () => ProcessInfo[], table: ProcessTable, de
       timer = setTimeout(check, Math.min(backoff, left));
       backoff = Math.min(backoff * 2, 250);
     }
-    table.on('exit', check);
-    table.on('orphan', check);
+    // One reaping pass can reap many processes: look once after it, not once per process.
+    function onReaped(): void {
+      afterReaps ??= setImmediate(check);
+    }
+    table.on('exit', onReaped);
+    table.on('orphan', onReaped);
     check();
   });
 }

@@ -87,9 +87,10 @@ for (const [how, inner] of [['its bin script', [USHER]], ['node and the bundled 
 test('every forced verdict names the process that held the stop, even one no other finding explains', T, async () => {
   // A shell in a session of its own that traps SIGTERM and goes on: usher's
   // group forwarding does not reach it, its drain does, and it keeps running.
-  const stubborn = 'trap "echo not now" TERM; while :; do sleep 0.2; done';
+  // It says Start itself once its trap is set: the stop comes after that, never before it exists.
+  const stubborn = 'trap "echo not now" TERM; echo Start; while :; do sleep 0.2; done';
   for (const options of [{}, POLLING]) {
-    const { report, result } = await doctorJson([USHER, '--', 'sh', '-c', `setsid sh -c '${stubborn}' & echo Start; wait`], UP, options);
+    const { report, result } = await doctorJson([USHER, '--', 'sh', '-c', `setsid sh -c '${stubborn}' & wait`], UP, options);
     const why = describe(report, result);
     assert.equal(report.verdict, 'forced', why);
     const held = report.findings.find((f) => /pid \d+ \(sh -c trap/.test(f.message));

@@ -108,9 +108,8 @@ async function bundle(outfile: string, format: 'esm' | 'cjs'): Promise<void> {
  * (dumb-init's and tini's texts, help) is parsed but never run in init mode.
  * Only the subcommands, large and never needed by init mode, are files apart
  * (loaded with require(), not import(), which would start Node's ESM loader
- * for them). npm dependencies
- * (koffi, yaml) stay external, loaded from node_modules by the code that
- * needs them.
+ * for them). npm dependencies stay external, loaded from node_modules by
+ * the code that needs them, except yaml (BUNDLED_PACKAGES).
  */
 export async function buildEntry(outDir = join(ROOT, 'build/bin')): Promise<BuiltFile> {
   rmSync(outDir, { recursive: true, force: true });
@@ -125,6 +124,7 @@ export async function buildEntry(outDir = join(ROOT, 'build/bin')): Promise<Buil
     entryPoints: Object.fromEntries(subcommands.map((f) => [`usher-${f.replace(/\.js$/, '')}`, join(ROOT, 'build/src/cli', f)])),
     outdir: outDir,
     outExtension: { '.js': '.cjs' },
+    plugins: [otherPackagesExternal],
   });
   await build({
     ...entryOptions(),
@@ -134,6 +134,7 @@ export async function buildEntry(outDir = join(ROOT, 'build/bin')): Promise<Buil
     // and a real import() would start Node's ESM loader (about 20 ms) for it.
     supported: { 'dynamic-import': false },
     plugins: [
+      otherPackagesExternal,
       {
         name: 'subcommands-apart',
         setup(b) {
@@ -152,10 +153,29 @@ export async function buildEntry(outDir = join(ROOT, 'build/bin')): Promise<Buil
 /** The modules src/cli/subcommands.ts loads lazily: each becomes build/bin/usher-NAME.cjs. */
 const SUBCOMMAND_MODULES = new Set(['run.js', 'control.js', 'doctor.js', 'convert.js']);
 
+/**
+ * npm packages bundled into the command's files rather than required from
+ * node_modules: yaml, which every `usher run` with a usher.yaml loads. From
+ * node_modules it is some 70 CommonJS files, and resolving them cost usher
+ * run's start-up more than parsing the file (about 60 of its 90 ms, profiled).
+ * The other packages stay external: koffi is a native addon, re2js is loaded
+ * only for a log probe.
+ */
+const BUNDLED_PACKAGES = new Set(['yaml']);
+
+const otherPackagesExternal: Plugin = {
+  name: 'packages-external-but-bundled',
+  setup(b) {
+    b.onResolve({ filter: /^[^./]/ }, (args) => {
+      const name = args.path.startsWith('@') ? args.path.split('/', 2).join('/') : (args.path.split('/')[0] as string);
+      return BUNDLED_PACKAGES.has(name) ? undefined : { path: args.path, external: true };
+    });
+  },
+};
+
 function entryOptions() {
   return {
     bundle: true,
-    packages: 'external' as const,
     platform: 'node' as const,
     target: 'node20',
     format: 'cjs' as const,

@@ -2,8 +2,11 @@
 // can name: a FIFO (a plain read waits forever for a writer), /dev/zero (no
 // end), a huge or a binary file. Only a regular file is read, at most
 // LIMITS.fileBytes of it, and its text must be UTF-8 without NUL bytes.
-import { constants, type Stats } from 'node:fs';
-import { open } from 'node:fs/promises';
+//
+// Synchronous on purpose: nothing else runs while usher reads its config, and
+// node:fs/promises would start libuv's four threads in PID 1 for good (about
+// 1 MB of its memory) for a few small files.
+import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from 'node:fs';
 import { isUtf8 } from 'node:buffer';
 import { LIMITS, formatBytes } from './limits.js';
 
@@ -21,23 +24,35 @@ export type ReadResult =
     };
 
 export async function readTextFile(path: string): Promise<ReadResult> {
-  let handle;
+  return readTextFileSync(path);
+}
+
+function readTextFileSync(path: string): ReadResult {
+  let fd: number;
   try {
     // O_NONBLOCK: opening a FIFO for reading must not wait for a writer; it is refused just after.
-    handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY);
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY);
   } catch (e) {
     return openFailure(e as NodeJS.ErrnoException);
   }
   try {
-    const stats = await handle.stat();
+    const stats = fstatSync(fd);
     if (!stats.isFile()) return whole(`is ${kindOf(stats)}, not a regular file`);
     const tooBig = `is larger than ${formatBytes(LIMITS.fileBytes)}, usher's limit for a file it reads`;
     if (stats.size > LIMITS.fileBytes) return whole(tooBig);
-    // The size said may be wrong (a file in /proc says 0, a file may grow): read one byte past the limit to know.
-    const buffer = Buffer.allocUnsafe(LIMITS.fileBytes + 1);
+    // The size said may be wrong (a file in /proc says 0, a file may grow): read
+    // up to one byte past the limit to know, in a buffer that grows as needed.
+    const cap = LIMITS.fileBytes + 1;
+    let buffer = Buffer.allocUnsafe(Math.min(cap, Math.max(stats.size + 1, 64 * 1024)));
     let length = 0;
-    while (length < buffer.length) {
-      const { bytesRead } = await handle.read(buffer, length, buffer.length - length, null);
+    for (;;) {
+      if (length === buffer.length) {
+        if (length === cap) break;
+        const bigger = Buffer.allocUnsafe(Math.min(cap, buffer.length * 2));
+        buffer.copy(bigger, 0, 0, length);
+        buffer = bigger;
+      }
+      const bytesRead = readSync(fd, buffer, length, buffer.length - length, null);
       if (bytesRead === 0) break;
       length += bytesRead;
     }
@@ -46,7 +61,11 @@ export async function readTextFile(path: string): Promise<ReadResult> {
   } catch (e) {
     return openFailure(e as NodeJS.ErrnoException);
   } finally {
-    await handle.close().catch(() => {});
+    try {
+      closeSync(fd);
+    } catch {
+      // nothing to release
+    }
   }
 }
 

@@ -2,7 +2,8 @@
 // and runc do for --user: a name or a uid, optionally :group (name or gid).
 // Whether usher may switch users (it must be root) is checked when the
 // service starts, not here: `usher run --check` works as any user.
-import { readFile } from 'node:fs/promises';
+// Synchronous: node:fs/promises would start libuv's threads in PID 1 for good.
+import { readFileSync } from 'node:fs';
 import type { UserSpec } from '../types.js';
 import { quote } from './words.js';
 
@@ -83,7 +84,7 @@ function findUser(passwd: PasswdEntry[], userPart: string): PasswdEntry | undefi
 async function readTable<T>(file: string, parse: (fields: string[]) => T | undefined): Promise<T[] | Error> {
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = readFileSync(file, 'utf8');
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     return new Error(err.code ?? err.message);
