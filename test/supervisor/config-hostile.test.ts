@@ -36,6 +36,12 @@ const ONCE_MINUTES: Record<string, { files: Record<string, string>; main: string
     },
     problem: /^usher\.yaml:104:\d+: 99900 aliases \(\*name\) in one file; expected at most 1000$/,
   },
+  // execIfSimple trimmed the command's end with /\s+$/, which retried from every blank of the run: minutes.
+  'a command of "a", 400 000 spaces and "b"': {
+    main: 'usher.yaml',
+    files: { 'usher.yaml': `services:\n  a:\n    command: "a${' '.repeat(400_000)}b"\n` },
+    problem: /^usher\.yaml:3:14: services\.a\.command: is 400002 bytes long; expected at most 131071 bytes/,
+  },
   // A "did you mean" searched every name for each unknown dependency, each message listed every name: minutes, gigabytes.
   '1000 services, each depending on 180 services that do not exist': {
     main: 'usher.yaml',
@@ -53,6 +59,18 @@ test('files that once took minutes to refuse are refused at once, with one-line 
       assert.match(r.stderr.split('\n')[0] ?? '', problem, kind);
     }),
   );
+});
+
+test('an include: pattern of many * beside a file that nearly matches is matched at once (as a regular expression it backtracked for minutes)', { timeout: 120_000 }, async () => {
+  const c: FileCase = {
+    kind: 'include glob',
+    main: 'usher.yaml',
+    files: { 'usher.yaml': `include: "${'a*'.repeat(40)}b.yaml"\nservices:\n  a:\n    command: x\n`, [`${'a'.repeat(60)}.yaml`]: 'services: {b: {command: y}}\n' },
+    env: {},
+  };
+  const r = await runCheck(c);
+  assert.equal(checkRun(r, c).code, 0);
+  assert.match(r.stdout, /valid, 1 service\(s\)/, 'the file that nearly matches is not included');
 });
 
 test('${...} nested thousands deep is refused past 32 levels, where it once overflowed the stack (a RangeError and its trace)', async (t) => {
