@@ -145,8 +145,8 @@ function envFileText(sizes: Sizes): fc.Arbitrary<string | Uint8Array> {
 
 // --- usher.yaml ---------------------------------------------------------------
 
-const SERVICE_KEYS = ['command', 'cwd', 'env', 'env_file', 'user', 'depends_on', 'ready', 'live', 'restart', 'max_restarts', 'backoff', 'stop_signal', 'stop_timeout', 'critical', 'comand', 'x-y'];
-const PROBE_KEYS = ['tcp', 'http', 'exec', 'log', 'delay', 'interval', 'timeout', 'failures'];
+const SERVICE_KEYS = ['command', 'cwd', 'env', 'env_file', 'user', 'depends_on', 'ready', 'live', 'restart', 'max_restarts', 'stable_after', 'backoff', 'stop_signal', 'stop_timeout', 'signal_group', 'critical', 'disabled', 'replicas', 'comand', 'x-y'];
+const PROBE_KEYS = ['tcp', 'http', 'exec', 'log', 'delay', 'notify', 'watchdog', 'interval', 'timeout', 'failures'];
 const NAMES = ['a', 'b', 'web', 'db', 'bad name', 'usher', 'A-1.b_c', 'x'.repeat(64), 'é', '-a', 'a\nb', '1'];
 /** Env files a case may name: generated ones, and what a path can name besides a regular file. */
 const ENV_FILES = ['a.env', 'b.env', 'missing.env', '.', '/dev/null', '/dev/zero', '/proc/self/environ', '/proc/self/status', 'a.env/x'];
@@ -198,6 +198,8 @@ function nearSchema(sizes: Sizes): fc.Arbitrary<string> {
   const doc = fc.record(
     {
       grace: s,
+      env: fc.oneof(s, fc.dictionary(fc.constantFrom('A', 'B', 'PATH', '__proto__', 'bad name'), s, { maxKeys: 3 })),
+      include: fc.oneof(s, fc.constantFrom('a.yaml', 'missing.yaml', '*.yaml', '/dev/zero', 'usher.yaml', ['a.yaml', 'a.yaml'], '../*/*.yaml', '*')),
       health: fc.oneof(s, fc.record({ port: s, host: s }, { requiredKeys: [] })),
       services: fc.oneof({ weight: 8, arbitrary: fc.dictionary(fc.constantFrom(...NAMES), fc.oneof({ weight: 6, arbitrary: serviceValue(sizes) }, { weight: 1, arbitrary: s }), { maxKeys: 5 }) }, { weight: 1, arbitrary: s }),
       'x-defaults': serviceValue(sizes),
@@ -274,20 +276,29 @@ const valid: fc.Arbitrary<string> = (() => {
       critical: fc.boolean(),
       ready: probe,
       live: probe,
-      user: fc.constantFrom(0, '0', '0:0', 4242, '4242:4242'),
+      user: fc.constantFrom(0, '0', '0:0', 4242, '4242:4242', '${UID:-0}'),
+      replicas: fc.integer({ min: 1, max: 5 }),
+      disabled: fc.boolean(),
+      signal_group: fc.boolean(),
+      stable_after: duration,
     },
     { requiredKeys: ['command'] },
   );
   return fc
-    .record({ grace: fc.option(duration, { nil: undefined }), services: fc.array(service, { minLength: 1, maxLength: 5 }), deps: fc.array(fc.nat(), { maxLength: 5 }) })
-    .map(({ grace, services, deps }) => {
+    .record({
+      grace: fc.option(duration, { nil: undefined }),
+      env: fc.option(fc.dictionary(fc.stringMatching(/^[A-Za-z_][A-Za-z0-9_]{0,8}$/), text, { maxKeys: 3 }), { nil: undefined }),
+      services: fc.array(service, { minLength: 1, maxLength: 5 }),
+      deps: fc.array(fc.nat(), { maxLength: 5 }),
+    })
+    .map(({ grace, env, services, deps }) => {
       const named: Record<string, unknown> = {};
       services.forEach((svc, i) => {
         // Dependencies only on services before it: no cycle; 'started' needs nothing of the dependency.
         const on = deps.filter((d) => i > 0 && d % (i + 1) < i).map((d) => `s${d % (i + 1)}`);
         named[`s${i}`] = { ...svc, ...(on.length > 0 ? { depends_on: [...new Set(on)] } : {}) };
       });
-      return stringify({ ...(grace !== undefined ? { grace } : {}), services: named });
+      return stringify({ ...(grace !== undefined ? { grace } : {}), ...(env !== undefined ? { env } : {}), services: named });
     });
 })();
 
@@ -316,8 +327,8 @@ const mutated: fc.Arbitrary<string> = fc
     return text;
   });
 
-/** Inputs built to exhaust the parser or the checks, each at a generated size. */
-function hostile(sizes: Sizes): fc.Arbitrary<{ kind: string; text: string }> {
+/** Inputs built to exhaust the parser or the checks, each at a generated size; `files` beside the main one. */
+function hostile(sizes: Sizes): fc.Arbitrary<{ kind: string; text: string; files?: Record<string, string> }> {
   const depth = fc.integer({ min: 1, max: sizes.depth });
   const count = fc.integer({ min: 1, max: sizes.services });
   const length = fc.integer({ min: 1, max: sizes.line });
@@ -356,6 +367,15 @@ function hostile(sizes: Sizes): fc.Arbitrary<{ kind: string; text: string }> {
         env: () => `services:\n  a:\n    command: x\n    env: {A: ${'v'.repeat(n)}}\n`,
       };
       return { kind: `huge line (${where})`, text: (texts[where] as () => string)() };
+    }),
+    // include: a pattern of many * beside a file name that nearly matches; a file that includes itself; includes many levels deep.
+    fc.record({ stars: fc.integer({ min: 1, max: 60 }), name: fc.integer({ min: 1, max: 200 }), shape: fc.constantFrom('glob', 'self', 'chain', 'fan') }).map(({ stars, name, shape }) => {
+      const service = 'services:\n  a:\n    command: x\n';
+      if (shape === 'glob') return { kind: 'include (glob)', text: `include: "${'a*'.repeat(stars)}b.yaml"\n${service}`, files: { [`${'a'.repeat(name)}.yaml`]: 'services: {b: {command: y}}\n' } };
+      if (shape === 'self') return { kind: 'include (itself)', text: `include: [usher.yaml, usher.yml, other.yaml]\n${service}` };
+      const files: Record<string, string> = {};
+      for (let i = 0; i < stars; i++) files[`i${i}.yaml`] = shape === 'chain' ? `include: i${i + 1}.yaml\n` : `include: "i*.yaml"\n`;
+      return { kind: `include (${shape})`, text: `include: i0.yaml\n${service}`, files };
     }),
     // Many services: a dependency chain, unknown dependencies, one big cycle, all wrong at once.
     fc.record({ n: count, shape: fc.constantFrom('chain', 'unknown', 'cycle', 'wrong', 'everyone') }).map(({ n, shape }) => {
@@ -432,10 +452,16 @@ function anyFileCase(sizes: Sizes): fc.Arbitrary<FileCase> {
     { weight: 4, arbitrary: yamlCase('valid file', valid) },
     { weight: 6, arbitrary: yamlCase('near the schema', nearSchema(sizes)) },
     { weight: 4, arbitrary: yamlCase('mutated valid file', mutated) },
-    { weight: 3, arbitrary: hostile(sizes).chain((h) => yamlCase(h.kind, fc.constant(h.text))) },
+    { weight: 3, arbitrary: hostile(sizes).chain((h) => yamlCase(h.kind, fc.constant(h.text)).map((c) => ({ ...c, files: { ...h.files, ...c.files } }))) },
     { weight: 2, arbitrary: yamlCase('binary junk', junk(sizes)) },
     { weight: 1, arbitrary: yamlCase('random text', fc.string({ unit: 'binary', maxLength: 300 })) },
-    { weight: 2, arbitrary: fc.record({ text: procfile(sizes), env }).map(({ text, env: e }): FileCase => ({ kind: 'Procfile', main: 'Procfile', files: { Procfile: text }, env: e })) },
+    // A Procfile, and the .env beside it that foreman reads (PORT and variables).
+    {
+      weight: 2,
+      arbitrary: fc
+        .record({ text: procfile(sizes), env, dotenv: fc.option(envFileText(sizes), { nil: undefined }) })
+        .map(({ text, env: e, dotenv }): FileCase => ({ kind: 'Procfile', main: 'Procfile', files: { Procfile: text, ...(dotenv !== undefined ? { '.env': dotenv } : {}) }, env: e })),
+    },
   );
 }
 
