@@ -44,7 +44,8 @@ test('Procfile: every bad line reported with its line number, names checked like
     `Procfile:7:7: 'empty' has no command; expected 'name: command'`,
     `Procfile:8:1: not a 'name: command' line; expected 'name: command', a # comment or a blank line`,
     `Procfile:9:3: '-dash' is not a valid service name; ${names}`,
-    `Procfile:10:1: '${'n'.repeat(64)}' is not a valid service name; ${names}`,
+    // Quoted as every value is: cut at 60 characters, its length said.
+    `Procfile:10:1: '${'n'.repeat(60)}'... (64 characters) is not a valid service name; ${names}`,
   ]);
 });
 

@@ -3,7 +3,8 @@
 // one after its latest dependency's, so independent services start together).
 import type { DependencyCondition, RestartPolicy } from '../types.js';
 import { closest } from './suggest.js';
-import { quote } from './words.js';
+import { LIMITS } from './limits.js';
+import { displayName, quote } from './words.js';
 
 export interface DependencyNode {
   name: string;
@@ -23,33 +24,43 @@ export interface DependencyProblem {
   message: string;
 }
 
+/** Service names listed in "expected one of": enough to spot a typo, never the whole of a huge file. */
+const NAMES_LISTED = 20;
+
 export function checkDependencies(nodes: readonly DependencyNode[]): DependencyProblem[] {
   const byName = new Map(nodes.map((n) => [n.name, n]));
+  const names = [...byName.keys()].map(displayName);
+  const known = names.length <= NAMES_LISTED ? names.join(', ') : `${names.slice(0, NAMES_LISTED).join(', ')} and ${names.length - NAMES_LISTED} more`;
   const problems: DependencyProblem[] = [];
+  let unknown = 0;
   for (const node of nodes) {
+    const at = `services.${displayName(node.name)}.depends_on`;
     for (const dep of node.dependsOn) {
       const target = byName.get(dep.name);
+      const name = displayName(dep.name);
       if (!target) {
-        const suggestion = closest(dep.name, byName.keys());
+        // Only the first problems are printed: a file naming thousands of unknown services must not
+        // pay for a suggestion (each a search of every name) that nobody reads.
+        const suggestion = ++unknown <= LIMITS.problemsShown ? closest(dep.name, byName.keys()) : undefined;
         problems.push({
           service: node.name,
           dependency: dep.name,
           part: 'name',
-          message: `services.${node.name}.depends_on: unknown service ${quote(dep.name)}${suggestion ? ` (did you mean '${suggestion}'?)` : ''}; expected one of ${[...byName.keys()].join(', ')}`,
+          message: `${at}: unknown service ${quote(dep.name)}${suggestion ? ` (did you mean '${suggestion}'?)` : ''}; expected one of ${known}`,
         });
       } else if (dep.condition === 'ready' && target.hasReadyProbe === false) {
         problems.push({
           service: node.name,
           dependency: dep.name,
           part: 'condition',
-          message: `services.${node.name}.depends_on.${dep.name}: 'ready' can never be met, ${dep.name} has no ready probe; expected a 'ready:' probe on ${dep.name}, or the condition started`,
+          message: `${at}.${name}: 'ready' can never be met, ${name} has no ready probe; expected a 'ready:' probe on ${name}, or the condition started`,
         });
       } else if (dep.condition === 'completed' && target.restart === 'always') {
         problems.push({
           service: node.name,
           dependency: dep.name,
           part: 'condition',
-          message: `services.${node.name}.depends_on.${dep.name}: 'completed' can never be met, ${dep.name} has restart: always; expected restart: no or on-failure on ${dep.name}, or the condition started`,
+          message: `${at}.${name}: 'completed' can never be met, ${name} has restart: always; expected restart: no or on-failure on ${name}, or the condition started`,
         });
       }
     }
@@ -60,10 +71,19 @@ export function checkDependencies(nodes: readonly DependencyNode[]): DependencyP
       service: first,
       dependency: second,
       part: 'name',
-      message: `dependency cycle: ${cycle.join(' -> ')}; expected dependencies without a loop (remove one of these depends_on entries)`,
+      message: `dependency cycle: ${showCycle(cycle)}; expected dependencies without a loop (remove one of these depends_on entries)`,
     });
   }
   return problems;
+}
+
+/** a -> b -> a; a loop through hundreds of services shows its start and its end. */
+function showCycle(cycle: readonly string[]): string {
+  const names = cycle.map(displayName);
+  if (names.length <= NAMES_LISTED) return names.join(' -> ');
+  const head = names.slice(0, NAMES_LISTED / 2);
+  const tail = names.slice(-2);
+  return [...head, `... (${names.length - head.length - tail.length} more)`, ...tail].join(' -> ');
 }
 
 /**
@@ -79,7 +99,7 @@ export function findCycles(nodes: readonly DependencyNode[]): string[][] {
   const onStack = new Set<string>();
   const components: string[][] = [];
   let counter = 0;
-  // Recursion depth is the length of a dependency chain: a handful in practice.
+  // Recursion depth is the length of a dependency chain: a handful in practice, at most LIMITS.services.
   const visit = (v: string) => {
     index.set(v, counter);
     low.set(v, counter);

@@ -4,8 +4,11 @@
 // escapes), an unquoted value ends at ` #`. Values are not ${}-expanded.
 import type { Problems } from './errors.js';
 import { unfitArgument } from './limits.js';
+import { shorten } from './words.js';
 
-const LINE = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.]*)\s*=\s*(.*)$/;
+// dotAll: a value may hold U+2028, U+2029 or a lone CR, which `.` alone does not match (lines end at \n only).
+const LINE = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.]*)\s*=\s*(.*)$/s;
+const BLANK_OR_COMMENT = /^\s*(#.*)?$/s;
 
 export function parseEnvFile(text: string, file: string, problems: Problems): Record<string, string> {
   // A Map, then an object of own properties: `__proto__` is a variable name like any other.
@@ -13,7 +16,7 @@ export function parseEnvFile(text: string, file: string, problems: Problems): Re
   const lines = text.split(/\r?\n/);
   lines.forEach((line, index) => {
     const number = index + 1;
-    if (/^\s*(#.*)?$/.test(line)) return;
+    if (BLANK_OR_COMMENT.test(line)) return;
     const match = LINE.exec(line);
     if (!match) {
       const column = line.length - line.trimStart().length + 1;
@@ -24,11 +27,11 @@ export function parseEnvFile(text: string, file: string, problems: Problems): Re
     const valueColumn = line.length - rest.length + 1;
     const value = parseValue(rest.trimEnd());
     if (value === undefined) {
-      problems.add(file, number, valueColumn, `unterminated quoted value for ${key}; expected the closing quote on the same line`);
+      problems.add(file, number, valueColumn, `unterminated quoted value for ${shorten(key)}; expected the closing quote on the same line`);
       return;
     }
     const unfit = unfitArgument(`${key}=${value}`, 'an environment variable');
-    if (unfit !== undefined) problems.add(file, number, valueColumn, `${key}=...: ${unfit}`);
+    if (unfit !== undefined) problems.add(file, number, valueColumn, `${shorten(key)}=...: ${unfit}`);
     vars.set(key, value);
   });
   return Object.fromEntries(vars);

@@ -1,6 +1,7 @@
 // Every problem found in a config file, reported together: a user fixes a
 // file in one pass instead of one error per try. A file with thousands of
 // problems (a binary, a wrong file) prints the first LIMITS.problemsShown.
+import { escapeControl } from '../../core/escape.js';
 import { LIMITS } from './limits.js';
 
 export interface ConfigProblem {
@@ -31,9 +32,13 @@ export class ConfigError extends Error {
   }
 }
 
+/**
+ * `FILE:LINE:COL: message`, always one line, inert on a terminal: a message
+ * quotes the file (a key, a value, a path) and the file can hold anything.
+ */
 export function formatProblem(p: ConfigProblem): string {
   const where = p.line > 0 ? `${p.file}:${p.line}:${p.column}` : p.file;
-  return `${where}: ${p.message}`;
+  return escapeControl(`${where}: ${p.message}`);
 }
 
 function formatProblems(problems: readonly ConfigProblem[]): string {

@@ -8,6 +8,7 @@
 // written, for the shell of a string command to expand at run time from the
 // service's own environment.
 
+import { LIMITS } from './limits.js';
 import { quote } from './words.js';
 
 export type Environment = Readonly<Record<string, string | undefined>>;
@@ -28,7 +29,7 @@ const NAME = /^[A-Za-z_][A-Za-z0-9_]*/;
 export function expandVariables(text: string, env: Environment): Expansion {
   try {
     const unset: Unset = [];
-    const value = expandFrom(text, 0, text.length, env, unset);
+    const value = expandFrom(text, 0, text.length, env, unset, 0);
     return { ok: true, value, unset };
   } catch (e) {
     if (e instanceof ExpansionError) return { ok: false, index: e.index, message: e.message };
@@ -45,7 +46,7 @@ class ExpansionError extends Error {
   }
 }
 
-function expandFrom(text: string, start: number, end: number, env: Environment, unset: Unset): string {
+function expandFrom(text: string, start: number, end: number, env: Environment, unset: Unset, depth: number): string {
   let out = '';
   let i = start;
   while (i < end) {
@@ -64,7 +65,10 @@ function expandFrom(text: string, start: number, end: number, env: Environment, 
       if (close < 0) {
         throw new ExpansionError(dollar, `unterminated ${excerpt(text.slice(dollar))}; expected '\${NAME}' or '\${NAME:-default}' closed by '}' (write '$$' for a literal '$')`);
       }
-      out += substitute(text, dollar, dollar + 2, close, env, unset);
+      if (depth >= LIMITS.nestedVariables) {
+        throw new ExpansionError(dollar, `${excerpt(text.slice(dollar))} is nested more than ${LIMITS.nestedVariables} deep in \${...}; expected at most ${LIMITS.nestedVariables} levels of '\${NAME:-\${OTHER}}'`);
+      }
+      out += substitute(text, dollar, dollar + 2, close, env, unset, depth + 1);
       i = close + 1;
     } else {
       out += '$';
@@ -91,7 +95,7 @@ function matchingBrace(text: string, from: number, end: number): number {
   return -1;
 }
 
-function substitute(text: string, dollar: number, bodyStart: number, close: number, env: Environment, unsetSeen: Unset): string {
+function substitute(text: string, dollar: number, bodyStart: number, close: number, env: Environment, unsetSeen: Unset, depth: number): string {
   const body = text.slice(bodyStart, close);
   const name = NAME.exec(body)?.[0];
   if (!name) {
@@ -109,7 +113,7 @@ function substitute(text: string, dollar: number, bodyStart: number, close: numb
     throw new ExpansionError(dollar, `${excerpt(`\${${body}}`)} is not a valid substitution; expected '\${${name}}', '\${${name}:-default}', '\${${name}:?error}' or '\${${name}:+other}'`);
   }
   const wordStart = bodyStart + name.length + op.length;
-  const word = () => expandFrom(text, wordStart, close, env, unsetSeen);
+  const word = () => expandFrom(text, wordStart, close, env, unsetSeen, depth);
   const unset = value === undefined;
   const emptyOrUnset = unset || value === '';
   switch (op) {

@@ -110,7 +110,6 @@ function expandPattern(path: string, layer: Layer, at: Path, problems: Problems)
     }
     return [path];
   }
-  const pattern = new RegExp(`^${name.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]')}$`);
   let names: string[];
   try {
     names = readdirSync(dirname(path));
@@ -118,7 +117,38 @@ function expandPattern(path: string, layer: Layer, at: Path, problems: Problems)
     return [];
   }
   // A leading * does not match hidden files, as in the shell.
-  return names.filter((n) => pattern.test(n) && (!n.startsWith('.') || name.startsWith('.'))).sort().map((n) => join(dirname(path), n));
+  return names.filter((n) => globMatches(name, n) && (!n.startsWith('.') || name.startsWith('.'))).sort().map((n) => join(dirname(path), n));
+}
+
+/**
+ * Whether a file name matches a pattern of * (any run of characters) and ?
+ * (one character), everything else literal. A loop that goes back only to
+ * the last *, so at most name x pattern steps: the pattern as a regular
+ * expression (each * a [^/]*) backtracked exponentially, and
+ * `include: "a*a*a*...a*b.yaml"` beside a file named aaa...a.yaml hung the
+ * loader.
+ */
+export function globMatches(pattern: string, name: string): boolean {
+  let p = 0;
+  let n = 0;
+  let star = -1;
+  let resume = 0;
+  while (n < name.length) {
+    if (p < pattern.length && (pattern[p] === '?' || (pattern[p] !== '*' && pattern[p] === name[n]))) {
+      p++;
+      n++;
+    } else if (p < pattern.length && pattern[p] === '*') {
+      star = p++;
+      resume = n;
+    } else if (star >= 0) {
+      p = star + 1;
+      n = ++resume;
+    } else {
+      return false;
+    }
+  }
+  while (pattern[p] === '*') p++;
+  return p === pattern.length;
 }
 
 /** Which keys merge with the earlier layers' instead of replacing them: '*' is any key. */

@@ -20,6 +20,13 @@ export const LIMITS = {
    * the kernel's default room for both together at exec is 2 MiB.
    */
   commandBytes: 1024 * 1024,
+  /**
+   * Services in one file (usher.yaml or Procfile): real ones have a few, a
+   * big one a few dozen. Each dependency chain is walked once per service.
+   */
+  services: 1000,
+  /** ${...} inside ${...}: real ones nest once or twice; each level is one more recursion. */
+  nestedVariables: 32,
   /** Problems printed for one file: the first ones are enough to start fixing it. */
   problemsShown: 100,
   /** Characters of a value quoted in a message. */

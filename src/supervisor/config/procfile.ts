@@ -8,11 +8,16 @@
 import type { ServiceConfig, SupervisorConfig } from '../types.js';
 import { DEFAULTS } from './defaults.js';
 import { Problems } from './errors.js';
-import { unfitArgument } from './limits.js';
+import { LIMITS, unfitArgument } from './limits.js';
 import { execIfSimple } from './shell-command.js';
 import { invalidServiceName } from './validate.js';
+import { quote } from './words.js';
 
-const ENTRY = /^([^:\s][^:]*?)[ \t]*:[ \t]*(.*)$/;
+// The name is what comes before the first ':', blanks before it dropped.
+// Written without a lazy group before [ \t]* (`([^:]*?)[ \t]*:`), which
+// backtracks over every blank of a line without a ':' once per character:
+// a 1 MiB line of spaces took minutes.
+const ENTRY = /^([^:\s][^:]*):[ \t]*(.*)$/;
 
 /** foreman's base port when PORT is not given; each entry gets 100 more than the one before. */
 export const PROCFILE_BASE_PORT = 5000;
@@ -49,10 +54,11 @@ export function buildProcfileConfig(
       problems.add(shown, number, indent + 1, `not a 'name: command' line; expected 'name: command', a # comment or a blank line`);
       return;
     }
-    const [, name, command] = match as unknown as [string, string, string];
+    const [, written, command] = match as unknown as [string, string, string];
+    const name = withoutTrailingBlanks(written);
     const expected = invalidServiceName(name);
     if (expected !== undefined) {
-      problems.add(shown, number, indent + 1, `'${name}' is not a valid service name; expected ${expected}`);
+      problems.add(shown, number, indent + 1, `${quote(name)} is not a valid service name; expected ${expected}`);
       return;
     }
     const first = seen.get(name);
@@ -61,6 +67,12 @@ export function buildProcfileConfig(
       return;
     }
     seen.set(name, number);
+    if (seen.size > LIMITS.services) {
+      if (seen.size === LIMITS.services + 1) {
+        problems.add(shown, number, indent + 1, `'${name}' is entry ${seen.size}; expected at most ${LIMITS.services} entries (usher's limit for the services of one file)`);
+      }
+      return;
+    }
     if (command.trim() === '') {
       problems.add(shown, number, indent + name.length + 2, `'${name}' has no command; expected 'name: command'`);
       return;
@@ -115,4 +127,11 @@ function procfileBasePort(environment: ProcfileEnvironment, shown: string, probl
     return PROCFILE_BASE_PORT;
   }
   return port;
+}
+
+/** `name \t` without the blanks at its end; a loop, not /[ \t]+$/, which is quadratic on a long run of blanks. */
+function withoutTrailingBlanks(text: string): string {
+  let end = text.length;
+  while (end > 0 && (text[end - 1] === ' ' || text[end - 1] === '\t')) end--;
+  return text.slice(0, end);
 }

@@ -3,18 +3,23 @@
 /** The candidate a user most likely meant, or undefined when none is close. */
 export function closest(word: string, candidates: Iterable<string>): string | undefined {
   const loose = normalise(word);
+  const lower = word.toLowerCase();
+  const allowed = word.length <= 3 ? 1 : word.length <= 6 ? 2 : 3;
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const candidate of candidates) {
     // depends-on, dependsOn, DEPENDS_ON: the same key written another way.
     if (normalise(candidate) === loose) return candidate;
-    const d = distance(word.toLowerCase(), candidate.toLowerCase());
+    const other = candidate.toLowerCase();
+    // The distance is at least the difference in length: no need to compute it (a value of
+    // 100 000 characters against each of a thousand names would take minutes).
+    if (Math.abs(lower.length - other.length) > allowed) continue;
+    const d = distance(lower, other);
     if (d < bestDistance) {
       bestDistance = d;
       best = candidate;
     }
   }
-  const allowed = word.length <= 3 ? 1 : word.length <= 6 ? 2 : 3;
   return bestDistance <= allowed ? best : undefined;
 }
 

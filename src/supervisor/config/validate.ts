@@ -6,7 +6,7 @@ import type { Problems } from './errors.js';
 import type { JsonSchema } from './schema.js';
 import { validate as generatedValidate } from './schema-validator.generated.js';
 import { closest } from './suggest.js';
-import { listOr, quote } from './words.js';
+import { displayName, listOr, quote } from './words.js';
 import type { ConfigSource, Path } from './yaml-source.js';
 
 /** ajv's validator for schema/usher.schema.json, compiled ahead of time (see generate-validator.ts). */
@@ -36,11 +36,16 @@ export function validateAgainstSchema(value: unknown, source: ConfigSource, prob
     const at = source.locate(issue.path, { key: issue.key });
     problems.add(at.file, at.line, at.column, issue.message);
   }
-  const bad = errors.map((e) => badPath(e, value));
+  // Every path at or above a wrong value (an unknown key beside a path does not make it wrong):
+  // a Set, since a file of thousands of problems asks about each key of each service.
+  const wrong = new Set<string>();
+  for (const e of errors) {
+    const bad = badPath(e, value);
+    for (let length = 0; length <= bad.length; length++) wrong.add(JSON.stringify(bad.slice(0, length)));
+  }
   return {
     valid: false,
-    // Wrong at or below `path`; an unknown key beside it does not count.
-    isValid: (path) => !bad.some((b) => b.length >= path.length && path.every((segment, i) => segment === b[i])),
+    isValid: (path) => !wrong.has(JSON.stringify(path)),
   };
 }
 
@@ -77,17 +82,22 @@ interface Issue {
 }
 
 function explain(errors: readonly ErrorObject[], inherited: string | undefined, root: unknown): Issue[] {
-  const composites = errors.filter((e) => e.keyword === 'anyOf' || e.keyword === 'oneOf');
-  const insideComposite = (e: ErrorObject, c: ErrorObject) =>
-    e !== c && e.schemaPath.startsWith(`${c.schemaPath}/`) && isWithin(e.instancePath, c.instancePath);
-  const outer = composites.filter((c) => !composites.some((other) => insideComposite(c, other)));
+  // A file can have tens of thousands of errors: each is compared only with the composites at its
+  // own value or above it (found by path), never with every other error.
+  const composites = new Map<string, ErrorObject[]>();
+  for (const e of errors) if (e.keyword === 'anyOf' || e.keyword === 'oneOf') pushTo(composites, e.instancePath, e);
+  const insideComposite = (e: ErrorObject, c: ErrorObject) => e !== c && e.schemaPath.startsWith(`${c.schemaPath}/`);
+  const enclosing = (e: ErrorObject) => ancestorsOf(e.instancePath).flatMap((p) => (composites.get(p) ?? []).filter((c) => insideComposite(e, c)));
+  const outer = new Set([...composites.values()].flat().filter((c) => enclosing(c).length === 0));
+  const inside = new Map<ErrorObject, ErrorObject[]>();
+  for (const e of errors) for (const c of enclosing(e)) if (outer.has(c)) pushTo(inside, c, e);
   const issues: Issue[] = [];
   for (const error of errors) {
-    if (outer.some((c) => insideComposite(error, c))) continue;
+    if (inside.size > 0 && enclosing(error).some((c) => outer.has(c))) continue;
     // if/then/else: the failing branch's own errors say what is wrong.
     if (error.keyword === 'if') continue;
     if (error.keyword === 'anyOf' || error.keyword === 'oneOf') {
-      issues.push(...explainComposite(error, errors.filter((e) => insideComposite(e, error)), inherited, root));
+      issues.push(...explainComposite(error, inside.get(error) ?? [], inherited, root));
     } else if (error.propertyName === undefined) {
       // Errors carrying propertyName are the inner half of a propertyNames error, reported once by it.
       issues.push(explainOne(error, inherited, root));
@@ -120,7 +130,7 @@ function explainComposite(composite: ErrorObject, inner: readonly ErrorObject[],
   const byBranch = new Map<string, ErrorObject[]>();
   for (const e of inner) {
     const branch = e.schemaPath.slice(composite.schemaPath.length + 1).split('/')[0] as string;
-    byBranch.set(branch, [...(byBranch.get(branch) ?? []), e]);
+    pushTo(byBranch, branch, e);
   }
   const fitting = [...byBranch.values()].filter(
     (list) => !list.some((e) => e.keyword === 'type' && e.instancePath === composite.instancePath),
@@ -203,8 +213,18 @@ function describe(schema: JsonSchema): string | undefined {
   return typeof schema.description === 'string' ? schema.description.replace(/\.$/, '') : undefined;
 }
 
-function isWithin(instancePath: string, ancestor: string): boolean {
-  return instancePath === ancestor || instancePath.startsWith(`${ancestor}/`);
+/** '/services/a/env' → '', '/services', '/services/a', '/services/a/env': the value's own path and those above it. */
+function ancestorsOf(instancePath: string): string[] {
+  const out = [''];
+  for (let i = instancePath.indexOf('/', 1); i > 0; i = instancePath.indexOf('/', i + 1)) out.push(instancePath.slice(0, i));
+  if (instancePath !== '') out.push(instancePath);
+  return out;
+}
+
+function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
 }
 
 /** JSON Pointer to a path; numeric segments become indexes where the value is a list. */
@@ -231,7 +251,7 @@ export function subject(path: Path): string {
   let out = '';
   for (const segment of path) {
     if (typeof segment === 'number') out += `[${segment}]`;
-    else out += out === '' ? segment : `.${segment}`;
+    else out += out === '' ? displayName(segment) : `.${displayName(segment)}`;
   }
   return out;
 }

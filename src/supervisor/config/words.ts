@@ -12,6 +12,20 @@ export function quote(text: string): string {
   return cut ? `${quoted}... (${text.length} characters)` : quoted;
 }
 
+/** A name as written when short (a variable name has no control characters), cut with '...' when long. */
+export function shorten(name: string): string {
+  return name.length > LIMITS.quotedChars ? `${name.slice(0, LIMITS.quotedChars)}...` : name;
+}
+
+/**
+ * A name (a service, a key) inside a message's path or list: as written when
+ * it looks like a name, else quoted like a value (a name can be anything the
+ * file holds: a newline, a megabyte).
+ */
+export function displayName(name: string): string {
+  return /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/.test(name) && name.length <= 63 ? name : quote(name);
+}
+
 /** `a, b or c` for messages. */
 export function listOr(words: readonly string[]): string {
   if (words.length <= 1) return words.join('');

@@ -12,12 +12,12 @@ import { execIfSimple } from './shell-command.js';
 import { Problems } from './errors.js';
 import type { Environment } from './expand.js';
 import { formatBytes, LIMITS, unfitArgument } from './limits.js';
-import { displayPath, resolveFrom } from './paths.js';
+import { displayPath, resolveFrom, shortPath } from './paths.js';
 import { buildLive, buildReady, commandArgv, type RawProbe } from './probes.js';
 import { readTextFile } from './read-file.js';
 import { closest } from './suggest.js';
 import { UserResolver } from './users.js';
-import { quote } from './words.js';
+import { quote, shorten } from './words.js';
 import { validateAgainstSchema, type SchemaVerdict } from './validate.js';
 import { mergeLayers, type Layer } from './layers.js';
 import { YamlSource, type ConfigSource, type Path } from './yaml-source.js';
@@ -77,6 +77,7 @@ export async function buildYamlConfig(options: YamlLoadOptions, problems: Proble
   }
   if (layers.length === 0) return undefined;
   const { source, value } = mergeLayers(layers);
+  if (tooManyServices(source, value, problems)) return undefined;
   const verdict = validateAgainstSchema(value, source, problems);
   const raw = value as RawConfig;
   // Past the schema, each part it accepted is checked further even when others
@@ -157,6 +158,26 @@ function checkCopyNames(ctx: FileContext, raw: RawConfig, copies: Map<string, st
       taken.set(copy, name);
     }
   }
+}
+
+/**
+ * More services than LIMITS.services, `replicas` copies counted: refused
+ * before anything is checked service by service.
+ */
+function tooManyServices(source: ConfigSource, value: unknown, problems: Problems): boolean {
+  const services = isMap(value) ? value.services : undefined;
+  if (!isMap(services)) return false;
+  const written = Object.keys(services).length;
+  let count = 0;
+  for (const service of Object.values(services)) {
+    const replicas = isMap(service) ? service.replicas : undefined;
+    count += Number.isInteger(replicas) && replicas >= 1 && replicas <= 100 ? replicas : 1;
+  }
+  if (count <= LIMITS.services) return false;
+  const at = source.locate(['services'], { key: true });
+  const copies = count > written ? ` (${written} written, ${count} with their replicas)` : '';
+  problems.add(at.file, at.line, at.column, `services: ${count} services${copies}; expected at most ${LIMITS.services}`);
+  return true;
 }
 
 function isMap(value: unknown): value is Record<string, any> {
@@ -284,7 +305,7 @@ function inlineEnv(ctx: FileContext, path: Path, raw: RawService['env']): Record
   const out = new Map<string, string>();
   const set = (where: Path, key: string, value: string) => {
     const unfit = unfitArgument(`${key}=${value}`, 'an environment variable');
-    if (unfit !== undefined) ctx.report(where, `${key}=...: ${unfit}`);
+    if (unfit !== undefined) ctx.report(where, `${shorten(key)}=...: ${unfit}`);
     out.set(key, value);
   };
   if (!raw) return {};
@@ -316,7 +337,7 @@ async function envFiles(ctx: FileContext, path: Path, raw: RawService['env_file'
     if (!loaded) ctx.envFiles.set(file, (loaded = loadEnvFile(ctx, file)));
     const result = await loaded;
     if (typeof result === 'string') {
-      ctx.report(where, `${displayPath(file, ctx.cwd)} ${result}; expected a file of KEY=VALUE lines (relative to the config file's directory)`);
+      ctx.report(where, `${shortPath(displayPath(file, ctx.cwd))} ${result}; expected a file of KEY=VALUE lines (relative to the config file's directory)`);
       continue;
     }
     for (const [key, value] of Object.entries(result)) vars.set(key, value);
