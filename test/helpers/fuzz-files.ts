@@ -7,6 +7,7 @@
 // Big inputs are built from small generated parameters (a depth, a length),
 // never as generated strings of a million characters: fast, and a failure
 // shrinks to the smallest size that still fails.
+import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,7 +15,6 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { stringify } from 'yaml';
 import { USHER } from './pid1.js';
-import assert from 'node:assert/strict';
 
 /** Files of one case, written into a fresh directory: `main` is given to -f. */
 export interface FileCase {

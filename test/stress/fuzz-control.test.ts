@@ -111,6 +111,8 @@ interface Seen {
   closedAfterMs: number | undefined;
   /** The client hung up itself: nothing is expected of usher. */
   hungUp: boolean;
+  /** From connect to the last byte written. */
+  wroteAllAfterMs: number;
 }
 
 function bytesOf(c: Client): Buffer {
@@ -136,7 +138,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 function runClient(socketPath: string, c: Client): Promise<Seen> {
   const body = bytesOf(c);
   const wire = c.kind === 'line' || c.kind === 'binary' || c.kind === 'huge' ? (c.end === 'newline' ? Buffer.concat([body, Buffer.from('\n'), Buffer.from(c.kind === 'line' ? c.after : '')]) : body) : body;
-  const seen: Seen = { client: c, expectsAnswer: expectsAnswer(c, wire), received: '', closedAfterMs: undefined, hungUp: false };
+  const seen: Seen = { client: c, expectsAnswer: expectsAnswer(c, wire), received: '', closedAfterMs: undefined, hungUp: false, wroteAllAfterMs: 0 };
   return new Promise((resolve) => {
     const started = performance.now();
     const socket = createConnection(socketPath);
@@ -160,7 +162,8 @@ function runClient(socketPath: string, c: Client): Promise<Seen> {
       }
       if (c.kind === 'idle') return;
       const slow = c.kind === 'line' ? c.slow : undefined;
-      if (slow && wire.length <= 300) {
+      // A slow writer finishes well within usher's 10 s deadline (as planned: a loaded machine's timers may take longer).
+      if (slow && Math.ceil(wire.length / slow.chunk) * slow.delayMs <= 3_000) {
         for (let i = 0; i < wire.length && !socket.destroyed; i += slow.chunk) {
           socket.write(wire.subarray(i, i + slow.chunk));
           await sleep(slow.delayMs);
@@ -168,6 +171,7 @@ function runClient(socketPath: string, c: Client): Promise<Seen> {
       } else {
         socket.write(wire);
       }
+      seen.wroteAllAfterMs = performance.now() - started;
       if (c.end === 'half-close') socket.end();
       else if (c.end === 'hang up') {
         seen.hungUp = true;
@@ -210,6 +214,8 @@ function wrongWith(s: Seen): string | undefined {
   if (!s.expectsAnswer) return s.received === '' ? undefined : `an answer to a request with no end: ${s.received.slice(0, 300)}`;
   // A request refused while the client was still writing may lose its answer to the reset; the close is what counts.
   if (s.received === '' && s.client.kind === 'huge') return undefined;
+  // A slow writer whose last byte came near usher's deadline (timers run late on a loaded machine) may be cut off unanswered.
+  if (s.received === '' && s.wroteAllAfterMs > REQUEST_DEADLINE_MS - 2_000) return undefined;
   if (!s.received.endsWith('\n') || s.received.indexOf('\n') !== s.received.length - 1) return `not one answer line: ${JSON.stringify(s.received.slice(0, 300))}`;
   let answer: { ok?: unknown; error?: unknown };
   try {
@@ -226,6 +232,10 @@ function wrongWith(s: Seen): string | undefined {
 function describeClient(c: Client): string {
   const shown = { ...c, ...('bytes' in c && typeof c.bytes !== 'number' ? { bytes: `<${c.bytes.length} bytes>` } : {}), ...('text' in c && c.text.length > 200 ? { text: `${c.text.slice(0, 200)}... (${c.text.length})` } : {}) };
   return JSON.stringify(shown);
+}
+
+function describeSeen(s: Seen): string {
+  return `client: ${describeClient(s.client)}; received ${JSON.stringify(s.received.slice(0, 200))}; wrote all after ${s.wroteAllAfterMs.toFixed(0)} ms, closed after ${s.closedAfterMs?.toFixed(0) ?? 'never'} ms`;
 }
 
 test(`fuzzed control protocol: ${BATCHES} batches of up to ${CLIENTS} clients and ${PARALLEL_PS} parallel ps against usher run as PID 1`, { timeout: 3_600_000 }, async (t) => {
@@ -263,7 +273,7 @@ test(`fuzzed control protocol: ${BATCHES} batches of up to ${CLIENTS} clients an
         const seen = await Promise.all([...clients.map((c) => runClient(socketPath, c)), ...ps]);
         for (const s of seen) {
           const wrong = wrongWith(s);
-          assert.equal(wrong, undefined, `${wrong}\nclient: ${describeClient(s.client)}\nusher's stderr (end):\n${ns.stderr.all.slice(-20).join('\n')}`);
+          assert.equal(wrong, undefined, `${wrong}\n${describeSeen(s)}\nusher's stderr (end):\n${ns.stderr.all.slice(-20).join('\n')}`);
           tally.connections++;
           if (s.hungUp) tally.hungUp++;
           else {
