@@ -68,7 +68,13 @@ export async function doctorImage(options: ImageOptions): Promise<FullReport> {
   const notes: string[] = [];
   if (graceMs !== options.graceMs) notes.push(`${engine} stop -t takes whole seconds: grace rounded up to ${graceSeconds} s`);
 
-  const remove = () => run(engine === 'podman' ? ['rm', '--force', '--time', '0', name] : ['rm', '--force', name], 60_000);
+  // `kill` first: podman's `rm --force` while a `podman stop` of the same
+  // container still waits out its grace period drops the container's record
+  // and leaves its processes running under conmon (seen with podman 4.3).
+  const remove = async () => {
+    await run(['kill', '--signal', 'KILL', name], 60_000);
+    return run(engine === 'podman' ? ['rm', '--force', '--time', '0', name] : ['rm', '--force', name], 60_000);
+  };
   let starting: Promise<unknown> | undefined;
   // Interrupted: the container goes with the doctor. One being created is
   // removed once the engine has made it, or `rm` would find nothing yet.

@@ -6,7 +6,7 @@
 // it, and must remove its container whatever happens: also when it is
 // interrupted (Ctrl-C, SIGTERM, SIGHUP) while it waits or while it stops it.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { getEngines, onCleanup, PREFIX, waitUntil, type EngineUnderTest } from './engine.js';
@@ -30,6 +30,15 @@ async function derive(e: EngineUnderTest, label: string, base: string, lines: st
 }
 
 type Run = DoctorResult & { report: DoctorReport };
+
+/** A process's start time (field 22 of /proc/PID/stat), or undefined once it is gone: tells a reused pid apart. */
+function processStart(pid: number): string | undefined {
+  try {
+    return readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ')[19];
+  } catch {
+    return undefined;
+  }
+}
 
 /** The doctor's containers are named usher-doctor-PID-RANDOM: the ones a doctor process left. */
 async function leftContainers(e: EngineUnderTest, doctorPid: number): Promise<string[]> {
@@ -103,6 +112,14 @@ for (const e of await getEngines()) {
         const state = await e.cli(['inspect', '--format', '{{.State.Running}}', names[0] ?? ''], { check: false });
         return state.stdout.trim() === 'true' ? names : undefined;
       }, 60_000);
+      // Its processes, seen from the host: the engine forgetting the container is not enough.
+      const pid1 = Number((await e.cli(['inspect', '--format', '{{.State.Pid}}', name ?? ''])).stdout.trim());
+      assert.ok(pid1 > 0, `${e.name} inspect gave no host pid for ${name}`);
+      const pid1Start = processStart(pid1);
+      // Should the engine lose it anyway, the test still ends its processes: SIGKILL to a PID 1 ends its whole namespace.
+      onCleanup(async () => {
+        if (pid1Start !== undefined && processStart(pid1) === pid1Start) process.kill(pid1, 'SIGKILL');
+      });
       if (phase === 'stopping') {
         await waitUntil(`the doctor running ${e.name} stop`, () =>
           childCommands(d.pid).some((c) => c.startsWith(`${e.name} stop `)) ? true : undefined, 60_000);
@@ -115,6 +132,7 @@ for (const e of await getEngines()) {
       // The doctor had the engine remove it before exiting; the bound only keeps a failure from hanging.
       await waitUntil(`${e.name} to show no container ${name}`, async () => ((await leftContainers(e, d.pid)).length === 0 ? true : undefined), 30_000);
       assert.match(d.stderr.text, new RegExp(`interrupted by ${signal}; everything it started was stopped: container ${name}`));
+      await waitUntil(`the container's PID 1 (host pid ${pid1}) to be gone`, () => (processStart(pid1) !== pid1Start ? true : undefined), 30_000);
     });
   }
 }
