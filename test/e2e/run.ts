@@ -13,7 +13,7 @@
 // Arguments: words select test files by name (`npm run test:e2e -- seed tty`);
 // options are passed to node --test (`-- --test-name-pattern=docker`).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EngineUnavailable, podman, PREFIX, RUN_ID, type Engine } from './engine-cli.js';
@@ -61,6 +61,47 @@ async function sweep(engine: Engine): Promise<void> {
   }
 }
 
+/** A process's start, in clock ticks since boot (field 22 of /proc/PID/stat). */
+function startTicks(pid: number | 'self'): number {
+  try {
+    return Number(readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ')[19]);
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/**
+ * Container processes this run left running although the engine no longer
+ * lists their container: podman's conmon (named with `-n NAME`) of a container
+ * of this run (PREFIX-*, or a doctor's usher-doctor-*) started after the run
+ * began. Found once as a leak of `doctor --image`; ended here (SIGKILL to the
+ * container's PID 1 ends its whole namespace) and reported as a failure.
+ */
+function leftContainerProcesses(runStart: number): Array<{ name: string; pid1: number }> {
+  const left: Array<{ name: string; pid1: number }> = [];
+  for (const entry of readdirSync('/proc')) {
+    const pid = Number(entry);
+    if (!Number.isInteger(pid)) continue;
+    let argv: string[];
+    try {
+      argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    } catch {
+      continue;
+    }
+    if (!argv[0]?.endsWith('conmon') || !(startTicks(pid) >= runStart)) continue;
+    const name = argv[argv.indexOf('-n') + 1] ?? '';
+    if (!name.startsWith(`${PREFIX}-`) && !name.startsWith('usher-doctor-')) continue;
+    let children: string[] = [];
+    try {
+      children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(' ').filter(Boolean);
+    } catch {
+      // gone meanwhile
+    }
+    for (const child of children) left.push({ name, pid1: Number(child) });
+  }
+  return left;
+}
+
 /**
  * What podman makes by itself on first use of `kube play`: its pod infra image
  * (localhost/podman-pause) and the network kube pods join. Removed at the end
@@ -77,6 +118,7 @@ async function engineSideEffects(): Promise<{ images: string[]; networks: string
 
 async function main(argv: string[]): Promise<number> {
   const started = performance.now();
+  const runStart = startTicks('self');
   const selectors = argv.filter((a) => !a.startsWith('-'));
   const nodeTestArgs = argv.filter((a) => a.startsWith('-'));
   const files = readdirSync(HERE)
@@ -124,6 +166,20 @@ async function main(argv: string[]): Promise<number> {
     for (const engine of selected.usable) {
       await sweep(engine);
       await removeImages(engine);
+    }
+    if (usesPodman) {
+      const left = leftContainerProcesses(runStart);
+      for (const { pid1 } of left) {
+        try {
+          process.kill(pid1, 'SIGKILL');
+        } catch {
+          // gone meanwhile
+        }
+      }
+      if (left.length > 0) {
+        say(`FAILED: processes of ${left.length} container(s) were still running although podman no longer listed them (killed now): ${left.map((l) => `${l.name} (host pid ${l.pid1})`).join(', ')}`);
+        code = 1;
+      }
     }
     removeStaging();
     if (usesPodman) {
