@@ -190,7 +190,10 @@ interface MultiplexOutcome {
  * closed: those requests were never sent, they would go to another instance.
  */
 async function multiplexAcrossSigterm(t: TestContext, protocol: H2Protocol): Promise<MultiplexOutcome> {
-  const { app, port } = await startFixture({ protocol, deadline: 5_000 });
+  // The idle grace bounds the wait for the PING between the two GOAWAYs: far
+  // above a round trip on a loaded machine, so that only a PING answer (or
+  // the client's own GOAWAY) ends it. Not a measure of speed.
+  const { app, port } = await startFixture({ protocol, deadline: 15_000, idleGrace: 10_000 });
   t.after(() => app.cleanup());
   const origin = `${protocol === 'h2' ? 'https' : 'http'}://127.0.0.1:${port}`;
   const CLIENTS = 8;
@@ -402,7 +405,10 @@ function goAwayOf(frame: H2Frame): { lastStreamId: number; code: number } {
 }
 
 test('HTTP/2 two-step GOAWAY on the wire: a stream sent before the PING ack is served; a client that never answers the PING still gets the final GOAWAY', async (t) => {
-  const { app, port } = await startFixture({ protocol: 'h2c', deadline: 10_000, drainTimeout: 8_000, idleGrace: 300 });
+  // The busy client's stream must arrive before the idle grace ends the wait
+  // for its PING answer: a grace far above a round trip on a loaded machine.
+  // The silent client waits it out, once.
+  const { app, port } = await startFixture({ protocol: 'h2c', deadline: 15_000, drainTimeout: 12_000, idleGrace: 3_000 });
   t.after(() => app.cleanup());
   // Answers the notice as a client whose stream was already on its way:
   // the stream first, then the PING ack.
