@@ -4,6 +4,7 @@
  *
  * @packageDocumentation
  */
+import fs from 'node:fs';
 import http from 'node:http';
 import type https from 'node:https';
 import type http2 from 'node:http2';
@@ -23,6 +24,15 @@ export const DEFAULT_IDLE_GRACE_MS = 1_000;
 /** `http2.constants.NGHTTP2_NO_ERROR`, without loading the http2 module for HTTP/1 apps. */
 const NGHTTP2_NO_ERROR = 0;
 
+/**
+ * The first GOAWAY of RFC 9113 §6.8, a notice that refuses nothing: a 9-byte
+ * frame header (length 8, type 0x7, no flags, stream 0), then last stream id
+ * 2^31-1 and error code NO_ERROR.
+ */
+const GOAWAY_NOTICE = Buffer.from([0, 0, 8, 0x7, 0, 0, 0, 0, 0, 0x7f, 0xff, 0xff, 0xff, 0, 0, 0, 0]);
+/** How often a notice that cannot be written yet is tried again. */
+const NOTICE_RETRY_MS = 5;
+
 /** Options of {@link ServerDrainer}. */
 export interface ServerDrainerOptions {
   /**
@@ -37,6 +47,10 @@ export interface ServerDrainerOptions {
    * Connections idle for longer than this are closed at once; younger ones
    * get the rest of the grace for their next request, which is answered with
    * `Connection: close`, and are closed when the grace runs out.
+   *
+   * For an HTTP/2 session without TLS (h2c), also the longest wait between
+   * the notice GOAWAY and the final one (see {@link ServerDrainer}); with 0,
+   * the final GOAWAY is sent at once.
    */
   readonly idleGrace?: number;
   /**
@@ -130,6 +144,18 @@ interface Http1Connection {
 
 interface Http2Connection {
   openStreams: number;
+  /** The drain has begun closing the session. */
+  goingAway: boolean;
+  /** Retries of a notice GOAWAY that could not be written yet. */
+  noticeRetry: NodeJS.Timeout | undefined;
+  /** Sends the final GOAWAY if the PING after the notice has not returned by then. */
+  finalTimer: NodeJS.Timeout | undefined;
+}
+
+/** Node's libuv stream handle (`socket._handle`); not public API, so only used when it looks like this. */
+interface StreamHandle {
+  fd?: unknown;
+  writeQueueSize?: unknown;
 }
 
 /** A connection handed over to another protocol by an HTTP upgrade. */
@@ -198,6 +224,23 @@ function connectionsOf(server: DrainableServer): ConnectionsList | undefined {
   return typeof (list as ConnectionsList | undefined)?.all === 'function' ? list as ConnectionsList : undefined;
 }
 
+/**
+ * The descriptor and libuv handle of a session's socket, when the session
+ * runs over plain TCP (or a unix socket) and Node's internals look as
+ * expected: the socket is kept under the symbol `socket` on the session
+ * (`session.socket` is a proxy that refuses writes), its `_handle` has `fd`
+ * and `writeQueueSize`. Undefined for TLS, where the bytes cannot be written
+ * outside Node's own writes (see `#sendNotice`).
+ */
+function plainSocketOf(session: http2.Http2Session): { fd: number; handle: StreamHandle } | undefined {
+  const key = Object.getOwnPropertySymbols(session).find((symbol) => symbol.description === 'socket');
+  const socket = key === undefined ? undefined : (session as unknown as Record<symbol, unknown>)[key];
+  if (!(socket instanceof net.Socket) || socket instanceof tls.TLSSocket || socket.destroyed) return undefined;
+  const handle = (socket as net.Socket & { _handle?: StreamHandle | null })._handle;
+  if (!handle || typeof handle.fd !== 'number' || handle.fd < 0 || typeof handle.writeQueueSize !== 'number') return undefined;
+  return { fd: handle.fd, handle };
+}
+
 function describeRequest(res: http.ServerResponse, now: number, since: number): string {
   const req = res.req as http.IncomingMessage | undefined;
   let url = req?.url ?? '?';
@@ -225,10 +268,13 @@ function describeRequest(res: http.ServerResponse, now: number, since: number): 
  *    `Connection: close`). Endless streams (server-sent events) are ended.
  * 3. WebSockets get a close frame (1001 going away); each closes when its
  *    closing handshake completes.
- * 4. HTTP/2: every session gets GOAWAY with the last stream processed: open
- *    streams finish; streams the client sent meanwhile are refused
- *    unprocessed (REFUSED_STREAM), safe to retry (see `#goAway` for why not
- *    the two-step GOAWAY of RFC 9113 §6.8).
+ * 4. HTTP/2: every session is closed with GOAWAY; open streams finish.
+ *    Without TLS (h2c), the two-step GOAWAY of RFC 9113 §6.8: a notice that
+ *    refuses nothing and a PING, then the final GOAWAY with the last stream
+ *    processed once the PING returns (or after the idle grace), so that
+ *    streams already on their way are served. Over TLS, only the final
+ *    GOAWAY: streams the client sent before it read it are refused
+ *    unprocessed (REFUSED_STREAM), safe to retry (see `#sendNotice`).
  * 5. At the timeout, whatever is left is destroyed and reported.
  *
  * It uses `net.Server.prototype.close` rather than `http.Server#close`, which
@@ -642,8 +688,10 @@ export class ServerDrainer {
 
   #onSession(session: http2.Http2Session): void {
     if (this.#http2.has(session)) return;
-    this.#http2.set(session, { openStreams: 0 });
+    const connection: Http2Connection = { openStreams: 0, goingAway: false, noticeRetry: undefined, finalTimer: undefined };
+    this.#http2.set(session, connection);
     session.once('close', () => {
+      this.#stopGoAwayTimers(connection);
       this.#http2.delete(session);
       this.#finishIfEmpty();
     });
@@ -664,22 +712,95 @@ export class ServerDrainer {
   }
 
   /**
-   * GOAWAY with the last stream processed (`close()`): open streams finish,
-   * the session ends by itself, and the client learns that every stream
-   * above that id was not processed and may be retried elsewhere.
+   * Closes the session in two steps where Node allows it (RFC 9113 §6.8):
+   * a GOAWAY notice refusing nothing, then a PING, and once the PING returns
+   * (so every stream the client sent before it read the notice has arrived
+   * and been accepted) the final GOAWAY with the last stream processed
+   * (`close()`): open streams finish and the session ends by itself. A
+   * client that never answers the PING gets the final GOAWAY after the idle
+   * grace. Node's own client answers the notice with a GOAWAY of its own,
+   * on which Node closes the session at once: the same final GOAWAY, after
+   * the same round trip.
    *
-   * Not the two-step GOAWAY of RFC 9113 §6.8 (a first GOAWAY refusing
-   * nothing, a PING, then the final one), which would let streams already on
-   * their way be served: Node cannot send that first GOAWAY as a mere notice.
-   * Any GOAWAY it sends makes nghttp2 ignore every new stream from then on
-   * (nghttp2's notice, `nghttp2_submit_shutdown_notice`, is not exposed), so
-   * the streams on their way are refused by the final GOAWAY all the same,
-   * only later; SETTINGS_MAX_CONCURRENT_STREAMS = 0 as the notice makes
-   * nghttp2 refuse them at once. Measured in the tests: the same streams
-   * refused either way.
+   * Only the final GOAWAY, at once, over TLS, with an idle grace of 0, or
+   * when Node's internals are not as expected (another Node version): then
+   * streams the client sent before it read the GOAWAY are refused unprocessed
+   * (REFUSED_STREAM), safe to retry elsewhere.
    */
   #goAway(session: http2.Http2Session): void {
+    const connection = this.#http2.get(session);
+    if (!connection || connection.goingAway || session.closed || session.destroyed) return;
+    connection.goingAway = true;
+    if (this.#idleGrace === 0 || !plainSocketOf(session)) {
+      this.#finalGoAway(session, connection);
+      return;
+    }
+    connection.finalTimer = setTimeout(() => this.#finalGoAway(session, connection), this.#idleGrace);
+    this.#sendNotice(session, connection);
+  }
+
+  /**
+   * Writes the notice straight onto the socket's descriptor, then PINGs
+   * through Node.
+   *
+   * Node sends GOAWAY only through `nghttp2_submit_goaway`, after which
+   * nghttp2 ignores every new stream whatever the last stream id announced
+   * (its notice, `nghttp2_submit_shutdown_notice`, is not exposed), so the
+   * notice must bypass nghttp2. Not through the socket's `write()` either:
+   * the session's native object listens to that stream, and the completion
+   * of a write it did not make aborts the process (`Assertion failed:
+   * is_write_in_progress()` in node_http2.cc): always over TLS, where every
+   * write completes asynchronously (tried on Node 20.20), over TCP whenever
+   * the kernel does not take the bytes at once. A `write(2)` on the
+   * descriptor involves no completion at all. It lands between two frames:
+   * Node hands nghttp2's output to libuv one whole batch of frames at a time,
+   * and libuv's queue for the socket is empty (whatever it accepted is in
+   * the kernel); otherwise, or while the client has not yet acknowledged the
+   * server's SETTINGS (the connection preface must come first), it is tried
+   * again shortly, until the idle grace runs out. Over TLS the bytes would
+   * have to be encrypted in the TLS session Node holds natively, out of
+   * reach: only the final GOAWAY is sent.
+   */
+  #sendNotice(session: http2.Http2Session, connection: Http2Connection): void {
+    connection.noticeRetry = undefined;
+    if (session.closed || session.destroyed) return;
+    const socket = plainSocketOf(session);
+    if (!socket) {
+      this.#finalGoAway(session, connection);
+      return;
+    }
+    if (session.pendingSettingsAck || socket.handle.writeQueueSize !== 0) {
+      connection.noticeRetry = setTimeout(() => this.#sendNotice(session, connection), NOTICE_RETRY_MS);
+      return;
+    }
+    let written: number;
+    try {
+      written = fs.writeSync(socket.fd, GOAWAY_NOTICE);
+    } catch {
+      // EAGAIN (the kernel's buffer is full) or a dying socket: tried again.
+      connection.noticeRetry = setTimeout(() => this.#sendNotice(session, connection), NOTICE_RETRY_MS);
+      return;
+    }
+    if (written !== GOAWAY_NOTICE.length) {
+      // Half a frame on the wire: the connection can no longer be trusted.
+      session.destroy();
+      return;
+    }
+    // Answered or cancelled (the session ends, too many PINGs pending), the
+    // PING ends the wait; the timer bounds it.
+    session.ping(() => this.#finalGoAway(session, connection));
+  }
+
+  #finalGoAway(session: http2.Http2Session, connection: Http2Connection): void {
+    this.#stopGoAwayTimers(connection);
     if (!session.closed && !session.destroyed) session.close();
+  }
+
+  #stopGoAwayTimers(connection: Http2Connection): void {
+    if (connection.noticeRetry) clearTimeout(connection.noticeRetry);
+    if (connection.finalTimer) clearTimeout(connection.finalTimer);
+    connection.noticeRetry = undefined;
+    connection.finalTimer = undefined;
   }
 
   #finishIfEmpty(): void {
@@ -701,6 +822,7 @@ export class ServerDrainer {
       connection.socket.destroy();
     }
     for (const [session, connection] of this.#http2) {
+      this.#stopGoAwayTimers(connection);
       if (connection.openStreams > 0) busy += 1;
       else idle += 1;
       session.destroy();
