@@ -73,7 +73,7 @@ test('keep-alive HTTPS clients sending continuously lose no accepted request whe
   await drainUnderLoad(t, 'https', 1);
 });
 
-test('HTTP/2 streams in flight finish on SIGTERM; new streams are refused by GOAWAY, not dropped', async (t) => {
+test('HTTP/2 streams in flight finish on SIGTERM; streams after the GOAWAY are served or refused unprocessed, never dropped', async (t) => {
   const { app, port } = await startFixture({ protocol: 'h2c', deadline: DEADLINE });
   t.after(() => app.cleanup());
   const session = http2.connect(`http://127.0.0.1:${port}`);
