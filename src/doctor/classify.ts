@@ -93,6 +93,17 @@ export function classifyProcess(pid: number): Pid1Class {
 }
 
 /** argv of a process from /proc/PID/cmdline; empty when it is gone or a kernel thread. */
+/**
+ * PID 1 is usher with its drain on: it waits for what was re-parented to it
+ * before it exits, so one of those that vanishes with it was reaped by it a
+ * moment before, not killed with it.
+ */
+export function drainsOrphans(pid1: number, pid1Class: Pid1Class): boolean {
+  if (pid1Class.kind !== 'init' || pid1Class.name !== 'usher') return false;
+  const argv = argvOf(pid1);
+  return !argv.some((a, i) => a === '--drain-timeout=0' || (a === '--drain-timeout' && argv[i + 1] === '0'));
+}
+
 export function argvOf(pid: number): string[] {
   try {
     const raw = readFileSync(`/proc/${pid}/cmdline`, 'utf8');

@@ -13,9 +13,10 @@ import { parseSignal, SIG } from '../core/signals.js';
 import { readProcessInfo } from '../core/proc-fs.js';
 import { analyse, takes } from './analyse.js';
 import { runCommand, spawnWithOutput } from './capture.js';
-import { classifyProcess } from './classify.js';
+import { classifyProcess, drainsOrphans } from './classify.js';
 import { TreeObserver, type Tracked } from './observer.js';
-import { busyNote, waitUntilReady, watchStop } from './phases.js';
+import { busyNote, killedWithPid1, waitUntilReady, watchStop } from './phases.js';
+import { KernelTrace, monotonicToObserver } from './kernel-trace.js';
 import { onPath } from './on-path.js';
 import { errorReport, type FullReport } from './report.js';
 import { onAbort } from './abort.js';
@@ -97,6 +98,10 @@ export async function doctorImage(options: ImageOptions): Promise<FullReport> {
       return { report: errorReport('container', `the container's PID 1 is not running (it exited at once?): ${logs.output.trim().split('\n').slice(-5).join('\n') || 'no output'}`, 'the image must start a long-running service') };
     }
     const observer = new TreeObserver(parent, table, performance.now(), (pid) => pid !== hostPid && readProcessInfo(pid)?.ppid === parent);
+    let trace: KernelTrace | string = 'not started';
+    const dropTraceUndo = onAbort('the kernel trace, removed', () => {
+      if (typeof trace !== 'string') trace.close();
+    });
     try {
       observer.poll();
       const pid1 = observer.byHostPid(hostPid);
@@ -110,12 +115,17 @@ export async function doctorImage(options: ImageOptions): Promise<FullReport> {
       observer.poll();
       const pid1Class = classifyProcess(hostPid);
       const handled = takes(pid1, stopSignal) || pid1.ignores.includes(stopSignal);
+      // The container's processes and what they fork, for their exits and the
+      // kernel's SIGKILLs at PID 1's end (only: the runtime's own signals are
+      // sent from processes outside, which Docker's daemon does not let us follow).
+      trace = process.env.USHER_DOCTOR_NO_KERNEL_EVENTS === '1' ? 'USHER_DOCTOR_NO_KERNEL_EVENTS=1' : KernelTrace.start(process.pid, observer.alive().map((r) => r.hostPid));
       const stopMs = observer.now();
       observer.freezeDispositions();
+      const drains = drainsOrphans(hostPid, pid1Class);
       const stopAt = performance.now();
       const stopping = spawnWithOutput(table, [engine, 'stop', '--time', String(graceSeconds), name]);
       const watched = await watchStop(observer, pid1, stopAt, graceMs, {
-        outlived: () => observer.alive().filter((r) => r !== pid1 && r.hostPpid !== r.firstPpid),
+        outlived: () => observer.alive().filter((r) => r !== pid1 && r.hostPpid !== r.firstPpid && !(drains && r.hostPpid === pid1.hostPid)),
         isSlow: (r) => r === pid1 && handled && pid1Class.kind === 'app' && r.catches.includes(stopSignal),
         measure: false,
       });
@@ -123,6 +133,7 @@ export async function doctorImage(options: ImageOptions): Promise<FullReport> {
       const stopOutput = await Promise.race([stopping.output, new Promise<string>((r) => setTimeout(() => r(''), 2000).unref())]);
       stopping.close();
       await observer.watch(() => observer.alive().length === 0, performance.now() + 10_000);
+      const events = typeof trace === 'string' ? trace : trace.read(monotonicToObserver(performance.now() - observer.now()));
       const codeText = await run(['inspect', '--format', '{{.State.ExitCode}}', name]);
       const exitCode = /^\d+$/.test(codeText.output.trim()) ? Number(codeText.output.trim()) : null;
       const logs = await run(['logs', name]);
@@ -140,7 +151,7 @@ export async function doctorImage(options: ImageOptions): Promise<FullReport> {
         graceMs,
         forced: watched.forced,
         aliveAtGrace: watched.aliveAtGrace,
-        outlivedPid1: watched.outlivedPid1,
+        outlivedPid1: killedWithPid1(watched, observer.records, pid1, events),
         needed: watched.needed,
         overtimeMs: 0,
         dropped: !handled,
@@ -149,6 +160,8 @@ export async function doctorImage(options: ImageOptions): Promise<FullReport> {
         notes,
       });
     } finally {
+      if (typeof trace !== 'string') trace.close();
+      dropTraceUndo();
       observer.close();
     }
   } catch (err) {

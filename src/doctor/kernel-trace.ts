@@ -65,10 +65,12 @@ export class KernelTrace {
   ) {}
 
   /**
-   * Starts recording for the doctor's pid and everything it will fork. Returns
-   * the reason as a string when the kernel events cannot be had here.
+   * Starts recording for the doctor's pid and everything it will fork, or for
+   * the processes named in `follow` and what they fork (a container's, which
+   * the doctor did not fork). Returns the reason as a string when the kernel
+   * events cannot be had here.
    */
-  static start(ownPid = process.pid): KernelTrace | string {
+  static start(ownPid = process.pid, follow: readonly number[] = [ownPid]): KernelTrace | string {
     if (process.getuid?.() !== 0) return 'not root';
     const found = findTracefs();
     let root = found.root;
@@ -94,7 +96,7 @@ export class KernelTrace {
       set('options/record-tgid', '1');
       set('options/event-fork', '1');
       for (const event of EVENTS) set(`events/${event}/enable`, '1');
-      set('set_event_pid', String(ownPid));
+      set('set_event_pid', follow.join(' '));
       set('tracing_on', '1');
       return trace;
     } catch (err) {

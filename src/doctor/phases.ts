@@ -1,6 +1,8 @@
 // The parts of a run that do not depend on how the tree was started (a PID
 // namespace, a subreaper, a container): waiting for it to settle or be ready,
 // and watching it after the stop signal.
+import { SIG } from '../core/signals.js';
+import type { KernelEvents } from './kernel-trace.js';
 import type { Tracked, TreeObserver } from './observer.js';
 import { LineMatcher, probeOnce, type ReadyCondition } from './ready.js';
 
@@ -62,6 +64,28 @@ export async function waitUntilReady(observer: TreeObserver, pid1: Tracked, wait
   if (pid1.endedMs !== undefined) return 'pid1-ended';
   if (done()) return 'ready';
   return wait.ready ? 'timeout' : 'busy';
+}
+
+/**
+ * The processes the kernel SIGKILLed as PID 1 ended (a stop in time only; at
+ * the deadline everything left is killed anyway). The poll cannot tell a
+ * process that exited by itself just before PID 1 (an init reaps it, then
+ * exits, within one poll) from one killed with it, nor see an orphan
+ * re-parented before its first look; the kernel's events can: PID 1's exit
+ * event comes first, then its teardown of the namespace SIGKILLs what is
+ * left, sent from PID 1's own task. Without events (or some lost, or no exit
+ * event of PID 1), the poll's answer stands.
+ */
+export function killedWithPid1(watched: StopWatch, records: readonly Tracked[], pid1: Tracked, events: KernelEvents | string): Tracked[] {
+  if (watched.forced || typeof events === 'string' || events.lost) return watched.outlivedPid1;
+  const exits = events.processes.filter((p) => p.kind === 'exit' && p.hostPid === pid1.hostPid).map((p) => p.atMs);
+  if (exits.length === 0) return watched.outlivedPid1;
+  const endedAt = Math.min(...exits);
+  // Orphans only, as with the poll: PID 1's own children dying with it are a
+  // shell's background jobs, told by shell-does-not-forward.
+  const forkedBy = (r: Tracked) => [...events.processes].reverse().find((p) => p.kind === 'fork' && p.hostPid === r.hostPid)?.parentHostPid ?? r.firstPpid;
+  return records.filter((r) => r !== pid1 && forkedBy(r) !== pid1.hostPid && events.signals.some((e) =>
+    e.signal === SIG.KILL && e.targetHostPid === r.hostPid && e.senderHostPid === pid1.hostPid && e.atMs >= endedAt));
 }
 
 export interface StopWatch {

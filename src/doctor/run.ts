@@ -14,11 +14,11 @@ import { SIG } from '../core/signals.js';
 import { shellExitCode, type ExitStatus } from '../core/wait-status.js';
 import { analyse, parentOf, takes } from './analyse.js';
 import { spawnWithOutput, type SpawnedWithOutput } from './capture.js';
-import { argvOf, classifyProcess } from './classify.js';
+import { classifyProcess, drainsOrphans } from './classify.js';
 import { KernelTrace, monotonicToObserver, type KernelEvents } from './kernel-trace.js';
 import { TreeObserver, type Tracked } from './observer.js';
 import { onPath } from './on-path.js';
-import { busyNote, waitUntilReady, watchStop, READY_LIMIT_MS } from './phases.js';
+import { busyNote, killedWithPid1, waitUntilReady, watchStop, READY_LIMIT_MS } from './phases.js';
 import { describeReady, LineMatcher, type ReadyCondition } from './ready.js';
 import { errorReport, type FullReport, type Mode } from './report.js';
 import { onAbort } from './abort.js';
@@ -196,15 +196,11 @@ async function stopAndReport(options: RunOptions, started: Started, observer: Tr
   if (started.mode === 'pid-namespace' || handled) sendSignal(pid1.hostPid, sig);
 
   const namespace = started.mode === 'pid-namespace';
-  const pid1Argv = argvOf(pid1.hostPid);
-  const drains =
-    pid1Class.kind === 'init' && pid1Class.name === 'usher' && !pid1Argv.some((a, i) => a === '--drain-timeout=0' || (a === '--drain-timeout' && pid1Argv[i + 1] === '0'));
+  const drains = drainsOrphans(pid1.hostPid, pid1Class);
   const watched = await watchStop(observer, pid1, stopAt, options.graceMs, {
     // In a namespace, leftovers die with PID 1 at the same instant; the ones
-    // that can be told apart are orphans PID 1 never waited for.
-    // usher waits for what was re-parented to it (its drain) before it exits:
-    // one of those that vanishes with it, in the same poll, was reaped by it
-    // a moment before, not killed with it.
+    // that can be told apart are orphans PID 1 never waited for (usher's
+    // drain waits for those re-parented to it).
     outlived: () =>
       observer
         .alive()
@@ -254,7 +250,7 @@ async function stopAndReport(options: RunOptions, started: Started, observer: Tr
     graceMs: options.graceMs,
     forced: watched.forced,
     aliveAtGrace: watched.aliveAtGrace,
-    outlivedPid1: watched.outlivedPid1,
+    outlivedPid1: killedWithPid1(watched, observer.records, pid1, events),
     needed: watched.needed,
     overtimeMs: watched.overtimeMs,
     dropped,

@@ -70,6 +70,52 @@ test('/proc polling (no kernel events): the source says so, and what it cannot k
   assert.deepEqual(app?.signals, [{ signal: 'SIGTERM', senderPid: 1, atMs: null, outcome: 'unknown' }], JSON.stringify(report));
 });
 
+// PID 1 a shell whose trap exits at once, leaving a sleep re-parented to it
+// (its parent, a shell, ended while the doctor watched): the kernel SIGKILLs
+// the sleep as PID 1 ends.
+const LEAVES_ORPHAN = ['sh', '-c', 'sh -c "sleep 1000 & sleep 1" & sleep 1.5; trap "exit 0" TERM; echo Start; while :; do sleep 0.05; done'];
+for (const [source, options] of [['kernel-events', {}], ['proc-polling', POLLING]] as const) {
+  test(`${source}: a process PID 1 orphaned and never waited for is reported killed with PID 1 (orphans-left)`, T, async () => {
+    const { report, result } = await doctorJson(LEAVES_ORPHAN, ['--grace', '3s', ...UP], options);
+    const why = describe(report, result);
+    assert.equal(report.source, source, why);
+    const sleep = report.processes.find((p) => p.command === 'sleep 1000');
+    assert.equal(sleep?.outcome, 'killed', why);
+    assert.ok(report.findings.some((f) => f.id === 'orphans-left' && f.message.includes('sleep 1000')), why);
+  });
+}
+
+test('killed with PID 1: the orphans the kernel SIGKILLed from PID 1\'s task after PID 1\'s exit, whatever the poll saw', async () => {
+  const { parseTrace } = await import('../../src/doctor/kernel-trace.js');
+  const { killedWithPid1 } = await import('../../src/doctor/phases.js');
+  type Watched = Parameters<typeof killedWithPid1>[0];
+  const tracked = (hostPid: number, firstPpid = 100) => ({ hostPid, firstPpid }) as Watched['outlivedPid1'][number];
+  // 300 was forked by a process that ended (an orphan); 600 is PID 1's own child; 700 was seen first re-parented.
+  const [pid1, reaped, zapped, killedByOther, killedBefore, ownChild, seenOrphan] = [tracked(100, 0), tracked(200), tracked(300), tracked(400), tracked(500), tracked(600), tracked(700, 250)];
+  const records = [pid1, reaped, zapped, killedByOther, killedBefore, ownChild, seenOrphan];
+  const trace = [
+    '# entries-in-buffer/entries-written: 10/10   #P:2',
+    '              sh-250    (    250) [000] .....    9.000000: sched_process_fork: comm=sh pid=250 child_comm=sh child_pid=300',
+    '            node-100    (    100) [000] .....    9.000100: sched_process_fork: comm=node pid=100 child_comm=sh child_pid=600',
+    '            node-100    (    100) [001] d..1.   10.000000: signal_generate: sig=15 errno=0 code=0 comm=app pid=200 grp=1 res=0',
+    '            node-100    (    100) [001] d..1.   10.000500: signal_generate: sig=9 errno=0 code=0 comm=app pid=500 grp=1 res=0',
+    '             app-200    (    200) [000] .....   10.000700: sched_process_exit: comm=app pid=200 prio=120 group_dead=true',
+    '            node-100    (    100) [001] .....   10.000900: sched_process_exit: comm=node pid=100 prio=120 group_dead=false',
+    '            node-100    (    100) [001] d..1.   10.001000: signal_generate: sig=9 errno=0 code=128 comm=sleep pid=300 grp=1 res=0',
+    '           other-900    (    900) [000] d..1.   10.002000: signal_generate: sig=9 errno=0 code=0 comm=sleep pid=400 grp=1 res=0',
+    '            node-100    (    100) [001] d..1.   10.002100: signal_generate: sig=9 errno=0 code=128 comm=sleep pid=600 grp=1 res=0',
+    '            node-100    (    100) [001] d..1.   10.002200: signal_generate: sig=9 errno=0 code=128 comm=sleep pid=700 grp=1 res=0',
+  ].join('\n');
+  const events = parseTrace(trace, (s) => s * 1000 - 10_000);
+  // The poll took the reaped process for one killed with PID 1 and never saw the zapped one re-parented.
+  const watched: Watched = { forced: false, aliveAtGrace: [], outlivedPid1: [reaped], needed: new Map(), overtimeMs: 0 };
+  assert.deepEqual(killedWithPid1(watched, records, pid1, events), [zapped, seenOrphan]);
+  // Without the kernel's events, with some lost, or past the deadline, the poll's answer stands.
+  assert.deepEqual(killedWithPid1(watched, records, pid1, 'no tracefs'), [reaped]);
+  assert.deepEqual(killedWithPid1(watched, records, pid1, { ...events, lost: true }), [reaped]);
+  assert.deepEqual(killedWithPid1({ ...watched, forced: true }, records, pid1, events), [reaped]);
+});
+
 for (const [how, inner] of [['its bin script', [USHER]], ['node and the bundled entry (distroless)', [process.execPath, USHER_CJS]]] as const) {
   test(`a shell's slow trap under usher started through ${how}: usher is recognised, and the finding names the shell and its trap's command`, T, async () => {
     for (const env of [{}, POLLING.env]) {
