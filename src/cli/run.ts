@@ -33,7 +33,8 @@ orphan and passes HUP, USR1, USR2, WINCH and the like on to every service.
                          does: a later file overrides the earlier ones key by
                          key, services merged by name.
   --check                Validate the file and print the start order; start
-                         nothing. Exit 0 when valid, 2 when not.
+                         nothing. Exit 0 when valid, 2 when not. Warnings
+                         (a \${VAR} that is not set) go to stderr, as at a run.
   --log-format FORMAT    text (default): \`NAME | line\`, names padded, a colour
                          per service on a terminal. json: one object per line,
                          {"time", "service", "stream", "line"}; usher's own
@@ -132,14 +133,22 @@ export async function runSubcommand(_name: string, args: string[]): Promise<numb
   }
 
   let config;
+  const warnings: string[] = [];
   try {
-    config = await loadConfig({ files: request.files, cwd: process.cwd(), env: process.env });
+    config = await loadConfig({ files: request.files, cwd: process.cwd(), env: process.env, onWarning: (w) => warnings.push(w) });
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     print(2, `${err.format()}\nusher run: nothing was started.\n`);
     return EXIT_USAGE;
   }
+  // Outside a run there are no service names to pad usher's to.
+  const printWarnings = async () => {
+    if (warnings.length === 0) return;
+    const { formatWarning, USHER_NAME } = await import('../supervisor/log/log-output.js');
+    print(2, warnings.map((w) => formatWarning(request.logFormat, `${USHER_NAME} | `, w)).join(''));
+  };
   if (request.check) {
+    await printWarnings();
     print(1, `${(config.files ?? [config.file]).join(' + ')}: valid, ${config.services.length} service(s). Start order:\n${describeStartOrder(config)}\n`);
     return 0;
   }
@@ -153,6 +162,7 @@ export async function runSubcommand(_name: string, args: string[]): Promise<numb
   const withUser = config.services.filter((s) => s.user);
   const euid = effectiveUserId();
   if (withUser.length > 0 && euid !== 0) {
+    await printWarnings();
     for (const s of withUser) {
       print(2, `usher run: service "${s.name}" has user: ${s.user?.spec}, but usher runs as uid ${euid}, not root: ` +
         'only root can start a process as another user. Run usher as root (the container\'s default), or remove user:.\n');
@@ -168,6 +178,7 @@ export async function runSubcommand(_name: string, args: string[]): Promise<numb
     logFormat: request.logFormat,
     colour: !noColor,
     attachments: await attachments(config),
+    warnings,
   });
   process.exit(code);
 }

@@ -1,6 +1,7 @@
 // The report for a person: a verdict line, a timeline drawn in the terminal
 // (one row per process), what was killed, zombies and orphans, the exit code
 // the runtime would record, and the findings with their fixes.
+import { escapeControl } from '../core/escape.js';
 import type { DoctorReport, FullReport, RunDetails, TimelineRow } from './report.js';
 import type { Finding } from './types.js';
 
@@ -118,7 +119,7 @@ export function renderText(full: FullReport): string {
     lines.push(`timeline: 0 = ${details.stopSignal} sent, right edge = ${seconds(span)}; S got it, - dropped, = running, | exited, x killed`);
     lines.push(`  ${'PID'.padStart(5)} ${'PPID'.padStart(5)}  ${clip('COMMAND', 30)} ${'0'.padEnd(BAR - seconds(span).length)}${seconds(span)}`);
     for (const row of shown) {
-      lines.push(`  ${String(row.pid).padStart(5)} ${String(row.ppid).padStart(5)}  ${clip(shorten(row.command), 30)} ${bar(row, span, exact)}  ${rowNote(row, details.stopSignal, exact)}`);
+      lines.push(`  ${String(row.pid).padStart(5)} ${String(row.ppid).padStart(5)}  ${clip(shorten(escapeControl(row.command)), 30)} ${bar(row, span, exact)}  ${rowNote(row, details.stopSignal, exact)}`);
     }
     const before = details.rows.length - shown.length;
     if (before > 0) lines.push(`  (${before} short-lived process${before === 1 ? '' : 'es'} ended before the stop)`);
@@ -141,5 +142,8 @@ export function renderText(full: FullReport): string {
       lines.push(`          fix: ${f.fix}`);
     }
   }
-  return `${lines.join('\n')}\n`;
+  // Command lines come from /proc, where a process writes what it likes, and
+  // findings and notes quote them: a newline or an escape sequence in one must
+  // not forge a line of the report or drive the terminal (--json keeps them raw).
+  return `${lines.map(escapeControl).join('\n')}\n`;
 }

@@ -19,6 +19,8 @@ export interface RunOptions {
   colour: boolean;
   /** Started once the services are being started; closed before usher exits. */
   attachments?: readonly { name: string; attach: Attachment }[];
+  /** What the config loader warned about (`FILE:LINE:COL: ...`): the first events printed. */
+  warnings?: readonly string[];
 }
 
 /** An attachment refused to open (AttachmentRefused): as for an invalid file, nothing was started. */
@@ -37,6 +39,7 @@ export async function runSupervisor(config: SupervisorConfig, options: RunOption
     stdout,
     stderr,
   );
+  for (const line of options.warnings ?? []) output.warning(line);
   const supervisor = new Supervisor(config, table, output);
 
   // Signal listeners do not keep Node alive; while usher supervises, this

@@ -3,6 +3,9 @@
 // text report's parts (verdict line, timeline, exit code, fixes).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, doctor, doctorJson, ids, parseReport, ROOT } from './helpers.js';
 
 const SAMPLES = `${ROOT}test/doctor/samples/`;
@@ -67,6 +70,27 @@ test('the text report of its fix: graceful in N ms', T, async () => {
   assert.match(result.stdout, /^graceful in \d+ ms/m, result.stdout);
   assert.match(result.stdout, /findings: none/, result.stdout);
   assert.equal(result.code, 0);
+});
+
+test('a command line with a newline and an escape sequence: the text report shows them escaped, one line each; --json keeps them', T, async (t) => {
+  // A program name is what /proc shows as both the process's name and its argv[0].
+  const dir = mkdtempSync(join(tmpdir(), 'ud-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const evil = join(dir, 'x\nforged\x1b[2J');
+  symlinkSync('/bin/sh', evil);
+  const command = ['--grace', '2s', '--', evil, '-c', 'trap "kill $!; exit 0" TERM; sleep 1000 & wait'];
+  const shown = 'x\\nforged\\x1b[2J';
+
+  const text = await doctor(command);
+  const out = text.stdout;
+  assert.doesNotMatch(out, /\x1b/, out);
+  assert.doesNotMatch(out, /^forged/m, out);
+  assert.ok(out.includes(`ran: ${dir}/${shown} -c `), out);
+  assert.ok(out.includes(`PID 1: ${shown} `), out);
+  assert.match(out, /^\s+1\s+0\s+\S+\/x\\nforged/m, out);
+
+  const { report, result } = await doctorJson(command.slice(3), command.slice(0, 2));
+  assert.ok(report.processes[0]?.command.startsWith(`${evil} -c `), describe(report, result));
 });
 
 test('--image with an engine that is not installed: the check could not run, exit 2, and says what to do', T, async (t) => {

@@ -10,14 +10,10 @@ import { performance } from 'node:perf_hooks';
 import { test } from 'node:test';
 import { WORK_BODY } from './fixtures/app.js';
 import { TEST_CERT } from './fixtures/tls-cert.js';
-import { KeepAliveLoad, keepAliveAgent, request, startFixture } from './helpers.js';
+import { describeFailures, KeepAliveLoad, keepAliveAgent, request, startFixture } from './helpers.js';
 
 const CLIENTS = 8;
 const DEADLINE = 5_000;
-
-function describeFailures(load: KeepAliveLoad): string {
-  return load.failures.map((f) => `${f.errorCode ?? `status ${String(f.status)}`} (${f.errorMessage ?? ''}; reused socket: ${f.reusedSocket}; body ${f.body.length} bytes)`).join('\n');
-}
 
 async function drainUnderLoad(t: test.TestContext, protocol: 'http' | 'https', round: number, readinessDelay = 0): Promise<KeepAliveLoad> {
   const { app, port } = await startFixture({ protocol, deadline: DEADLINE, readinessDelay });

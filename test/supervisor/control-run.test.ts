@@ -3,24 +3,12 @@
 // supervisor that never wakes up.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { contextSwitchesOf } from '../../src/core/proc-fs.js';
-import { USHER } from '../helpers/pid1.js';
+import { usherControl } from './control-client-helper.js';
 import { freePort, NODE, PROBE, startRun, SUP_FIXTURES, tempDir, withFiles } from './helpers.js';
 
 const T = { timeout: 60_000 };
-
-function usher(args: string[], socket: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const p = spawn(NODE, [USHER, ...args], { env: { ...process.env, USHER_SOCKET: socket } });
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (d) => (stdout += d));
-    p.stderr.on('data', (d) => (stderr += d));
-    p.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 test('usher ps / stop / start / restart / signal drive the running supervisor', T, async () => {
   const port = freePort();
@@ -39,7 +27,7 @@ test('usher ps / stop / start / restart / signal drive the running supervisor', 
   const ns = startRun(['-f', join(dir, 'usher.yaml')], { env: { USHER_SOCKET: socket } });
   await ns.stdout.waitFor(/^app +\| ready \d+$/);
 
-  const ps = await usher(['ps', '--json'], socket);
+  const ps = await usherControl(['ps', '--json'], socket);
   assert.equal(ps.code, 0, ps.stderr);
   const listing = JSON.parse(ps.stdout);
   assert.deepEqual(listing.services.map((s: { name: string; state: string; ready: boolean | null }) => [s.name, s.state, s.ready]), [
@@ -48,30 +36,30 @@ test('usher ps / stop / start / restart / signal drive the running supervisor', 
   ]);
   assert.equal(listing.ready, true);
 
-  const signal = await usher(['signal', 'app', 'USR2'], socket);
+  const signal = await usherControl(['signal', 'app', 'USR2'], socket);
   assert.equal(signal.code, 0, signal.stderr);
   await ns.stdout.waitFor(/^app +\| SIGUSR2 \d+$/);
 
-  const stop = await usher(['stop', 'app'], socket);
+  const stop = await usherControl(['stop', 'app'], socket);
   assert.equal(stop.code, 0, stop.stderr);
   await ns.stdout.waitFor(/^app +\| SIGTERM \d+$/);
-  const stopped = JSON.parse((await usher(['ps', '--json'], socket)).stdout);
+  const stopped = JSON.parse((await usherControl(['ps', '--json'], socket)).stdout);
   assert.equal(stopped.services[1].state, 'stopped');
 
-  const again = await usher(['stop', 'app'], socket);
+  const again = await usherControl(['stop', 'app'], socket);
   assert.equal(again.code, 1, 'stopping a stopped service is refused');
   assert.match(again.stderr, /app is not running \(stopped\)/);
 
-  const start = await usher(['start', 'app'], socket);
+  const start = await usherControl(['start', 'app'], socket);
   assert.equal(start.code, 0, start.stderr);
   await ns.stdout.waitForCount(/^app +\| ready \d+$/, 2);
 
-  const restart = await usher(['restart', 'db'], socket);
+  const restart = await usherControl(['restart', 'db'], socket);
   assert.equal(restart.code, 0, restart.stderr);
   await ns.stdout.waitFor(/^db +\| shutdown \d+$/);
   await ns.stderr.waitForCount(/db: ready after/, 2);
 
-  const unknown = await usher(['stop', 'nope'], socket);
+  const unknown = await usherControl(['stop', 'nope'], socket);
   assert.equal(unknown.code, 1);
   assert.match(unknown.stderr, /no service named .nope.; (known )?services: db, app/);
 
@@ -132,13 +120,13 @@ test('usher start of a service that used up max_restarts gives it its restarts a
   await ns.stderr.waitFor(/flaky: failed: gave up after 1 restart\(s\) \(max_restarts 1\)/);
   await ns.stdout.waitForCount(/^flaky +\| run$/, 2); // the first run and its one restart
 
-  const start = await usher(['start', 'flaky'], socket);
+  const start = await usherControl(['start', 'flaky'], socket);
   assert.equal(start.code, 0, start.stderr);
   await ns.stderr.waitForCount(/flaky: failed: gave up after 1 restart\(s\) \(max_restarts 1\)/, 2);
   await ns.stdout.waitForCount(/^flaky +\| run$/, 4); // the start asked for and one more restart
   assert.equal(ns.stderr.all.filter((l) => /flaky: restarting in .* \(restart 1 of 1\)/.test(l)).length, 2, ns.stderr.text);
 
-  const ps = JSON.parse((await usher(['ps', '--json'], socket)).stdout);
+  const ps = JSON.parse((await usherControl(['ps', '--json'], socket)).stdout);
   const flaky = ps.services.find((s: { name: string }) => s.name === 'flaky');
   assert.equal(flaky.state, 'failed');
   assert.equal(flaky.restarts, 2, 'restarts by the policy over its life; the start asked for is not one');

@@ -3,30 +3,15 @@
 // from outside as `docker exec` would (the socket path through USHER_SOCKET).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { FIXTURES, statOf, startPid1, USHER, type Namespace } from '../helpers/pid1.js';
+import { FIXTURES, statOf, startPid1, type Namespace } from '../helpers/pid1.js';
+import { usherControl } from './control-client-helper.js';
 import { freePort, NODE, SUP_FIXTURES, tempDir, withFiles } from './helpers.js';
 
 const T = { timeout: 90_000 };
 const PROBE = `${FIXTURES}signal-probe.mjs`;
 const LISTEN = `${SUP_FIXTURES}listen-later.mjs`;
-
-interface CliResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function usher(args: string[], socket: string): Promise<CliResult> {
-  const child = spawn(NODE, [USHER, ...args], { env: { ...process.env, USHER_SOCKET: socket }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
-}
 
 interface PsService {
   name: string;
@@ -38,7 +23,7 @@ interface PsService {
 }
 
 async function ps(socket: string): Promise<Record<string, PsService>> {
-  const r = await usher(['ps', '--json'], socket);
+  const r = await usherControl(['ps', '--json'], socket);
   assert.equal(r.code, 0, r.stderr);
   return Object.fromEntries((JSON.parse(r.stdout) as { services: PsService[] }).services.map((s) => [s.name, s]));
 }
@@ -49,7 +34,7 @@ async function psUntil(socket: string, what: string, test: (s: Record<string, Ps
   let last: Record<string, PsService> = {};
   for (let delay = 20; Date.now() < deadline; delay = Math.min(delay * 2, 250)) {
     // Until usher has opened its socket, the client says nobody listens (exit 2): try again.
-    const r = await usher(['ps', '--json'], socket);
+    const r = await usherControl(['ps', '--json'], socket);
     if (r.code === 0) {
       last = Object.fromEntries((JSON.parse(r.stdout) as { services: PsService[] }).services.map((s) => [s.name, s]));
       if (test(last)) return last;
@@ -102,7 +87,7 @@ test('usher ps shows the real services: pids as seen inside the container, state
   assert.deepEqual([s.job?.state, s.job?.pid, s.job?.lastExit?.code], ['completed', null, 0]);
   assert.deepEqual([s.late?.state, s.late?.ready], ['starting', false]);
 
-  const table = await usher(['ps'], socket);
+  const table = await usherControl(['ps'], socket);
   assert.equal(table.code, 0);
   assert.match(table.stdout, /^NAME +PID +STATE +READY +RESTARTS +UPTIME +LAST EXIT\n/);
   assert.match(table.stdout, new RegExp(`^app +${appPid} +running +- +0 +\\d+s +-$`, 'm'));
@@ -116,9 +101,9 @@ test('usher ps shows the real services: pids as seen inside the container, state
 test('usher signal delivers the signal to the service, which keeps running', T, async () => {
   const { ns, socket } = startUsher({ 'usher.yaml': yaml(freePort()) });
   const appPid = Number(/ready (\d+)$/.exec(await ns.stdout.waitFor(/^app +\| ready \d+$/))?.[1]);
-  assert.deepEqual(await usher(['signal', 'app', 'HUP'], socket), { code: 0, stdout: 'app: sent SIGHUP\n', stderr: '' });
+  assert.deepEqual(await usherControl(['signal', 'app', 'HUP'], socket), { code: 0, stdout: 'app: sent SIGHUP\n', stderr: '' });
   await ns.stdout.waitFor(new RegExp(`^app +\\| SIGHUP ${appPid}$`));
-  assert.equal((await usher(['signal', 'app', 'SIGUSR2'], socket)).code, 0);
+  assert.equal((await usherControl(['signal', 'app', 'SIGUSR2'], socket)).code, 0);
   await ns.stdout.waitFor(new RegExp(`^app +\\| SIGUSR2 ${appPid}$`));
   const s = await ps(socket);
   assert.deepEqual([s.app?.state, s.app?.pid], ['running', appPid]);
@@ -129,7 +114,7 @@ test('usher stop stops the service gracefully and answers once it has exited; it
   const { ns, socket } = startUsher({ 'usher.yaml': yaml(freePort()) });
   const oldPid = Number(/ready (\d+)$/.exec(await ns.stdout.waitFor(/^app +\| ready \d+$/))?.[1]);
   const hostPid = ns.hostPid(oldPid);
-  const stopped = await usher(['stop', 'app'], socket);
+  const stopped = await usherControl(['stop', 'app'], socket);
   assert.deepEqual(stopped, { code: 0, stdout: 'app: stopped\n', stderr: '' });
   // Answered only once the process was gone: its SIGTERM line is out and it no longer runs.
   assert.ok(ns.stdout.all.some((l) => new RegExp(`^app +\\| SIGTERM ${oldPid}$`).test(l)), ns.stdout.text);
@@ -138,7 +123,7 @@ test('usher stop stops the service gracefully and answers once it has exited; it
   assert.deepEqual([s.app?.state, s.app?.pid], ['stopped', null]);
   assert.ok(!ns.stdout.all.some((l) => /^app +\| ready /.test(l) && !l.endsWith(` ${oldPid}`)), 'not restarted by its policy');
 
-  assert.deepEqual(await usher(['start', 'app'], socket), { code: 0, stdout: 'app: started\n', stderr: '' });
+  assert.deepEqual(await usherControl(['start', 'app'], socket), { code: 0, stdout: 'app: started\n', stderr: '' });
   const newLine = await ns.stdout.waitFor(new RegExp(`^app +\\| ready (?!${oldPid}$)\\d+$`));
   const newPid = Number(/ready (\d+)$/.exec(newLine)?.[1]);
   const after = await psUntil(socket, 'app running again', (x) => x.app?.state === 'running');
@@ -149,7 +134,7 @@ test('usher stop stops the service gracefully and answers once it has exited; it
 test('usher restart: the old instance ends before the new one starts (no overlap), and the pid changes', T, async () => {
   const { ns, socket } = startUsher({ 'usher.yaml': yaml(freePort()) });
   const oldPid = Number(/ready (\d+)$/.exec(await ns.stdout.waitFor(/^app +\| ready \d+$/))?.[1]);
-  assert.deepEqual(await usher(['restart', 'app'], socket), { code: 0, stdout: 'app: restarted\n', stderr: '' });
+  assert.deepEqual(await usherControl(['restart', 'app'], socket), { code: 0, stdout: 'app: restarted\n', stderr: '' });
   const newLine = await ns.stdout.waitFor(new RegExp(`^app +\\| ready (?!${oldPid}$)\\d+$`));
   const newPid = Number(/ready (\d+)$/.exec(newLine)?.[1]);
   const out = ns.stdout.all;
@@ -165,7 +150,7 @@ test('usher restart: the old instance ends before the new one starts (no overlap
 test('a restart of a completed one-shot runs it again', T, async () => {
   const { ns, socket } = startUsher({ 'usher.yaml': yaml(freePort()) });
   await psUntil(socket, 'job completed', (x) => x.job?.state === 'completed');
-  assert.equal((await usher(['start', 'job'], socket)).code, 0);
+  assert.equal((await usherControl(['start', 'job'], socket)).code, 0);
   await ns.stdout.waitForCount(/^job +\| job done$/, 2);
   await stopAll(ns);
 });
@@ -174,10 +159,10 @@ test('an unknown service: exit 1 listing the known names; a refused request: exi
   const { ns, socket } = startUsher({ 'usher.yaml': yaml(freePort()) });
   await ns.stdout.waitFor(/^app +\| ready \d+$/);
   for (const args of [['stop', 'ap'], ['start', 'ap'], ['restart', 'ap'], ['signal', 'ap', 'HUP']]) {
-    const r = await usher(args, socket);
+    const r = await usherControl(args, socket);
     assert.deepEqual(r, { code: 1, stdout: '', stderr: `usher ${args[0]}: no service named 'ap'; known services: app, job, late\n` });
   }
-  const again = await usher(['start', 'app'], socket);
+  const again = await usherControl(['start', 'app'], socket);
   assert.equal(again.code, 1);
   assert.match(again.stderr, /^usher start: .*app/);
   await stopAll(ns);
@@ -211,7 +196,7 @@ test('a socket left by a usher that was SIGKILLed: the next usher run removes it
   dead.destroy();
   await dead.exited;
   assert.ok(statSync(socket).isSocket(), 'SIGKILL left the socket file behind');
-  const gone = await usher(['ps'], socket);
+  const gone = await usherControl(['ps'], socket);
   assert.equal(gone.code, 2);
   assert.match(gone.stderr, /no usher supervisor is listening on/);
   const next = start();

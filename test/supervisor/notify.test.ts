@@ -4,27 +4,16 @@
 // rate caps, and an idle usher that still never wakes up.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { contextSwitchesOf } from '../../src/core/proc-fs.js';
 import { eventually } from '../helpers/eventually.js';
-import { USHER } from '../helpers/pid1.js';
+import { usherControl } from './control-client-helper.js';
 import { NODE, PROBE, startRun, SUP_FIXTURES, tempDir, withFiles } from './helpers.js';
 
 const T = { timeout: 90_000 };
 const SEND = `${SUP_FIXTURES}notify-send.pl`;
-
-function usher(args: string[], socket: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const p = spawn(NODE, [USHER, ...args], { env: { ...process.env, USHER_SOCKET: socket } });
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (d) => (stdout += d));
-    p.stderr.on('data', (d) => (stderr += d));
-    p.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 interface PsService {
   name: string;
@@ -35,7 +24,7 @@ interface PsService {
 }
 
 async function ps(socket: string): Promise<PsService[]> {
-  const r = await usher(['ps', '--json'], socket);
+  const r = await usherControl(['ps', '--json'], socket);
   assert.equal(r.code, 0, r.stderr);
   return JSON.parse(r.stdout).services as PsService[];
 }
@@ -101,7 +90,7 @@ test('STATUS= and STOPPING=1 show in usher ps: control characters escaped in the
   await ns.stdout.waitFor(/^web +\| told$/);
   const json = await service(control, 'web');
   assert.deepEqual(json.notify, { status: 'a\rb\x1b[2Jc', stopping: true });
-  const text = await usher(['ps'], control);
+  const text = await usherControl(['ps'], control);
   assert.equal(text.code, 0, text.stderr);
   const lines = text.stdout.split('\n');
   assert.ok(lines.includes('web: says it is stopping (STOPPING=1)'), text.stdout);

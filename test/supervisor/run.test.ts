@@ -214,3 +214,28 @@ test('--check refuses a duration past 576h at its position, and a FIFO as -f at 
   assert.equal(fifo.status, 2, `status ${fifo.status} (null: it hung until killed) ${fifo.stderr}`);
   assert.match(fifo.stderr, /^pipe\.yaml: is a FIFO \(named pipe\), not a regular file; expected a usher\.yaml or a Procfile$/m);
 });
+
+test('a ${VAR} left empty is warned about on stderr as an event line with its file:line:col, at run and at --check', T, async () => {
+  const dir = withFiles({
+    'usher.yaml': 'services:\n  show:\n    command: echo "[${USHER_TEST_UNSET}]"\n',
+  });
+  const env = { ...process.env };
+  delete env.USHER_TEST_UNSET;
+  const warning = 'usher.yaml:3:21: services.show.command: variable USHER_TEST_UNSET is not set, so ${USHER_TEST_UNSET} is empty; ' +
+    'set it, or write ${USHER_TEST_UNSET:-default} or ${USHER_TEST_UNSET-} to choose';
+
+  const check = spawnSync(NODE, [USHER, 'run', '--check'], { encoding: 'utf8', cwd: dir, env });
+  assert.equal(check.status, 0, check.stderr);
+  assert.equal(check.stderr, `usher | ${warning}\n`);
+  assert.equal(check.stdout, `${join(dir, 'usher.yaml')}: valid, 1 service(s). Start order:\n1. show\n`);
+
+  const ns = startRun([], { cwd: dir });
+  assert.equal((await ns.exited).code, 0, ns.stderr.text);
+  assert.deepEqual(ns.stdout.all, ['show  | []']);
+  assert.equal(ns.stderr.all[0], `usher | ${warning}`, ns.stderr.text);
+
+  const json = startRun(['--log-format', 'json'], { cwd: dir });
+  assert.equal((await json.exited).code, 0, json.stderr.text);
+  const first = JSON.parse(json.stderr.all[0] ?? '{}') as Record<string, unknown>;
+  assert.deepEqual({ service: first.service, event: first.event, message: first.message }, { service: 'usher', event: 'warning', message: warning });
+});

@@ -89,7 +89,10 @@ async function bundle(outfile: string, format: 'esm' | 'cjs'): Promise<void> {
     banner: {
       js:
         format === 'esm'
-          ? `#!/usr/bin/env node\n${header}`
+          ? // Bundled CommonJS (yaml) calls require('process') and the like; in an
+            // ES module esbuild's require stand-in throws unless a real require is in scope.
+            `#!/usr/bin/env node\n${header}\nimport { createRequire as __usherCreateRequire } from 'node:module';\n` +
+            'const require = __usherCreateRequire(import.meta.url);'
           : `${header}\nconst __usherExecutableUrl = require('node:url').pathToFileURL(process.execPath).href;`,
     },
   });

@@ -96,18 +96,36 @@ export class LogOutput {
 
   /** usher's own event: `{"time", "service": "usher", "event", ...fields}` or `usher | text`. On stderr. */
   event(event: string, fields: EventFields, text: string): void {
-    if (this.options.format === 'json') {
-      const record: Record<string, unknown> = { time: new Date().toISOString(), service: USHER_NAME, event };
-      for (const [k, v] of Object.entries(fields)) if (v !== undefined) record[k] = v;
-      this.stderr.write(JSON.stringify(record) + '\n');
-    } else {
-      // A command line, a multi-line `command: |` or a reason quoting either
-      // must not start a line of its own that reads like another event.
-      this.stderr.write(this.#usherPrefix + escapeControl(text) + '\n');
-    }
+    this.stderr.write(formatEvent(this.options.format, this.#usherPrefix, event, fields, text));
+  }
+
+  /** A warning of the config loader (`FILE:LINE:COL: ...`), as the event `warning` (message). */
+  warning(line: string): void {
+    this.stderr.write(formatWarning(this.options.format, this.#usherPrefix, line));
   }
 
   async flush(deadline: number): Promise<void> {
     await Promise.all([this.stdout.flush(deadline), this.stderr.flush(deadline)]);
   }
+}
+
+/**
+ * The line of one of usher's own events, as `prefix` + text or as a JSON
+ * record. `usher run --check` uses it too (prefix `usher | `: no service names
+ * to pad to).
+ */
+export function formatEvent(format: LogFormat, prefix: string, event: string, fields: EventFields, text: string): string {
+  if (format === 'json') {
+    const record: Record<string, unknown> = { time: new Date().toISOString(), service: USHER_NAME, event };
+    for (const [k, v] of Object.entries(fields)) if (v !== undefined) record[k] = v;
+    return JSON.stringify(record) + '\n';
+  }
+  // A command line, a multi-line `command: |` or a reason quoting either
+  // must not start a line of its own that reads like another event.
+  return prefix + escapeControl(text) + '\n';
+}
+
+/** A config loader's warning as an event line; `usher run --check` prints it without a LogOutput. */
+export function formatWarning(format: LogFormat, prefix: string, line: string): string {
+  return formatEvent(format, prefix, 'warning', { message: line }, line);
 }
