@@ -31,6 +31,7 @@ const denied = (e: unknown) => e instanceof ProgramLookupError && e.exitCode ===
 test('the program is looked up in the service\'s PATH, not in usher\'s', (t) => {
   const dir = programs(t, { 'bin/myapp': 0o755 });
   assert.equal(findProgram('myapp', { PATH: `/nonexistent:${dir}/bin:/usr/bin` }, AS_ROOT), `${dir}/bin/myapp`);
+  assert.equal(findProgram('myapp', { PATH: `/nonexistent/:${dir}/bin/` }, AS_ROOT), `${dir}/bin/myapp`, 'an entry ending in / is joined without doubling it');
   // In usher's PATH (sh is), but not in the service's: not found, as docker would say.
   assert.throws(() => findProgram('sh', { PATH: `${dir}/bin` }, AS_ROOT), notFound('sh'));
   assert.throws(() => findProgram('myapp', { PATH: '/usr/bin:/bin' }, AS_ROOT), notFound('myapp'));

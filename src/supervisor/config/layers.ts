@@ -4,8 +4,7 @@
 // merged by name, and a service's keys are overridden one by one (`env` and
 // `health` merged by variable / key). Every value keeps the file it came
 // from, so a problem still points at FILE:LINE:COL of the file that wrote it.
-import { readdirSync } from 'node:fs';
-import { realpath } from 'node:fs/promises';
+import { readdirSync, realpathSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Problems } from './errors.js';
 import { displayPath } from './paths.js';
@@ -38,7 +37,7 @@ export async function readLayers(files: readonly { file: string; shown: string }
   const layers: Layer[] = [];
   let count = 0;
   const visit = async (file: string, shown: string, chain: string[], from: { layer: Layer; path: Path } | undefined): Promise<void> => {
-    const real = await realpath(file).catch(() => file);
+    const real = realPath(file);
     const report = (message: string) => {
       if (!from) return problems.add(shown, 0, 0, message);
       const at = from.layer.source.locate(from.path);
@@ -73,6 +72,20 @@ export async function readLayers(files: readonly { file: string; shown: string }
   };
   for (const { file, shown } of files) await visit(file, shown, [], undefined);
   return layers;
+}
+
+/**
+ * The file's real path, to find include loops; the path as given when it has
+ * none (missing: the reader reports it). Synchronous, as the files are read
+ * (read-file.ts): node:fs/promises would start libuv's four threads in PID 1
+ * for good, for one system call per file.
+ */
+function realPath(file: string): string {
+  try {
+    return realpathSync.native(file);
+  } catch {
+    return file;
+  }
 }
 
 /** `include: a.yaml` or `include: [a.yaml, conf.d/*.yaml]`; anything else is reported. */

@@ -1,0 +1,44 @@
+// What `usher run` holds while it supervises, beyond the node it runs on
+// (issue 19: PID 1's memory budget is a bare node's + 8 MB).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { settled } from '../helpers/eventually.js';
+import { NODE, startRun, withFiles } from './helpers.js';
+
+function threadsOf(pid: number): number {
+  return readdirSync(`/proc/${pid}/task`).length;
+}
+
+/** The threads of an idle bare `node` on this machine (V8's workers depend on the cores). */
+async function bareNodeThreads(): Promise<number> {
+  const bare = spawn(NODE, ['-e', 'process.stdout.write("up\\n"); setInterval(() => {}, 1e9)'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      bare.stdout.once('data', () => resolve());
+      bare.once('exit', (code) => reject(new Error(`bare node exited (${code})`)));
+    });
+    return await settled(() => threadsOf(bare.pid as number), { what: "a bare node's thread count", quietMs: 500 });
+  } finally {
+    bare.kill('SIGKILL');
+  }
+}
+
+test('usher run, its config read (with an include:), starts no thread beyond a bare node\'s: no libuv thread pool in PID 1', { timeout: 60_000 }, async () => {
+  const dir = withFiles({
+    'base.yaml': 'services:\n  a:\n    command: ["sh", "-c", "echo up; exec sleep 1000"]\n',
+    'usher.yaml': 'include: base.yaml\nservices:\n  b:\n    command: ["sleep", "1000"]\n',
+  });
+  const bare = await bareNodeThreads();
+  const ns = startRun(['-f', join(dir, 'usher.yaml')]);
+  try {
+    await ns.stdout.waitFor(/^a +\| up$/);
+    const threads = await settled(() => threadsOf(ns.pid1), { what: "usher run's thread count", quietMs: 1000 });
+    assert.equal(threads, bare, `threads of usher run (${threads}) against a bare node (${bare}): libuv's pool was started`);
+  } finally {
+    ns.signal('SIGTERM');
+  }
+  assert.equal((await ns.exited).code, 0, ns.stderr.text);
+});
