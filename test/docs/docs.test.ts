@@ -26,13 +26,26 @@ function withInputs<T>(name: string, run: (dir: string) => Promise<T>): Promise<
 }
 
 function usher(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): string {
-  const r = spawnSync(USHER, args, { cwd, encoding: 'utf8', env: { ...process.env, ...env }, timeout: 60_000 });
+  return withOutput(spawnSync(USHER, args, { cwd, encoding: 'utf8', env: { ...process.env, ...env }, timeout: 60_000 }));
+}
+
+function withOutput(r: { stdout: string; stderr: string }): string {
   return `${r.stdout}${r.stderr}`.replace(/\n$/, '');
 }
 
 /** `usher run` of a directory as PID 1 of a PID namespace: its output (stdout and stderr in order) from start to a stop by SIGTERM. */
 async function supervisorRun(cwd: string, runningWhen: string): Promise<{ started: string; stopped: string }> {
-  const ns = startPid1(['sh', '-c', 'exec "$0" run 2>&1', USHER], { bare: true, cwd });
+  // Its own control socket: another usher run on the machine (another test file) may hold the default one.
+  const socketDir = mkdtempSync(join(tmpdir(), 'usher-doc-socket-'));
+  const ns = startPid1(['sh', '-c', 'exec "$0" run 2>&1', USHER], { bare: true, cwd, env: { ...process.env, USHER_SOCKET: join(socketDir, 'control.sock') } });
+  try {
+    return await stopAfter(ns, runningWhen);
+  } finally {
+    rmSync(socketDir, { recursive: true, force: true });
+  }
+}
+
+async function stopAfter(ns: ReturnType<typeof startPid1>, runningWhen: string): Promise<{ started: string; stopped: string }> {
   await ns.stdout.waitFor(runningWhen);
   const started = ns.stdout.all.length;
   ns.signal('SIGTERM');
@@ -57,7 +70,10 @@ const runners: Record<string, () => Promise<string | Record<string, string>>> = 
     return `${run.started}\n${run.stopped}`;
   },
   // docs/supervisor.md: usher ps with nobody to ask.
-  'ps-nobody': async () => usher(['ps'], ROOT, { USHER_SOCKET: '' }),
+  // In a mount namespace with an empty /run: a usher run elsewhere on the machine holds the default socket.
+  'ps-nobody': async () => withOutput(spawnSync('unshare', ['--mount', '--propagation', 'private', 'sh', '-c', 'mount -t tmpfs tmpfs /run && exec "$0" ps', USHER], {
+    cwd: ROOT, encoding: 'utf8', env: { ...process.env, USHER_SOCKET: '' }, timeout: 60_000,
+  })),
   // README: the founding article's case 2 under the doctor, then its fix.
   'doctor-case2': async () => doctor(['--ready', 'log:^Start', '--', './run.sh']),
   'doctor-case2-usher': async () => doctor(['--ready', 'log:^Start', '--', 'usher', '--', './run.sh']),
