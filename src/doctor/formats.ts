@@ -5,6 +5,7 @@ import { pathToFileURL } from 'node:url';
 import type { DoctorReport } from './report.js';
 import { ruleOf } from './rules.js';
 import type { Finding, Severity } from './types.js';
+import { escapeControl } from '../core/escape.js';
 
 
 /** A file as a SARIF artifact URI: relative to the working directory (the repository in CI) where it is inside it. */
@@ -62,9 +63,13 @@ export function renderSarif(report: DoctorReport, options: { version: string; cw
   return `${JSON.stringify(log, null, 2)}\n`;
 }
 
-/** GitHub's escaping of a workflow command's message. */
+/**
+ * GitHub's escaping of a workflow command's message; then every other control
+ * character written out, since a quoted command line is a process's own text
+ * and the log is read on a terminal too.
+ */
 function escapeData(text: string): string {
-  return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+  return escapeControl(text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A'));
 }
 
 /** GitHub's escaping of a workflow command's property value (also `:` and `,`). */

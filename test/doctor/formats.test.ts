@@ -80,6 +80,9 @@ test('--format github: one workflow command per finding, escaped as GitHub reads
     findings: [{ id: 'no-init', severity: 'warning', message: '100% sure:\r\nsecond line, with a comma', fix: 'a: b', file: 'dir,with:odd%name/Dockerfile', line: 3 }],
   };
   assert.equal(renderGithub(report), '::warning file=dir%2Cwith%3Aodd%25name/Dockerfile,line=3,title=usher doctor%3A no-init::100%25 sure:%0D%0Asecond line, with a comma%0AFix: a: b\n');
+  // Any other control character (a process's own command line quoted) is written out, never sent to the terminal.
+  const hostile: DoctorReport = { ...report, findings: [{ id: 'no-init', severity: 'error', message: 'pid 7 (x\x1b[2J\x07y)', fix: 'f', file: 'Dockerfile', line: 1 }] };
+  assert.equal(renderGithub(hostile), '::error file=Dockerfile,line=1,title=usher doctor%3A no-init::pid 7 (x\\x1b[2J\\x07y)%0AFix: f\n');
 });
 
 test('--json is the same report as before, without the edits; --format json is --json; formats and --context are checked', async () => {
