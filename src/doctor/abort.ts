@@ -29,17 +29,16 @@ export async function abortChecks(limitMs: number): Promise<{ done: string[]; le
   const left: string[] = [];
   let timer: NodeJS.Timeout | undefined;
   const limit = new Promise<'limit'>((resolve) => (timer = setTimeout(() => resolve('limit'), limitMs)));
-  await Promise.all(
-    entries.map(async (e) => {
-      const outcome = await Promise.race([
-        Promise.resolve()
-          .then(e.undo)
-          .then(() => 'done' as const, () => 'failed' as const),
-        limit,
-      ]);
-      (outcome === 'done' ? done : left).push(e.what);
-    }),
+  // Said in the order registered (the container before its trace), not in the order finished.
+  const outcomes = await Promise.all(
+    entries.map((e) => Promise.race([
+      Promise.resolve()
+        .then(e.undo)
+        .then(() => 'done' as const, () => 'failed' as const),
+      limit,
+    ])),
   );
+  entries.forEach((e, i) => (outcomes[i] === 'done' ? done : left).push(e.what));
   clearTimeout(timer);
   return { done, left };
 }

@@ -99,9 +99,7 @@ export async function doctorImage(options: ImageOptions): Promise<FullReport> {
     }
     const observer = new TreeObserver(parent, table, performance.now(), (pid) => pid !== hostPid && readProcessInfo(pid)?.ppid === parent);
     let trace: KernelTrace | string = 'not started';
-    const dropTraceUndo = onAbort('the kernel trace, removed', () => {
-      if (typeof trace !== 'string') trace.close();
-    });
+    let dropTraceUndo = () => {};
     try {
       observer.poll();
       const pid1 = observer.byHostPid(hostPid);
@@ -119,6 +117,7 @@ export async function doctorImage(options: ImageOptions): Promise<FullReport> {
       // kernel's SIGKILLs at PID 1's end (only: the runtime's own signals are
       // sent from processes outside, which Docker's daemon does not let us follow).
       trace = process.env.USHER_DOCTOR_NO_KERNEL_EVENTS === '1' ? 'USHER_DOCTOR_NO_KERNEL_EVENTS=1' : KernelTrace.start(process.pid, observer.alive().map((r) => r.hostPid));
+      if (typeof trace !== 'string') dropTraceUndo = onAbort('the kernel trace, removed', trace.close.bind(trace));
       const stopMs = observer.now();
       observer.freezeDispositions();
       const drains = drainsOrphans(hostPid, pid1Class);
