@@ -74,16 +74,16 @@ test('/proc polling (no kernel events): the source says so, and what it cannot k
 // (its parent, a shell, ended while the doctor watched): the kernel SIGKILLs
 // the sleep as PID 1 ends.
 const LEAVES_ORPHAN = ['sh', '-c', 'sh -c "sleep 1000 & sleep 1" & sleep 1.5; trap "exit 0" TERM; echo Start; while :; do sleep 0.05; done'];
-for (const [source, options] of [['kernel-events', {}], ['proc-polling', POLLING]] as const) {
-  test(`${source}: a process PID 1 orphaned and never waited for is reported killed with PID 1 (orphans-left)`, T, async () => {
-    const { report, result } = await doctorJson(LEAVES_ORPHAN, ['--grace', '3s', ...UP], options);
-    const why = describe(report, result);
-    assert.equal(report.source, source, why);
-    const sleep = report.processes.find((p) => p.command === 'sleep 1000');
-    assert.equal(sleep?.outcome, 'killed', why);
-    assert.ok(report.findings.some((f) => f.id === 'orphans-left' && f.message.includes('sleep 1000')), why);
-  });
-}
+// Kernel events only: polling may see the orphan gone while PID 1, still
+// tearing the namespace down, is not yet (docs/doctor.md, Limits).
+test('kernel events: a process PID 1 orphaned and never waited for is reported killed with PID 1 (orphans-left)', T, async () => {
+  const { report, result } = await doctorJson(LEAVES_ORPHAN, ['--grace', '3s', ...UP]);
+  const why = describe(report, result);
+  assert.equal(report.source, 'kernel-events', why);
+  const sleep = report.processes.find((p) => p.command === 'sleep 1000');
+  assert.equal(sleep?.outcome, 'killed', why);
+  assert.ok(report.findings.some((f) => f.id === 'orphans-left' && f.message.includes('sleep 1000')), why);
+});
 
 test('killed with PID 1: the orphans the kernel SIGKILLed from PID 1\'s task after PID 1\'s exit, whatever the poll saw', async () => {
   const { parseTrace } = await import('../../src/doctor/kernel-trace.js');
