@@ -173,6 +173,10 @@ export function narrator(log: ReturnType<typeof logger>): InitNarrator {
   const v = log.verbosity as number;
   let mainExited = false;
   let done = false;
+  /** A "Received SIGCHLD" line is printed for the current reap pass. */
+  let chldNarrated = false;
+  /** "Received SIGCHLD" lines printed before their signal was read: that many signals are not narrated again. */
+  let chldLinesAhead = 0;
   const extras = heldExtras(log);
   return {
     notAReaper: REAPER_WARNING,
@@ -193,8 +197,12 @@ export function narrator(log: ReturnType<typeof logger>): InitNarrator {
     }),
     received(signal) {
       if (done || v <= 2) return;
-      if (signal === SIG.CHLD) log.debug('Received SIGCHLD');
-      else log.debug(`Passing signal: '${describeSignal(signal)}'`);
+      if (signal !== SIG.CHLD) log.debug(`Passing signal: '${describeSignal(signal)}'`);
+      else if (chldLinesAhead > 0) chldLinesAhead -= 1;
+      else {
+        log.debug('Received SIGCHLD');
+        chldNarrated = true;
+      }
     },
     handOffIgnored() {},
     translated() {},
@@ -205,6 +213,14 @@ export function narrator(log: ReturnType<typeof logger>): InitNarrator {
     suspending() {},
     reaped(pid, status, isMain, warnOnReap) {
       if (done) return;
+      // tini reaps only after it took SIGCHLD; usher may reap (a busy
+      // machine, several signals read at once) before its SIGCHLD is read:
+      // the line comes first all the same, and not again when the signal does.
+      if (v > 2 && !chldNarrated) {
+        log.debug('Received SIGCHLD');
+        chldNarrated = true;
+        chldLinesAhead += 1;
+      }
       if (v > 2) log.debug(`Reaped child with pid: '${pid}'`);
       if (isMain) {
         if (status.kind === 'exited') log.info(`Main child exited normally (with status '${status.code}')`);
@@ -212,6 +228,7 @@ export function narrator(log: ReturnType<typeof logger>): InitNarrator {
       } else if (warnOnReap) log.warn(`Reaped zombie process with pid=${pid}`);
     },
     reapPassEnded(childrenLeft) {
+      chldNarrated = false;
       if (done) return;
       log.trace(childrenLeft ? 'No child to reap' : 'No child to wait');
       if (mainExited) {
