@@ -6,12 +6,13 @@
 // it, and must remove its container whatever happens: also when it is
 // interrupted (Ctrl-C, SIGTERM, SIGHUP) while it waits or while it stops it.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { getEngines, onCleanup, PREFIX, waitUntil, type EngineUnderTest } from './engine.js';
 import { childCommands, doctor, parseReport, startDoctor, type DoctorResult } from '../doctor/helpers.js';
 import type { DoctorReport } from '../../src/doctor/report.js';
+import { statOf } from '../helpers/pid1.js';
 
 const T = { timeout: 180_000 };
 
@@ -30,15 +31,6 @@ async function derive(e: EngineUnderTest, label: string, base: string, lines: st
 }
 
 type Run = DoctorResult & { report: DoctorReport };
-
-/** A process's start time (field 22 of /proc/PID/stat), or undefined once it is gone: tells a reused pid apart. */
-function processStart(pid: number): string | undefined {
-  try {
-    return readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ')[19];
-  } catch {
-    return undefined;
-  }
-}
 
 /** The doctor's containers are named usher-doctor-PID-RANDOM: the ones a doctor process left. */
 async function leftContainers(e: EngineUnderTest, doctorPid: number): Promise<string[]> {
@@ -115,10 +107,10 @@ for (const e of await getEngines()) {
       // Its processes, seen from the host: the engine forgetting the container is not enough.
       const pid1 = Number((await e.cli(['inspect', '--format', '{{.State.Pid}}', name ?? ''])).stdout.trim());
       assert.ok(pid1 > 0, `${e.name} inspect gave no host pid for ${name}`);
-      const pid1Start = processStart(pid1);
+      const pid1Start = statOf(pid1)?.startTicks;
       // Should the engine lose it anyway, the test still ends its processes: SIGKILL to a PID 1 ends its whole namespace.
       onCleanup(async () => {
-        if (pid1Start !== undefined && processStart(pid1) === pid1Start) process.kill(pid1, 'SIGKILL');
+        if (pid1Start !== undefined && statOf(pid1)?.startTicks === pid1Start) process.kill(pid1, 'SIGKILL');
       });
       if (phase === 'stopping') {
         await waitUntil(`the doctor running ${e.name} stop`, () =>
@@ -132,7 +124,7 @@ for (const e of await getEngines()) {
       // The doctor had the engine remove it before exiting; the bound only keeps a failure from hanging.
       await waitUntil(`${e.name} to show no container ${name}`, async () => ((await leftContainers(e, d.pid)).length === 0 ? true : undefined), 30_000);
       assert.match(d.stderr.text, new RegExp(`interrupted by ${signal}; everything it started was stopped: container ${name}`));
-      await waitUntil(`the container's PID 1 (host pid ${pid1}) to be gone`, () => (processStart(pid1) !== pid1Start ? true : undefined), 30_000);
+      await waitUntil(`the container's PID 1 (host pid ${pid1}) to be gone`, () => (statOf(pid1)?.startTicks !== pid1Start ? true : undefined), 30_000);
     });
   }
 }

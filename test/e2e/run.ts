@@ -18,6 +18,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EngineUnavailable, podman, PREFIX, RUN_ID, type Engine } from './engine-cli.js';
 import { buildImages, MANIFEST, removeImages, removeStaging, selectEngines } from './images.js';
+import { statOf } from '../helpers/pid1.js';
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 const say = (line: string) => process.stdout.write(`# usher e2e: ${line}\n`);
@@ -61,15 +62,6 @@ async function sweep(engine: Engine): Promise<void> {
   }
 }
 
-/** A process's start, in clock ticks since boot (field 22 of /proc/PID/stat). */
-function startTicks(pid: number | 'self'): number {
-  try {
-    return Number(readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ')[19]);
-  } catch {
-    return Number.NaN;
-  }
-}
-
 /**
  * Container processes this run left running although the engine no longer
  * lists their container: podman's conmon (named with `-n NAME`) of a container
@@ -88,7 +80,7 @@ function leftContainerProcesses(runStart: number): Array<{ name: string; pid1: n
     } catch {
       continue;
     }
-    if (!argv[0]?.endsWith('conmon') || !(startTicks(pid) >= runStart)) continue;
+    if (!argv[0]?.endsWith('conmon') || !((statOf(pid)?.startTicks ?? -1) >= runStart)) continue;
     const name = argv[argv.indexOf('-n') + 1] ?? '';
     if (!name.startsWith(`${PREFIX}-`) && !name.startsWith('usher-doctor-')) continue;
     let children: string[] = [];
@@ -118,7 +110,7 @@ async function engineSideEffects(): Promise<{ images: string[]; networks: string
 
 async function main(argv: string[]): Promise<number> {
   const started = performance.now();
-  const runStart = startTicks('self');
+  const runStart = statOf(process.pid)?.startTicks ?? 0;
   const selectors = argv.filter((a) => !a.startsWith('-'));
   const nodeTestArgs = argv.filter((a) => a.startsWith('-'));
   const files = readdirSync(HERE)

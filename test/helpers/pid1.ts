@@ -127,12 +127,13 @@ function extraDescriptors(fds: Record<number, number> = {}): (number | 'ignore')
   return Array.from({ length: highest - 2 }, (_, i) => fds[i + 3] ?? 'ignore');
 }
 
-export function statOf(pid: number): { pid: number; ppid: number; pgrp: number; state: string; comm: string } | undefined {
+/** A process's /proc/PID/stat; startTicks (clock ticks since boot) tells a reused pid apart. */
+export function statOf(pid: number): { pid: number; ppid: number; pgrp: number; state: string; comm: string; startTicks: number } | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
     const close = stat.lastIndexOf(')');
     const rest = stat.slice(close + 2).split(' ');
-    return { pid, comm: stat.slice(stat.indexOf('(') + 1, close), state: rest[0] ?? '?', ppid: Number(rest[1]), pgrp: Number(rest[2]) };
+    return { pid, comm: stat.slice(stat.indexOf('(') + 1, close), state: rest[0] ?? '?', ppid: Number(rest[1]), pgrp: Number(rest[2]), startTicks: Number(rest[19]) };
   } catch {
     return undefined;
   }
