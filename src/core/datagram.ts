@@ -18,6 +18,7 @@
 // still on its way would then end usher (when it is not PID 1).
 import { closeSync, unlinkSync } from 'node:fs';
 import { openDatagramSocket, receiveDatagram, signalOnArrival, type ReceivedDatagram } from './libc.js';
+import { onSignal } from './signal-pipe.js';
 
 export type { ReceivedDatagram };
 
@@ -51,7 +52,7 @@ export class DatagramReceiver {
     this.#tokens = options.maxPerSecond;
     this.#fd = openDatagramSocket(path);
     if (!listening) {
-      process.on('SIGIO', drainAll);
+      onSignal('SIGIO', drainAll);
       listening = true;
     }
     open.add(this);

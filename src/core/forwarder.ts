@@ -1,6 +1,7 @@
 // Catching signals and passing them on to the child or its process group.
 import { sendSignal } from './libc.js';
 import type { ChildProcess } from './process-table.js';
+import { onSignal } from './signal-pipe.js';
 import { nodeSignalName } from './signals.js';
 import { signalToEnd } from './terminate.js';
 
@@ -19,19 +20,17 @@ export interface ForwardPolicy {
 /**
  * Installs one listener per signal; returns a function that removes them.
  * Node delivers these on the event loop (libuv turns the handler into a pipe
- * write), so the callback may do anything, including more system calls.
+ * write, see signal-pipe.ts), so the callback may do anything, including more
+ * system calls.
  */
-export function listenForSignals(signals: readonly number[], onSignal: (signal: number) => void): () => void {
-  const installed: [NodeJS.Signals, () => void][] = [];
+export function listenForSignals(signals: readonly number[], listener: (signal: number) => void): () => void {
+  const removers: (() => void)[] = [];
   for (const n of signals) {
     const name = nodeSignalName(n);
-    if (!name) continue;
-    const listener = () => onSignal(n);
-    process.on(name, listener);
-    installed.push([name, listener]);
+    if (name) removers.push(onSignal(name, () => listener(n)));
   }
   return () => {
-    for (const [name, listener] of installed) process.off(name, listener);
+    for (const remove of removers) remove();
   };
 }
 

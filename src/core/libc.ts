@@ -44,6 +44,7 @@ interface Bindings {
   kill: Fn;
   prctl: Fn;
   prctlGet: Fn;
+  ioctlInt: Fn;
   getpgid: Fn;
   getsid: Fn;
   tcgetpgrp: Fn;
@@ -80,6 +81,7 @@ const O_RDONLY = 0;
 const O_WRONLY = 1;
 const O_CLOEXEC = 0o2000000;
 const F_SETPIPE_SZ = 1031;
+const F_GETPIPE_SZ = 1032;
 const WNOHANG = 1;
 const O_RDWR = 2;
 const WEXITED = 4;
@@ -156,6 +158,7 @@ function libc(): Bindings {
     strerror: lib.func('const char *strerror(int errnum)'),
     strsignal: lib.func('const char *strsignal(int sig)'),
     ioctl: lib.func('int ioctl(int fd, unsigned long request, unsigned long arg)'),
+    ioctlInt: lib.func('int ioctl(int fd, unsigned long request, int *arg)'),
     mount: lib.func('int mount(const char *source, const char *target, const char *fstype, unsigned long flags, const void *data)'),
     umount2: lib.func('int umount2(const char *target, int flags)'),
     socket: lib.func('int socket(int domain, int type, int protocol)'),
@@ -533,6 +536,25 @@ export function openPipe(bytes?: number): { read: number; write: number } {
     c.fcntl(fds[1], F_SETPIPE_SZ, 'int', bytes);
   }
   return { read: fds[0] as number, write: fds[1] as number };
+}
+
+/**
+ * Raises a pipe's capacity to `bytes` (never lowers it), best effort: an unprivileged user over
+ * its pipe quota keeps the size it had. Returns the capacity it now has, or -1.
+ */
+export function enlargePipe(fd: number, bytes: number): number {
+  const c = libc();
+  const now: number = c.fcntl(fd, F_GETPIPE_SZ);
+  if (now >= 0 && now < bytes) c.fcntl(fd, F_SETPIPE_SZ, 'int', bytes);
+  return c.fcntl(fd, F_GETPIPE_SZ);
+}
+
+const FIONREAD = 0x541b;
+const unread = new Int32Array(1);
+
+/** Bytes waiting to be read in a pipe or socket (FIONREAD); -1 when it cannot tell. */
+export function unreadBytes(fd: number): number {
+  return libc().ioctlInt(fd, FIONREAD, unread) === 0 ? (unread[0] as number) : -1;
 }
 
 function ownGroups(): Uint32Array {

@@ -7,6 +7,7 @@
 // node:child_process next to a ProcessTable (libuv would race us for its own
 // children and lose their exit statuses, or we would steal them from it).
 import { EventEmitter } from 'node:events';
+import { afterEverySignal, onSignal } from './signal-pipe.js';
 import {
   ERRNO,
   lastWaitStatus,
@@ -154,9 +155,13 @@ export class ProcessTable extends EventEmitter<ProcessTableEvents> {
    */
   readonly activationOffer: ActivationOffer = readActivationOffer(process.env, process.pid);
 
+  // A SIGCHLD can be lost in a storm of signals (signal-pipe.ts): every other
+  // signal that arrives also runs a reaping pass, which costs one waitpid.
+  readonly #stopListening: (() => void)[];
+
   private constructor() {
     super();
-    process.on('SIGCHLD', this.#onSigchld);
+    this.#stopListening = [onSignal('SIGCHLD', this.#onSigchld), afterEverySignal(() => this.reap())];
   }
 
   spawn(options: SpawnOptions): ChildProcess {
@@ -230,7 +235,7 @@ export class ProcessTable extends EventEmitter<ProcessTableEvents> {
 
   /** Stops listening for SIGCHLD; for tests and for a clean exit. */
   close(): void {
-    process.off('SIGCHLD', this.#onSigchld);
+    for (const stop of this.#stopListening) stop();
     if (this.#keepAlive) clearInterval(this.#keepAlive);
     this.#keepAlive = undefined;
     if (existing === this) existing = undefined;

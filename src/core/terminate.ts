@@ -160,7 +160,18 @@ export class StopLedger {
  * grandchild whose parent is still alive ends without telling us.
  */
 export function waitForDescendants(root: number, table: ProcessTable, deadline: number): Promise<boolean> {
-  return waitUntilNone(() => liveDescendants(root), table, deadline);
+  if (root !== process.pid) return waitUntilNone(() => liveDescendants(root), table, deadline);
+  // usher's own tree is done once usher has reaped its children, not as soon
+  // as /proc shows none running: a multi-threaded child whose main thread has
+  // exited reads as a zombie while its other threads still exit, and cannot be
+  // reaped yet. usher exiting then would have the kernel SIGKILL it with PID 1
+  // (and lose its exit status); its SIGCHLD comes once it can be reaped.
+  return waitUntilNone(() => {
+    const live = liveDescendants(root);
+    if (live.length > 0) return live;
+    table.reap();
+    return hasChildren() ? descendantsOf(root) : [];
+  }, table, deadline);
 }
 
 /**

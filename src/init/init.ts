@@ -1,6 +1,6 @@
 // Init mode: run one command as the child of PID 1, pass signals on, reap every
 // zombie, stop the rest cleanly, and exit with the child's status.
-import { isChildSubreaper, sendSignal, setChildSubreaper, setParentDeathSignal, SystemCallError } from '../core/libc.js';
+import { hasChildren, isChildSubreaper, sendSignal, setChildSubreaper, setParentDeathSignal, SystemCallError } from '../core/libc.js';
 import { listenForSignals, SignalForwarder, type ForwardTarget } from '../core/forwarder.js';
 import type { Logger } from '../core/log.js';
 import { ProcessTable, SpawnError, type ChildProcess } from '../core/process-table.js';
@@ -242,10 +242,9 @@ export async function runInit(config: InitConfig): Promise<number> {
       signalDescendants(self, SIG.TERM);
     }
     const signalled = liveDescendants(self).length;
-    if (signalled > 0) {
-      log.info(`waiting up to ${seconds(deadline - Date.now())} for ${signalled} remaining process(es)`);
-      reportStragglers(log, await drainDescendants(self, table, deadline, reminder), config.drainTimeoutMs);
-    }
+    if (signalled > 0) log.info(`waiting up to ${seconds(deadline - Date.now())} for ${signalled} remaining process(es)`);
+    // None running may still leave one exiting (its threads), not yet reaped: waited for too, quietly.
+    if (signalled > 0 || hasChildren()) reportStragglers(log, await drainDescendants(self, table, deadline, reminder), config.drainTimeoutMs);
   }
 
   if (stopDelayTimer) clearTimeout(stopDelayTimer);

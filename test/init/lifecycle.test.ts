@@ -37,6 +37,28 @@ test('main child exits: a leftover that ignores SIGTERM is SIGKILLed after --dra
   assert.ok(elapsed >= 1000, `usher waited the drain timeout (${elapsed} ms)`);
 });
 
+test('main child exits: a leftover still exiting (main thread gone, another thread finishing) is waited for until reaped', T, async () => {
+  // /proc shows such a process as a zombie, but it cannot be reaped until its
+  // last thread ends; usher exiting before that has the kernel kill that thread.
+  const py = [
+    'import ctypes, os, signal, threading, time',
+    // Ignored: the SIGTERM usher sends what is left of the group must not end it early.
+    'signal.signal(signal.SIGTERM, signal.SIG_IGN)',
+    'def finish():',
+    '    time.sleep(0.5)',
+    "    os.write(1, b'last thread done\\n')",
+    '    os._exit(0)',
+    'threading.Thread(target=finish).start()',
+    'ctypes.CDLL(None).pthread_exit(None)',
+  ].join('\n');
+  // The script exits once the leftover reads as a zombie, its thread still running.
+  const script = 'python3 -c "$0" & p=$!; while [ "$(cut -d" " -f3 /proc/$p/stat)" != Z ]; do sleep 0.01; done';
+  const ns = startPid1(['--', 'sh', '-c', script, py]);
+  const exit = await ns.exited;
+  assert.equal(exit.code, 0, ns.stderr.text);
+  assert.match(ns.stdout.text, /^last thread done$/m, 'usher exited before its leftover had ended: the kernel killed the last thread');
+});
+
 test('--drain-timeout 0 exits at once, as dumb-init does', T, async () => {
   const ns = startPid1(['--drain-timeout', '0', '--', 'sh', '-c', `trap 'exit 4' USR2; node ${PROBE} --ignore SIGTERM --notify-parent & wait`]);
   await ns.stdout.waitFor(/^ready \d+$/);
