@@ -199,12 +199,37 @@ test('as dumb-init leading a terminal\'s session: the child\'s new session gets 
       process.kill(term.pid, 'SIGHUP');
       await term.waitFor(/Forwarded signal 1 to children\./);
       assert.doesNotMatch(term.output, /Forwarded signal 18 to children\./, `${file}: the hand-over's SIGCONT was forwarded`);
-      await term.waitFor(/Child exited with status 129\. Goodbye\./);
+      await withProcessStates(term.pid, () => term.waitFor(/Child exited with status 129\. Goodbye\./));
     } finally {
       term.kill();
     }
   }
 });
+
+/**
+ * Runs `wait`; when it fails, adds what the init and its processes were doing
+ * (state, where in the kernel they sleep) to the error. Seen once in CI: the
+ * real dumb-init forwarded the SIGHUP, then said nothing for 60 s.
+ */
+async function withProcessStates<T>(initPid: number, wait: () => Promise<T>): Promise<T> {
+  try {
+    return await wait();
+  } catch (err) {
+    const ps = spawnSync('ps', ['-e', '-o', 'pid,ppid,pgid,sid,tty,stat,wchan:24,args'], { encoding: 'utf8' });
+    const tree = new Set([String(initPid)]);
+    const rows = ps.stdout.split('\n');
+    for (let grew = true; grew; ) {
+      grew = false;
+      for (const row of rows) {
+        const [pid, ppid] = row.trim().split(/\s+/);
+        if (pid && ppid && tree.has(ppid) && !tree.has(pid)) (tree.add(pid), (grew = true));
+      }
+    }
+    const shown = rows.filter((row, i) => i === 0 || tree.has(row.trim().split(/\s+/)[0] ?? ''));
+    if (err instanceof Error) err.message += `\nprocesses at the timeout:\n${shown.join('\n')}`;
+    throw err;
+  }
+}
 
 test('as dumb-init, PID 1 of a namespace: a job-control stop is translated, forwarded, and suspends it, line for line', T, async (t) => {
   if (!dumbInit) return t.skip('dumb-init is not installed (.ci/run installs it)');
