@@ -7,7 +7,7 @@
 // node:child_process next to a ProcessTable (libuv would race us for its own
 // children and lose their exit statuses, or we would steal them from it).
 import { EventEmitter } from 'node:events';
-import { afterEverySignal, onSignal } from './signal-pipe.js';
+import { whileBehindOnSignals, onSignal } from './signal-pipe.js';
 import {
   ERRNO,
   lastWaitStatus,
@@ -155,13 +155,13 @@ export class ProcessTable extends EventEmitter<ProcessTableEvents> {
    */
   readonly activationOffer: ActivationOffer = readActivationOffer(process.env, process.pid);
 
-  // A SIGCHLD can be lost in a storm of signals (signal-pipe.ts): every other
-  // signal that arrives also runs a reaping pass, which costs one waitpid.
+  // A SIGCHLD can be lost in a storm of signals (signal-pipe.ts): while one
+  // lasts, every signal that arrives also runs a reaping pass.
   readonly #stopListening: (() => void)[];
 
   private constructor() {
     super();
-    this.#stopListening = [onSignal('SIGCHLD', this.#onSigchld), afterEverySignal(() => this.reap())];
+    this.#stopListening = [onSignal('SIGCHLD', this.#onSigchld), whileBehindOnSignals(() => this.reap())];
   }
 
   spawn(options: SpawnOptions): ChildProcess {

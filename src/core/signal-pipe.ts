@@ -8,25 +8,30 @@
 // child nobody reaps. Two answers:
 // - libuv's pipe is enlarged to the system's limit (fs.pipe-max-size, 1 MiB
 //   by default: 65536 signals) when the first listener is installed;
-// - each signal that does arrive runs the catch-up hooks (the reaper's
-//   waitpid pass), so a SIGCHLD lost in a storm is made good by whatever signal
-//   the loop reads after it.
+// - a listener that finds the pipe more than half full knows the loop fell
+//   behind far enough that signals may have been dropped: until the pipe is
+//   drained, each signal runs the catch-up hooks (the reaper's waitpid pass),
+//   so that a SIGCHLD lost in the storm is made good. Only then: a reaping
+//   pass after every signal would reap a child its SIGCHLD has not yet been
+//   narrated for (dumb-init's and tini's logs put that SIGCHLD first).
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { enlargePipe, unreadBytes } from './libc.js';
 
 const catchUps = new Set<() => void>();
-let pipeEnlarged = false;
+let pipeProbed = false;
+let signalPipe: { fd: number; capacity: number } | undefined;
+let behind = false;
 
-/** process.on(name, listener), then the catch-up hooks after each delivery. Returns the function that removes it. */
+/** process.on(name, listener), with the storm catch-up after it (above). Returns the function that removes it. */
 export function onSignal(name: NodeJS.Signals, listener: () => void): () => void {
   const wrapped = () => {
     listener();
-    for (const catchUp of catchUps) catchUp();
+    if (signalPipe && catchUps.size > 0) catchUpIfBehind(signalPipe);
   };
-  if (!pipeEnlarged) {
-    pipeEnlarged = true;
+  if (!pipeProbed) {
+    pipeProbed = true;
     const fd = findSignalPipe();
-    if (fd !== undefined) enlargePipe(fd, pipeMaxSize());
+    if (fd !== undefined) signalPipe = { fd, capacity: enlargePipe(fd, pipeMaxSize()) };
   }
   process.on(name, wrapped);
   return () => {
@@ -34,8 +39,16 @@ export function onSignal(name: NodeJS.Signals, listener: () => void): () => void
   };
 }
 
-/** Runs `catchUp` after every signal usher receives, of any kind. */
-export function afterEverySignal(catchUp: () => void): () => void {
+function catchUpIfBehind(pipe: { fd: number; capacity: number }): void {
+  const backlog = unreadBytes(pipe.fd);
+  if (backlog > pipe.capacity / 2) behind = true;
+  if (!behind) return;
+  if (backlog <= 0) behind = false;
+  for (const catchUp of catchUps) catchUp();
+}
+
+/** Runs `catchUp` after each signal received while the loop is behind on its signals (above). */
+export function whileBehindOnSignals(catchUp: () => void): () => void {
   catchUps.add(catchUp);
   return () => {
     catchUps.delete(catchUp);

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { ROOT } from '../helpers/pid1.js';
+import { fixture, ROOT } from '../helpers/pid1.js';
 
 /** The capacities of a fresh Node process's pipes after it listens for SIGUSR2 one way or the other. */
 function pipeCapacities(install: 'onSignal' | 'process.on'): number[] {
@@ -32,4 +32,16 @@ test("once a signal listener is installed through onSignal, libuv's signal pipe 
   // One pipe, both its ends, grown: libuv's signal pipe and nothing else.
   const ours = pipeCapacities('onSignal');
   assert.deepEqual(ours.filter((size) => size === max).length, 2, `onSignal: pipes of ${ours.join(', ')} bytes`);
+});
+
+test('a storm of signals while the loop is blocked: all that fit in the pipe reach the listener; the catch-up runs during the storm only', { timeout: 120_000 }, () => {
+  const r = spawnSync(process.execPath, [fixture('signal-flood.mjs'), `${ROOT}build`], { encoding: 'utf8', timeout: 100_000 });
+  assert.equal(r.status, 0, r.stderr);
+  const got = JSON.parse(r.stdout) as { capacity: number; backlog: number; received: number; catchUpsInStorm: number; catchUpsAfter: number };
+  const report = JSON.stringify(got);
+  assert.ok(got.backlog > got.capacity / 2, `the flood filled the pipe past half: ${report}`);
+  // 16 bytes a signal: far more than the 4096 a default pipe holds, and every one of them delivered.
+  assert.ok(got.received >= got.backlog / 16 && got.received > 4096, `signals lost: ${report}`);
+  assert.ok(got.catchUpsInStorm > 0, `no catch-up while the pipe was over half full: ${report}`);
+  assert.equal(got.catchUpsAfter, 0, `a catch-up after the storm was over: ${report}`);
 });
