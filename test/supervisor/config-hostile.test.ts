@@ -113,6 +113,11 @@ test('what a message quotes from the file stays one short line: names, cycles, p
   assert.equal(path.length, 1);
   assert.ok((path[0] as string).length < 500, path[0]);
   assert.match(path[0] as string, /^usher\.yaml:4:15: services\.a\.env_file: d\/d\/.*\.\.\.(\/d)+\/x\.env \(5005 characters\) cannot be read \(ENAMETOOLONG\)/);
+  // An alias whose anchor does not exist, named by 900 characters: the parser's message quotes the name whole.
+  const alias = await problemsOf(t, yaml('services:', `  a: {command: *${'*'.repeat(900)}}`));
+  assert.equal(alias.length, 1, alias.join('\n'));
+  assert.ok((alias[0] as string).length < 300, alias[0]);
+  assert.match(alias[0] as string, /^usher\.yaml:1:1: Unresolved alias .*\*{20}\.\.\.; expected a plain YAML document$/);
   // Line separators, C1 controls and bidirectional overrides in names and values: escaped, as usher's log does.
   const controls = await problemsOf(t, yaml('services:', '  "a\u2028b\u202e":', '    command: x', '    restart: "\u0085no\u009b"'));
   for (const line of controls) assert.doesNotMatch(line, /[\u0085\u009b\u2028\u2029\u202e]/, line);

@@ -91,7 +91,8 @@ export class YamlSource {
     try {
       value = document.toJS({ maxAliasCount: MAX_ALIAS_EXPANSION });
     } catch (e) {
-      problems.add(file, 1, 1, `${(e as Error).message}; expected a plain YAML document`);
+      // Its message quotes the file (an alias's name can be the whole file): cut like a syntax error's.
+      problems.add(file, 1, 1, `${echo(firstLine((e as Error).message))}; expected a plain YAML document`);
       return undefined;
     }
     return { source, value };
@@ -264,11 +265,15 @@ function syntaxMessage(message: string): string {
   if (message.includes('Maximum call stack size exceeded')) {
     return `lists or maps nested too deeply for the YAML parser (hundreds of levels); expected a config file's few levels`;
   }
-  const plain = message.split('\n')[0]?.replace(/ at line \d+, column \d+:?$/, '') ?? message;
+  const plain = firstLine(message).replace(/ at line \d+, column \d+:?$/, '');
   return `YAML syntax error: ${echo(plain)}; expected valid YAML`;
 }
 
 const SYNTAX_MESSAGE_CHARS = 120;
+
+function firstLine(message: string): string {
+  return message.split('\n')[0] ?? message;
+}
 
 /** The parser's message may quote the file (a token): one line, cut short, control characters escaped. */
 function echo(message: string): string {
