@@ -3,6 +3,11 @@
 // supervisor (loaded only when there is something to run).
 import { writeSync } from 'node:fs';
 import { parseArgs, UsageError, type OptionSpec } from './args.js';
+import { forgetBundledFile } from './forget-bundled-file.js';
+import type { SupervisorConfig } from '../supervisor/types.js';
+
+/** The config loader's file beside usher-run.cjs in the build (tools/single/build.ts). */
+const CONFIG_BUNDLE = 'usher-config.cjs';
 
 const EXIT_USAGE = 2;
 
@@ -126,21 +131,9 @@ export async function runSubcommand(_name: string, args: string[]): Promise<numb
     print(1, RUN_HELP);
     return 0;
   }
-  const { loadConfig, describeStartOrder, schemaText, ConfigError } = await import('../supervisor/config/index.js');
-  if (request.schema) {
-    print(1, schemaText().replace(/\n?$/, '\n'));
-    return 0;
-  }
-
-  let config;
-  const warnings: string[] = [];
-  try {
-    config = await loadConfig({ files: request.files, cwd: process.cwd(), env: process.env, onWarning: (w) => warnings.push(w) });
-  } catch (err) {
-    if (!(err instanceof ConfigError)) throw err;
-    print(2, `${err.format()}\nusher run: nothing was started.\n`);
-    return EXIT_USAGE;
-  }
+  const loaded = await loadRequestedConfig(request);
+  if (typeof loaded === 'number') return loaded;
+  const { config, warnings } = loaded;
   // Outside a run there are no service names to pad usher's to.
   const printWarnings = async () => {
     if (warnings.length === 0) return;
@@ -149,7 +142,7 @@ export async function runSubcommand(_name: string, args: string[]): Promise<numb
   };
   if (request.check) {
     await printWarnings();
-    print(1, `${(config.files ?? [config.file]).join(' + ')}: valid, ${config.services.length} service(s). Start order:\n${describeStartOrder(config)}\n`);
+    print(1, loaded.checkReport);
     return 0;
   }
 
@@ -181,6 +174,37 @@ export async function runSubcommand(_name: string, args: string[]): Promise<numb
     warnings,
   });
   process.exit(code);
+}
+
+/**
+ * --schema, or the config (and, for --check, its report), or the exit status
+ * of a config that is not valid. The loader's module (the YAML parser and the
+ * schema validator) is forgotten before this returns: nothing that the
+ * supervisor keeps for the container's lifetime refers to it.
+ */
+async function loadRequestedConfig(request: RunRequest): Promise<number | { config: SupervisorConfig; warnings: string[]; checkReport: string }> {
+  const configModule = await import('../supervisor/config/index.js');
+  try {
+    if (request.schema) {
+      print(1, configModule.schemaText().replace(/\n?$/, '\n'));
+      return 0;
+    }
+    const warnings: string[] = [];
+    let config: SupervisorConfig;
+    try {
+      config = await configModule.loadConfig({ files: request.files, cwd: process.cwd(), env: process.env, onWarning: (w) => warnings.push(w) });
+    } catch (err) {
+      if (!(err instanceof configModule.ConfigError)) throw err;
+      print(2, `${err.format()}\nusher run: nothing was started.\n`);
+      return EXIT_USAGE;
+    }
+    const checkReport = request.check
+      ? `${(config.files ?? [config.file]).join(' + ')}: valid, ${config.services.length} service(s). Start order:\n${configModule.describeStartOrder(config)}\n`
+      : '';
+    return { config, warnings, checkReport };
+  } finally {
+    forgetBundledFile(CONFIG_BUNDLE);
+  }
 }
 
 /** The control socket, and the health endpoint when the file asks for one; each loaded only when used. */

@@ -5,6 +5,7 @@ import { setChildSubreaper } from '../core/libc.js';
 import { listenForSignals } from '../core/forwarder.js';
 import { ProcessTable } from '../core/process-table.js';
 import { forwardableSignals, JOB_CONTROL_SIGNALS, SIG, signalName } from '../core/signals.js';
+import { compactHeapOnce } from './compact-heap.js';
 import { LogOutput, type LogFormat } from './log/log-output.js';
 import { openStdSinks } from './log/output-sink.js';
 import { Supervisor } from './supervisor.js';
@@ -84,6 +85,7 @@ export async function runSupervisor(config: SupervisorConfig, options: RunOption
   let code = EXIT_REFUSED;
   if (!refused) {
     supervisor.begin();
+    setImmediate(compactHeapOnce);
     code = await supervisor.done;
   }
 

@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { settled } from '../helpers/eventually.js';
+import { fixture } from '../helpers/pid1.js';
 import { NODE, startRun, withFiles } from './helpers.js';
 
 function threadsOf(pid: number): number {
@@ -37,6 +38,20 @@ test('usher run, its config read (with an include:), starts no thread beyond a b
     await ns.stdout.waitFor(/^a +\| up$/);
     const threads = await settled(() => threadsOf(ns.pid1), { what: "usher run's thread count", quietMs: 1000 });
     assert.equal(threads, bare, `threads of usher run (${threads}) against a bare node (${bare}): libuv's pool was started`);
+  } finally {
+    ns.signal('SIGTERM');
+  }
+  assert.equal((await ns.exited).code, 0, ns.stderr.text);
+});
+
+test('once its services are started, usher run lets go of the config loader (the YAML parser, the schema validator) and V8 collects it', { timeout: 60_000 }, async () => {
+  const dir = withFiles({ 'usher.yaml': 'services:\n  a:\n    command: ["sh", "-c", "echo up; exec sleep 1000"]\n' });
+  const ns = startRun(['-f', join(dir, 'usher.yaml')], { preload: fixture('watch-config-file.cjs') });
+  try {
+    await ns.stderr.waitFor('usher-config.cjs loaded', 30_000);
+    await ns.stdout.waitFor(/^a +\| up$/);
+    // No allocation wakes an idle usher, so without usher's own collection this never comes.
+    await ns.stderr.waitFor('usher-config.cjs collected', 20_000);
   } finally {
     ns.signal('SIGTERM');
   }

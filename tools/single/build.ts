@@ -124,10 +124,15 @@ export async function buildEntry(outDir = join(ROOT, 'build/bin')): Promise<Buil
   const subcommands = readdirSync(join(ROOT, 'build/src/cli')).filter((f) => SUBCOMMAND_MODULES.has(f));
   await build({
     ...entryOptions(),
-    entryPoints: Object.fromEntries(subcommands.map((f) => [`usher-${f.replace(/\.js$/, '')}`, join(ROOT, 'build/src/cli', f)])),
+    entryPoints: {
+      ...Object.fromEntries(subcommands.map((f) => [`usher-${f.replace(/\.js$/, '')}`, join(ROOT, 'build/src/cli', f)])),
+      [CONFIG_FILE]: join(ROOT, 'build/src/supervisor/config/index.js'),
+    },
     outdir: outDir,
     outExtension: { '.js': '.cjs' },
-    plugins: [otherPackagesExternal],
+    // import() of the config's file becomes require(), as in the command's file.
+    supported: { 'dynamic-import': false },
+    plugins: [otherPackagesExternal, configApart],
   });
   await build({
     ...entryOptions(),
@@ -152,6 +157,23 @@ export async function buildEntry(outDir = join(ROOT, 'build/bin')): Promise<Buil
   });
   return sizeOf(outfile);
 }
+
+/**
+ * usher run's config loader (the YAML parser and the schema validator: about
+ * three quarters of usher run's code) is a file of its own, which run.ts
+ * forgets once the config is loaded, so that PID 1 does not keep its code for
+ * the container's lifetime.
+ */
+const CONFIG_FILE = 'usher-config';
+
+const configApart: Plugin = {
+  name: 'config-apart',
+  setup(b) {
+    b.onResolve({ filter: /\/supervisor\/config\/index\.js$/ }, (args) =>
+      args.importer.endsWith('/cli/run.js') ? { path: `./${CONFIG_FILE}.cjs`, external: true } : undefined,
+    );
+  },
+};
 
 /** The modules src/cli/subcommands.ts loads lazily: each becomes build/bin/usher-NAME.cjs. */
 const SUBCOMMAND_MODULES = new Set(['run.js', 'control.js', 'doctor.js', 'convert.js']);
