@@ -175,7 +175,12 @@ test('as dumb-init and tini, PID 1 of a namespace: a forwarded signal and the ex
   ] as const) {
     const theirs = await signalledRun(realPath, [...args]);
     const ours = await signalledRun(links[tool], [...args]);
-    const norm = (lines: string[]) => lines.map((l) => normalize(l, tool, realPath));
+    // Real tini runs a reap pass right after passing a signal on: usually the child is still exiting
+    // then, and its SIGCHLD is read (and narrated, "Received SIGCHLD") before it is reaped; on a busy
+    // machine tini may be scheduled only after the child has exited, and reaps it with no such line
+    // (seen once in a loaded soak). usher as tini always narrates it. A race of tini's: left out of both.
+    const raced = (l: string) => tool === 'tini' && /\] Received SIGCHLD$/.test(l);
+    const norm = (lines: string[]) => lines.filter((l) => !raced(l)).map((l) => normalize(l, tool, realPath));
     assert.equal(ours.code, theirs.code, `${tool} ${args.join(' ')}: exit code`);
     assert.deepEqual(norm(ours.stdout), norm(theirs.stdout), `${tool} ${args.join(' ')}: stdout`);
     assert.deepEqual(norm(ours.stderr).filter((l) => !childLines(l)), norm(theirs.stderr).filter((l) => !childLines(l)), `${tool} ${args.join(' ')}: stderr`);
