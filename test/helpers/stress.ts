@@ -25,6 +25,18 @@ export function fdCountOf(pid: number): number {
   return readdirSync(`/proc/${pid}/fd`).length;
 }
 
+/**
+ * How far the highest of the second half of a run's RSS samples is above the
+ * highest of the first half. RSS moves by a few MB either way as V8 and
+ * malloc take and give back pages, and grows once as the heap warms up; a
+ * leak grows the second peak with every round, a one-time step early in the
+ * run does not.
+ */
+export function secondHalfPeakGrowth(rssSamples: readonly number[]): number {
+  const half = Math.floor(rssSamples.length / 2);
+  return Math.max(...rssSamples.slice(half)) - Math.max(...rssSamples.slice(0, half));
+}
+
 export const MB = 1024 * 1024;
 export const mb = (bytes: number): string => `${(bytes / MB).toFixed(2)} MB`;
 

@@ -10,7 +10,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fixture, startPid1 } from '../helpers/pid1.js';
 import { eventually } from '../helpers/eventually.js';
-import { fdCountOf, figure, FULL, mb, MB, rssOf, size } from '../helpers/stress.js';
+import { fdCountOf, figure, FULL, mb, MB, rssOf, secondHalfPeakGrowth, size } from '../helpers/stress.js';
 
 const PER_WAVE = size(500, 1_000);
 const WAVES = size(2, 100);
@@ -26,7 +26,8 @@ test(`orphan soak: ${ORPHANS} orphans in waves of ${PER_WAVE}`, { timeout: 900_0
 
   const started = Date.now();
   ns.signal('SIGUSR1');
-  const checkpoints = Array.from({ length: Math.min(WAVES, 10) }, (_, i) => Math.round(((i + 1) * WAVES) / Math.min(WAVES, 10)));
+  const count = Math.min(WAVES, 10);
+  const checkpoints = Array.from({ length: count }, (_, i) => Math.round(((i + 1) * WAVES) / count));
   const samples: number[] = [];
   for (const wave of checkpoints) {
     await ns.stdout.waitFor(new RegExp(`^wave ${wave}$`), FULL ? 800_000 : 120_000);
@@ -44,9 +45,7 @@ test(`orphan soak: ${ORPHANS} orphans in waves of ${PER_WAVE}`, { timeout: 900_0
   const rssAfter = rssOf(usher);
   samples.push(rssAfter);
   const fdsAfter = fdCountOf(usher);
-  const half = Math.floor(samples.length / 2);
-  const peak = (from: number[]) => Math.max(...from);
-  const growth = peak(samples.slice(half)) - peak(samples.slice(0, half));
+  const growth = secondHalfPeakGrowth(samples);
 
   const scenario = 'orphan soak';
   const thrown = `${ORPHANS} orphans in ${WAVES} waves of ${PER_WAVE} (${(tookMs / 1000).toFixed(1)} s)`;

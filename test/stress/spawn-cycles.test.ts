@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Lines, waitForState } from '../helpers/pid1.js';
-import { fdCountOf, figure, FULL, mb, MB, rssOf, size } from '../helpers/stress.js';
+import { fdCountOf, figure, FULL, mb, MB, rssOf, secondHalfPeakGrowth, size } from '../helpers/stress.js';
 
 // Long enough at full size for V8's tier-up of the spawn path and malloc's
 // arenas to settle: they add a one-time step of 1 to 2.5 MB somewhere in the
@@ -39,18 +39,15 @@ test(`${CYCLES} spawn/exit cycles through the ProcessTable: no descriptor leak, 
   const [first] = samples;
   const last = samples.at(-1);
   assert.ok(first && last);
-  // RSS moves by a few MB either way as V8 and malloc take and give back pages
-  // (measured: 50.3 to 53.2 MB over 4000 cycles, with no trend), so "flat"
-  // compares peaks: the highest RSS of the second half of the run against
-  // that of the first half. A leak grows the second peak with every cycle.
-  const half = Math.floor(samples.length / 2);
-  const peak = (from: typeof samples) => Math.max(...from.map((s) => s.rss));
-  const growth = peak(samples.slice(half)) - peak(samples.slice(0, half));
+  // RSS moves by a few MB either way (measured: 50.3 to 53.2 MB over 4000
+  // cycles, with no trend), so "flat" compares the peaks of the two halves.
+  const rss = samples.map((s) => s.rss);
+  const growth = secondHalfPeakGrowth(rss);
   const fdCounts = [...new Set(samples.map((s) => s.fds))];
   const scenario = 'spawn/exit cycles';
   const thrown = `${CYCLES} spawn/exit cycles of /bin/true through ProcessTable.spawn`;
   figure(t, { scenario, thrown, measure: 'open descriptors at each checkpoint', value: fdCounts.join(', '), target: 'one value', held: fdCounts.length === 1 });
-  figure(t, { scenario, thrown, measure: 'RSS growth (peak of the second half over peak of the first)', value: `${mb(growth)} (range ${mb(Math.min(...samples.map((s) => s.rss)))} to ${mb(peak(samples))})`, target: '< 2 MB (flat)', held: growth < 2 * MB });
+  figure(t, { scenario, thrown, measure: 'RSS growth (peak of the second half over peak of the first)', value: `${mb(growth)} (range ${mb(Math.min(...rss))} to ${mb(Math.max(...rss))})`, target: '< 2 MB (flat)', held: growth < 2 * MB });
   const heapGrowth = last.heap - first.heap;
   figure(t, { scenario, thrown, measure: `live JS heap growth (after GC) from cycle ${first.cycle} to ${last.cycle}`, value: `${(heapGrowth / 1024).toFixed(1)} KB`, target: '< 256 KB', held: heapGrowth < 256 * 1024 });
   t.diagnostic(`RSS / heap by checkpoint: ${samples.map((s) => `${s.cycle}: ${mb(s.rss)} / ${mb(s.heap)}`).join(', ')}`);
