@@ -21,7 +21,18 @@ export interface Straggler {
  * changes only when a process ends, and an end below usher is either reaped
  * here (which drops this) or noticed by a waiter's next timed look.
  */
-let seen: { changes: number; below: ProcessInfo[] } | undefined;
+let seen: { changes: number; all: ProcessInfo[]; below: ProcessInfo[] } | undefined;
+
+/** Every process /proc shows, and the live ones below usher, as last read while that holds (see `seen`). */
+function processesNow(): { all: ProcessInfo[]; below: ProcessInfo[] } {
+  const changes = processTableChanges();
+  if (seen?.changes !== changes) {
+    if (!seen) setImmediate(() => (seen = undefined));
+    const all = listProcesses();
+    seen = { changes, all, below: liveIn(descendantsOf(process.pid, all)) };
+  }
+  return seen;
+}
 
 /** Live (non-zombie) processes below root: zombies are already dead and will be reaped. */
 export function liveDescendants(root: number): ProcessInfo[] {
@@ -30,12 +41,7 @@ export function liveDescendants(root: number): ProcessInfo[] {
   // busy host when usher is a subreaper there); with no child there is nothing
   // below us, and that is the common case when the command exits cleanly.
   if (!hasChildren()) return [];
-  const changes = processTableChanges();
-  if (seen?.changes !== changes) {
-    if (!seen) setImmediate(() => (seen = undefined));
-    seen = { changes, below: liveIn(descendantsOf(root)) };
-  }
-  return seen.below.slice();
+  return processesNow().below.slice();
 }
 
 function liveIn(processes: ProcessInfo[]): ProcessInfo[] {
@@ -64,7 +70,9 @@ export function signalToEnd(target: number, signal: number): boolean {
 /** Whether pid (target > 0) or a member of group -target is stopped (T; not t, a debugger's stop). */
 function anyStopped(target: number): boolean {
   if (target > 0) return readProcessInfo(target)?.state === 'T';
-  return listProcesses().some((p) => p.pgrp === -target && p.state === 'T');
+  // The same look at /proc as the stop's others: a stop of ten services asked
+  // this once per process group, each a read of every process on the machine.
+  return processesNow().all.some((p) => p.pgrp === -target && p.state === 'T');
 }
 
 /** SIGTERM (or another signal) to every live process below root, each then continued; returns how many were signalled. */

@@ -291,14 +291,19 @@ export class Service {
       const sid = instance.child.pid;
       const timeout = Math.max(0, Math.min(this.config.stopTimeoutMs, deadline - Date.now()));
       const signal = this.config.stopSignal;
+      const stopBy = Date.now() + timeout;
+      // The signal first, then the word: a shutdown stops every independent
+      // service in one pass, and each line written before its signal delayed
+      // the next service's.
+      let mainStopped: Promise<void> | undefined;
+      if (this.config.signalGroup) signalSessionToEnd(sid, signal);
+      else mainStopped = this.#stopMainFirst(instance, signal, stopBy);
       if (instance.child.running) {
         this.#state = 'stopping';
         this.host.changed(this);
       }
       this.#event('stopping', { pid: sid, signal: signalName(signal), timeout_ms: timeout }, `stopping (${signalName(signal)}, up to ${seconds(timeout)})`);
-      const stopBy = Date.now() + timeout;
-      if (this.config.signalGroup) signalSessionToEnd(sid, signal);
-      else await this.#stopMainFirst(instance, signal, stopBy);
+      await mainStopped;
       await this.#endSession(sid, Math.max(0, stopBy - Date.now()), `did not stop within ${seconds(timeout)} of ${signalName(signal)}`);
     })();
     return instance.stopping;
