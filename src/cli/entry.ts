@@ -2,12 +2,7 @@
 // build/bin/usher.cjs, where its lazily loaded parts run only when asked for.
 // Kept tiny on purpose: PID 1 pays for every module it loads, so the CLI
 // decides which mode to load before importing anything heavy.
-import { setFlagsFromString } from 'node:v8';
 import { main } from './main.js';
-
-// V8's memory reducer wakes every thread of an idle process about 8 s after
-// start-up to shrink a heap that is already tiny; an idle init must not wake.
-setFlagsFromString('--no-memory-reducer-for-small-heaps');
 
 // main() loads what the chosen mode needs itself, after parsing (a subcommand,
 // dumb-init's or tini's personality).

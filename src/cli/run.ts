@@ -131,6 +131,12 @@ export async function runSubcommand(_name: string, args: string[]): Promise<numb
     print(1, RUN_HELP);
     return 0;
   }
+  if (!request.check && !request.schema) {
+    // Before the config loader: V8 arms its memory reducer (a wake-up of
+    // every thread some 8 s later) once start-up has grown the heap by 1 MB,
+    // and the loader alone does; a flag set after that cannot disarm it.
+    (await import('../core/libc.js')).keepIdleProcessAsleep();
+  }
   const loaded = await loadRequestedConfig(request);
   if (typeof loaded === 'number') return loaded;
   const { config, warnings } = loaded;

@@ -96,10 +96,11 @@ const TIOCNOTTY = 0x5422;
 export const ERRNO = osConstants.errno;
 
 let bindings: Bindings | undefined;
+let koffiModule: Koffi | undefined;
 
 function libc(): Bindings {
   if (bindings) return bindings;
-  const koffi = loadKoffi();
+  const koffi = (koffiModule ??= loadKoffi());
   const lib = koffi.load('libc.so.6');
   const optional = (decl: string): Fn | undefined => {
     try {
@@ -174,6 +175,42 @@ function libc(): Bindings {
 }
 
 type Koffi = typeof import('koffi');
+
+let v8SetFlags: ((flags: string) => void) | undefined;
+
+/**
+ * Sets V8 flags (`--no-...`) while running. node:v8's setFlagsFromString
+ * would load some 30 of Node's own modules with it (heap snapshots, streams,
+ * performance hooks): 1.6 MB of PID 1's memory for one call. The node binary
+ * exports V8's own V8::SetFlagsFromString for native addons, and Node leaves
+ * V8's flags unfrozen so that they can be set after start; koffi, which usher
+ * loads anyway, calls it directly. A node without that symbol (a build that
+ * hides V8's) gets node:v8.
+ */
+export function setV8Flags(flags: string): void {
+  v8SetFlags ??= loadV8SetFlags();
+  v8SetFlags(flags);
+}
+
+/**
+ * V8's memory reducer wakes every thread of an idle process about 8 s after
+ * start-up to shrink a heap that is already tiny; an idle PID 1 must not wake.
+ * For the modes that stay up (init, usher run), before they start anything.
+ */
+export function keepIdleProcessAsleep(): void {
+  setV8Flags('--no-memory-reducer-for-small-heaps');
+}
+
+function loadV8SetFlags(): (flags: string) => void {
+  try {
+    const node = (koffiModule ??= loadKoffi()).load(null);
+    const setFlags = node.func('void _ZN2v82V818SetFlagsFromStringEPKc(const char *flags)') as (flags: string) => void;
+    return (flags) => setFlags(flags);
+  } catch {
+    const v8 = createRequire(import.meta.url)('node:v8') as typeof import('node:v8');
+    return (flags) => v8.setFlagsFromString(flags);
+  }
+}
 
 /**
  * koffi's native addon, opened directly. koffi's own loader (its JavaScript,

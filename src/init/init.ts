@@ -1,6 +1,6 @@
 // Init mode: run one command as the child of PID 1, pass signals on, reap every
 // zombie, stop the rest cleanly, and exit with the child's status.
-import { hasChildren, isChildSubreaper, sendSignal, setChildSubreaper, setParentDeathSignal, SystemCallError } from '../core/libc.js';
+import { hasChildren, isChildSubreaper, keepIdleProcessAsleep, sendSignal, setChildSubreaper, setParentDeathSignal, SystemCallError } from '../core/libc.js';
 import { listenForSignals, SignalForwarder, type ForwardTarget } from '../core/forwarder.js';
 import type { Logger } from '../core/log.js';
 import { ProcessTable, SpawnError, type ChildProcess } from '../core/process-table.js';
@@ -76,6 +76,7 @@ export async function runInit(config: InitConfig): Promise<number> {
   const self = process.pid;
 
   try {
+    keepIdleProcessAsleep();
     if (config.parentDeathSignal) setParentDeathSignal(config.parentDeathSignal);
     // As PID 1 this changes nothing, and tini asks anyway (and says so at its trace level).
     if (config.subreaper) setChildSubreaper();

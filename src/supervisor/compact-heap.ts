@@ -8,18 +8,18 @@
 // compacting moves the survivors together and gives whole pages back (about
 // 1.6 MB of the 10 MB usher run holds over a bare node, measured with ten
 // services). A few milliseconds, once, after the first services are spawned.
-import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { setV8Flags } from '../core/libc.js';
 
 export function compactHeapOnce(): void {
   // Node exposes no collection to call; V8's gc() extension is installed in
   // contexts created after --expose-gc is set.
-  setFlagsFromString('--expose-gc');
-  setFlagsFromString('--compact-on-every-full-gc');
+  setV8Flags('--expose-gc');
+  setV8Flags('--compact-on-every-full-gc');
   try {
     (runInNewContext('gc') as () => void)();
   } finally {
-    setFlagsFromString('--no-compact-on-every-full-gc');
-    setFlagsFromString('--no-expose-gc');
+    setV8Flags('--no-compact-on-every-full-gc');
+    setV8Flags('--no-expose-gc');
   }
 }

@@ -192,7 +192,7 @@ function listenPrivately(server: Server, path: string): Promise<void> {
     });
     const previous = process.umask(0o177);
     try {
-      server.listen(path, () => resolve());
+      listenWithoutCluster(server, path, () => resolve());
     } finally {
       process.umask(previous);
     }
@@ -337,4 +337,29 @@ function parseRequest(line: string): ControlRequest | string {
 
 function messageOf(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
+}
+
+/** The part of net.Server that listen() hands a primary process's socket to. */
+interface ListenInternals {
+  _pipeName?: string;
+  _listen2?: (address: string, port: number, addressType: number, backlog: number) => void;
+}
+
+/**
+ * server.listen(path) first loads Node's cluster module (and with it
+ * child_process and dgram) to ask whether this process is a cluster worker:
+ * 0.6 MB of PID 1's memory, for good, for an answer that is always no here.
+ * For a primary, listen() sets _pipeName and calls _listen2 (setupListenHandle
+ * in lib/net.js: bind, listen, 'listening' or 'error' on the next tick), which
+ * this does itself. A Node without _listen2 gets listen().
+ */
+function listenWithoutCluster(server: Server, path: string, onListening: () => void): void {
+  const internals = server as unknown as ListenInternals;
+  if (typeof internals._listen2 !== 'function') {
+    server.listen(path, onListening);
+    return;
+  }
+  server.once('listening', onListening);
+  internals._pipeName = path;
+  internals._listen2(path, -1, -1, 511);
 }

@@ -347,23 +347,28 @@ test('no chmod after bind: a socket swapped for a link right after bind leaves t
   chmodSync(target, 0o644);
   // The attacker's move, at the worst moment: bind has made the socket, and
   // before anything else runs the path becomes a link to a file of their choice.
-  const listen = Server.prototype.listen;
+  // The control server binds through _listen2 (listen() without its cluster
+  // check); listen() where Node has none.
+  type Bind = (this: Server, ...a: unknown[]) => unknown;
+  const proto = Server.prototype as unknown as Record<string, Bind>;
+  const method = typeof proto._listen2 === 'function' ? '_listen2' : 'listen';
+  const bind = proto[method] as Bind;
   let modeAtBind = -1;
-  Server.prototype.listen = function (this: Server, ...args: unknown[]) {
-    const result = (listen as (...a: unknown[]) => Server).apply(this, args);
+  proto[method] = function (this: Server, ...args: unknown[]) {
+    const result = bind.apply(this, args);
     if (args[0] === socket) {
       modeAtBind = lstatSync(socket).mode & 0o777;
       unlinkSync(socket);
       symlinkSync(target, socket);
     }
     return result;
-  } as typeof listen;
+  };
   const umask = process.umask(0o000);
   let server;
   try {
     server = await startControlServer(FakeControl.sample(), socket);
   } finally {
-    Server.prototype.listen = listen;
+    proto[method] = bind;
     process.umask(umask);
   }
   await server.close();
