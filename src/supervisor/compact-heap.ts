@@ -3,7 +3,7 @@
 // the config loader's code (the YAML parser and the schema validator, whose
 // file cli/run.ts lets go of), the parsed file, the source texts. An idle
 // usher allocates nothing, so V8 would never collect them, and its memory
-// reducer, which would, is off (cli/entry.ts: it wakes an idle process). A
+// reducer, which would, is off (core/libc.ts: it wakes an idle process). A
 // collection alone frees objects but not pages that still hold a live one;
 // compacting moves the survivors together and gives whole pages back (about
 // 1.6 MB of the 10 MB usher run holds over a bare node, measured with ten
